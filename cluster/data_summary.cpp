@@ -1,0 +1,91 @@
+#include "cluster/data_summary.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/fixed_point.hpp"
+
+namespace kseg {
+namespace {
+
+// FNV-1a over a customer's id and feature bytes.
+uint64_t row_hash(int64_t id, const float* row, int d) {
+  uint64_t h = 1469598103934665603ull;
+  auto mix = [&h](const void* data, std::size_t bytes) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    for (std::size_t i = 0; i < bytes; ++i) h = (h ^ p[i]) * 1099511628211ull;
+  };
+  mix(&id, sizeof id);
+  mix(row, sizeof(float) * d);
+  return h;
+}
+
+void global_ranges(const ShardView& shard, const Communicator& comm, DataSummary& s) {
+  s.min.assign(shard.d, INFINITY);
+  s.max.assign(shard.d, -INFINITY);
+  for (int64_t i = 0; i < shard.n; ++i)
+    for (int j = 0; j < shard.d; ++j) {
+      const double v = shard.x[i * shard.d + j];
+      s.min[j] = std::min(s.min[j], v);
+      s.max[j] = std::max(s.max[j], v);
+    }
+  comm.min(s.min.data(), s.min.size());
+  comm.max(s.max.data(), s.max.size());
+}
+
+void global_moments(const ShardView& shard, const Communicator& comm, DataSummary& s) {
+  const int d = shard.d;
+  std::vector<double> square_scale(d);
+  std::vector<int128> sums(2 * static_cast<std::size_t>(d), 0);  // Σx then Σx²
+  for (int j = 0; j < d; ++j) {
+    const double bound = std::max(std::fabs(s.min[j]), std::fabs(s.max[j]));
+    square_scale[j] = FixedPoint::scale_for_bound(bound * bound, FixedPoint::kDistanceBits);
+  }
+  for (int64_t i = 0; i < shard.n; ++i)
+    for (int j = 0; j < d; ++j) {
+      const double v = shard.x[i * d + j];
+      sums[j] += FixedPoint::quantize(v, s.quantization.feature_scale[j]);
+      sums[d + j] += FixedPoint::quantize(v * v, square_scale[j]);
+    }
+  comm.sum(sums.data(), sums.size());
+  s.mean.resize(d);
+  s.variance.resize(d);
+  double variance_total = 0;
+  for (int j = 0; j < d; ++j) {
+    const double n = static_cast<double>(s.total_points);
+    s.mean[j] = FixedPoint::to_double(sums[j], s.quantization.feature_scale[j]) / n;
+    const double mean_square = FixedPoint::to_double(sums[d + j], square_scale[j]) / n;
+    s.variance[j] = std::max(0.0, mean_square - s.mean[j] * s.mean[j]);
+    variance_total += s.variance[j];
+  }
+  s.mean_variance = d > 0 ? variance_total / d : 0;
+}
+
+}  // namespace
+
+DataSummary summarize(const ShardView& shard, const int64_t* ids, const Communicator& comm) {
+  DataSummary s;
+  s.d = shard.d;
+  s.total_points = comm.sum(shard.n);
+  global_ranges(shard, comm, s);
+
+  double box_diagonal_sq = 0;
+  s.quantization.feature_scale.resize(shard.d);
+  for (int j = 0; j < shard.d; ++j) {
+    const double bound = std::max(std::fabs(s.min[j]), std::fabs(s.max[j]));
+    s.quantization.feature_scale[j] = FixedPoint::scale_for_bound(bound, FixedPoint::kFeatureBits);
+    box_diagonal_sq += (s.max[j] - s.min[j]) * (s.max[j] - s.min[j]);
+  }
+  // Centroids stay inside the bounding box, so no squared distance exceeds its diagonal².
+  s.quantization.distance_scale = FixedPoint::scale_for_bound(box_diagonal_sq, FixedPoint::kDistanceBits);
+
+  global_moments(shard, comm, s);
+
+  // A sum of row hashes (mod 2^64): independent of row order and of the split over ranks.
+  uint64_t checksum = 0;
+  for (int64_t i = 0; i < shard.n; ++i) checksum += row_hash(ids[i], shard.x + i * shard.d, shard.d);
+  s.checksum = static_cast<uint64_t>(comm.sum(static_cast<int128>(checksum)));
+  return s;
+}
+
+}  // namespace kseg

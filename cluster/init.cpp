@@ -1,0 +1,200 @@
+#include "cluster/init.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <unordered_set>
+
+#include "kernels/distance.hpp"
+#include "kernels/fixed_point.hpp"
+#include "kernels/philox.hpp"
+
+namespace kseg {
+namespace {
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+// Efraimidis–Spirakis: the smallest -ln(u)/w over all items is a draw proportional to w, and
+// the winner depends only on each item's own (id, weight), never on where it is stored.
+double weighted_draw_key(uint64_t seed, int64_t id, uint32_t stream, uint32_t step, double weight) {
+  if (!(weight > 0)) return kInfinity;
+  return -std::log(Philox::uniform(seed, id, stream, step)) / weight;
+}
+
+// Trials per greedy k-means++ step: 2 + ln k, scikit-learn's choice.
+std::size_t greedy_trials(int k) { return 2 + static_cast<std::size_t>(std::log(static_cast<double>(k))); }
+
+std::unordered_set<int64_t> ids_of(const std::vector<PointRecord>& records) {
+  std::unordered_set<int64_t> ids;
+  for (const PointRecord& r : records) ids.insert(r.id);
+  return ids;
+}
+
+// `count` customers drawn uniformly without replacement, skipping `excluded`.
+std::vector<PointRecord> uniform_points(const FitContext& ctx, uint64_t seed, uint32_t stream, std::size_t count,
+                                        const std::unordered_set<int64_t>& excluded = {}) {
+  return global_smallest(
+      ctx.comm, ctx.shard, ctx.ids, count, [&](int64_t i) { return Philox::uniform(seed, ctx.ids[i], stream, 0); },
+      excluded);
+}
+
+std::vector<float> init_random(const FitContext& ctx, const KMeansParams& p, int restart) {
+  return coordinates(uniform_points(ctx, p.seed, random_stream(restart, RandomPurpose::uniform), p.k), ctx.shard.d);
+}
+
+double exact_sum(const std::vector<float>& values, const FitContext& ctx) {
+  int128 total = 0;
+  for (float v : values) total += FixedPoint::quantize(v, ctx.summary.quantization.distance_scale);
+  return FixedPoint::to_double(ctx.comm.sum(total), ctx.summary.quantization.distance_scale);
+}
+
+// Greedy k-means++ (as in scikit-learn): each step draws a few D²-weighted trial centroids and
+// keeps the one that lowers the total squared distance most. Plain k-means++ (one trial) too
+// often puts two centroids in one blob and none in another.
+std::vector<float> init_plus_plus(const FitContext& ctx, const KMeansParams& p, int restart) {
+  const int d = ctx.shard.d;
+  std::vector<PointRecord> chosen = uniform_points(ctx, p.seed, random_stream(restart, RandomPurpose::first_center), 1);
+  std::vector<float> min_sq(ctx.shard.n, INFINITY);
+  ctx.backend.lower_min_sq_distances(chosen[0].x.data(), 1, min_sq.data());
+  const uint32_t stream = random_stream(restart, RandomPurpose::plus_plus);
+  for (int step = 1; step < p.k; ++step) {
+    std::vector<PointRecord> trials = global_smallest(ctx.comm, ctx.shard, ctx.ids, greedy_trials(p.k), [&](int64_t i) {
+      return weighted_draw_key(p.seed, ctx.ids[i], stream, step, min_sq[i]);
+    });
+    if (trials.empty())  // every customer sits on a chosen centroid: fewer distinct points than k
+      trials = uniform_points(ctx, p.seed, stream, 1, ids_of(chosen));
+    std::vector<float> best_min_sq;
+    double best_potential = kInfinity;
+    for (const PointRecord& trial : trials) {
+      std::vector<float> candidate_min_sq = min_sq;
+      ctx.backend.lower_min_sq_distances(trial.x.data(), 1, candidate_min_sq.data());
+      const double potential = exact_sum(candidate_min_sq, ctx);
+      if (potential < best_potential || best_min_sq.empty()) {
+        best_potential = potential;
+        best_min_sq.swap(candidate_min_sq);
+        chosen.resize(step);
+        chosen.push_back(trial);
+      }
+    }
+    min_sq.swap(best_min_sq);
+  }
+  return coordinates(chosen, d);
+}
+
+std::vector<float> init_parallel(const FitContext& ctx, const KMeansParams& p, int restart) {
+  const int d = ctx.shard.d;
+  std::vector<PointRecord> candidates =
+      uniform_points(ctx, p.seed, random_stream(restart, RandomPurpose::first_center), 1);
+  std::vector<float> min_sq(ctx.shard.n, INFINITY);
+  ctx.backend.lower_min_sq_distances(candidates[0].x.data(), 1, min_sq.data());
+
+  const double oversampling = static_cast<double>(p.oversampling) * p.k;
+  const uint32_t stream = random_stream(restart, RandomPurpose::parallel_sampling);
+  for (int round = 1; round <= p.init_rounds; ++round) {
+    const double phi = exact_sum(min_sq, ctx);
+    if (!(phi > 0)) break;
+    std::vector<PointRecord> sampled;
+    for (int64_t i = 0; i < ctx.shard.n; ++i)
+      if (Philox::uniform(p.seed, ctx.ids[i], stream, round) * phi < oversampling * min_sq[i])
+        sampled.push_back(make_record(ctx.shard, ctx.ids, i, 0));
+    sampled = all_gather_points(ctx.comm, sampled, d);
+    if (sampled.empty()) continue;
+    ctx.backend.lower_min_sq_distances(coordinates(sampled, d).data(), static_cast<int>(sampled.size()),
+                                       min_sq.data());
+    candidates.insert(candidates.end(), sampled.begin(), sampled.end());
+  }
+  if (candidates.size() < static_cast<std::size_t>(p.k)) {
+    std::vector<PointRecord> more = uniform_points(ctx, p.seed, random_stream(restart, RandomPurpose::uniform),
+                                                   p.k - candidates.size(), ids_of(candidates));
+    candidates.insert(candidates.end(), more.begin(), more.end());
+  }
+  std::sort(candidates.begin(), candidates.end(), [](const PointRecord& a, const PointRecord& b) { return a.id < b.id; });
+
+  LloydSums weights;
+  ctx.backend.assign_and_accumulate(coordinates(candidates, d).data(), static_cast<int>(candidates.size()),
+                                    ctx.summary.quantization, &weights, nullptr, nullptr);
+  ctx.comm.sum(weights.counts.data(), weights.counts.size());
+  return recluster_weighted(candidates, weights.counts, p.k, d, p.seed,
+                            random_stream(restart, RandomPurpose::recluster));
+}
+
+// Greedy weighted k-means++ on the candidates, the same rule as init_plus_plus in memory.
+std::vector<std::size_t> weighted_plus_plus(const std::vector<PointRecord>& candidates,
+                                            const std::vector<int64_t>& weights, int k, int d, uint64_t seed,
+                                            uint32_t stream) {
+  const std::size_t n = candidates.size();
+  std::vector<double> min_sq(n, kInfinity);
+  std::vector<bool> taken(n, false);
+  std::vector<std::size_t> chosen;
+  auto squared = [&](std::size_t a, std::size_t b) {
+    return static_cast<double>(squared_distance(candidates[a].x.data(), candidates[b].x.data(), d));
+  };
+  for (int step = 0; step < k; ++step) {
+    std::vector<std::pair<double, std::size_t>> keyed;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double weight = static_cast<double>(weights[i]) * (step == 0 ? 1.0 : min_sq[i]);
+      const double key = weighted_draw_key(seed, candidates[i].id, stream, step, weight);
+      if (!taken[i] && std::isfinite(key)) keyed.emplace_back(key, i);
+    }
+    std::sort(keyed.begin(), keyed.end());
+    if (keyed.size() > greedy_trials(k)) keyed.resize(step == 0 ? 1 : greedy_trials(k));
+    if (keyed.empty())  // no weight left: the first untaken candidate (they are sorted by id)
+      keyed.emplace_back(0.0, static_cast<std::size_t>(std::find(taken.begin(), taken.end(), false) - taken.begin()));
+    std::size_t best = keyed.front().second;
+    double best_potential = kInfinity;
+    for (const auto& [key, trial] : keyed) {
+      double potential = 0;
+      for (std::size_t i = 0; i < n; ++i) potential += static_cast<double>(weights[i]) * std::min(min_sq[i], squared(i, trial));
+      if (potential < best_potential) best_potential = potential, best = trial;
+    }
+    taken[best] = true;
+    chosen.push_back(best);
+    for (std::size_t i = 0; i < n; ++i) min_sq[i] = std::min(min_sq[i], squared(i, best));
+  }
+  return chosen;
+}
+
+}  // namespace
+
+uint32_t random_stream(int restart, RandomPurpose purpose) {
+  return static_cast<uint32_t>(restart) * 8u + static_cast<uint32_t>(purpose);
+}
+
+std::vector<float> recluster_weighted(const std::vector<PointRecord>& candidates, const std::vector<int64_t>& weights,
+                                      int k, int d, uint64_t seed, uint32_t stream) {
+  std::vector<float> centroids;
+  for (std::size_t i : weighted_plus_plus(candidates, weights, k, d, seed, stream))
+    centroids.insert(centroids.end(), candidates[i].x.begin(), candidates[i].x.end());
+
+  constexpr int kMaxIterations = 100;
+  std::vector<int> segment(candidates.size(), -1);
+  for (int iteration = 0; iteration < kMaxIterations; ++iteration) {
+    bool changed = false;
+    std::vector<double> sums(static_cast<std::size_t>(k) * d, 0.0), mass(k, 0.0);
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      float unused;
+      const int s = nearest_centroid(candidates[i].x.data(), centroids.data(), k, d, &unused);
+      changed |= s != segment[i];
+      segment[i] = s;
+      for (int j = 0; j < d; ++j) sums[static_cast<std::size_t>(s) * d + j] += static_cast<double>(weights[i]) * candidates[i].x[j];
+      mass[s] += static_cast<double>(weights[i]);
+    }
+    if (!changed) break;
+    for (int s = 0; s < k; ++s)
+      if (mass[s] > 0)
+        for (int j = 0; j < d; ++j)
+          centroids[static_cast<std::size_t>(s) * d + j] = static_cast<float>(sums[static_cast<std::size_t>(s) * d + j] / mass[s]);
+  }
+  return centroids;
+}
+
+std::vector<float> initial_centroids(const FitContext& ctx, const KMeansParams& params, int restart) {
+  switch (params.init) {
+    case InitMethod::random: return init_random(ctx, params, restart);
+    case InitMethod::kmeans_plus_plus: return init_plus_plus(ctx, params, restart);
+    case InitMethod::kmeans_parallel: return init_parallel(ctx, params, restart);
+  }
+  return {};
+}
+
+}  // namespace kseg

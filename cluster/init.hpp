@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "cluster/data_summary.hpp"
+#include "cluster/kmeans_params.hpp"
+#include "cluster/point_exchange.hpp"
+#include "common/communicator.hpp"
+#include "kernels/backend.hpp"
+
+namespace kseg {
+
+/// What an initialiser reads: the rank's shard on its device, and the global summary.
+struct FitContext {
+  Backend& backend;
+  const ShardView& shard;
+  const int64_t* ids;
+  const DataSummary& summary;
+  const Communicator& comm;
+};
+
+/// Purposes of random draws; with the restart they form the Philox stream, so that no two
+/// decisions ever share a random number.
+enum class RandomPurpose : uint32_t { first_center, uniform, plus_plus, parallel_sampling, recluster };
+
+uint32_t random_stream(int restart, RandomPurpose purpose);
+
+/// k × d starting centroids for restart `restart`, identical on every rank and for any split.
+std::vector<float> initial_centroids(const FitContext& ctx, const KMeansParams& params, int restart);
+
+/// Weighted k-means++ then weighted Lloyd on the k-means|| candidates (sorted by id), run
+/// identically on every rank. Exposed for tests.
+std::vector<float> recluster_weighted(const std::vector<PointRecord>& candidates, const std::vector<int64_t>& weights,
+                                      int k, int d, uint64_t seed, uint32_t stream);
+
+}  // namespace kseg

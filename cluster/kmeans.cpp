@@ -1,0 +1,112 @@
+#include "cluster/kmeans.hpp"
+
+#include "cluster/empty_segments.hpp"
+#include "common/timer.hpp"
+#include "kernels/fixed_point.hpp"
+
+namespace kseg {
+namespace {
+
+double max_squared_shift(const std::vector<float>& a, const std::vector<float>& b, int k, int d) {
+  double worst = 0;
+  for (int s = 0; s < k; ++s) {
+    double shift = 0;
+    for (int j = 0; j < d; ++j) {
+      const double diff = static_cast<double>(a[static_cast<std::size_t>(s) * d + j]) - b[static_cast<std::size_t>(s) * d + j];
+      shift += diff * diff;
+    }
+    worst = std::max(worst, shift);
+  }
+  return worst;
+}
+
+struct RestartOutcome {
+  std::vector<float> centroids;
+  LloydSums final_sums;
+  int iterations = 0;
+  bool converged = false;
+};
+
+RestartOutcome lloyd(const FitContext& ctx, const KMeansParams& p, int restart, std::vector<float> centroids,
+                     FitObserver& observer) {
+  const int d = ctx.shard.d;
+  const double shift_scale = ctx.summary.mean_variance > 0 ? ctx.summary.mean_variance : 1.0;
+  RestartOutcome out;
+  for (int iteration = 1; iteration <= p.max_iter; ++iteration) {
+    Stopwatch clock;
+    const LloydSums sums = global_lloyd_sums(ctx, centroids, p.k);
+    std::vector<float> next = centroids_from_sums(sums, ctx.summary.quantization, centroids);
+    const int reseeded = reseed_empty_segments(ctx, centroids, sums.counts, next);
+    const double shift = max_squared_shift(next, centroids, p.k, d) / shift_scale;
+    centroids.swap(next);
+    out.iterations = iteration;
+    observer.on_iteration({restart, iteration, FixedPoint::to_double(sums.inertia, ctx.summary.quantization.distance_scale),
+                           shift, reseeded, clock.milliseconds()});
+    if (reseeded == 0 && shift <= p.tol) {
+      out.converged = true;
+      break;
+    }
+  }
+  out.final_sums = global_lloyd_sums(ctx, centroids, p.k);  // inertia and sizes of the final centroids
+  out.centroids = std::move(centroids);
+  return out;
+}
+
+}  // namespace
+
+LloydSums global_lloyd_sums(const FitContext& ctx, const std::vector<float>& centroids, int k) {
+  LloydSums sums;
+  ctx.backend.assign_and_accumulate(centroids.data(), k, ctx.summary.quantization, &sums, nullptr, nullptr);
+  ctx.comm.sum(sums.feature_sums.data(), sums.feature_sums.size());
+  ctx.comm.sum(sums.counts.data(), sums.counts.size());
+  sums.inertia = ctx.comm.sum(sums.inertia);
+  return sums;
+}
+
+std::vector<float> centroids_from_sums(const LloydSums& sums, const Quantization& q, const std::vector<float>& previous) {
+  std::vector<float> centroids = previous;
+  for (int s = 0; s < sums.k; ++s) {
+    if (sums.counts[s] == 0) continue;
+    const double count = static_cast<double>(sums.counts[s]);
+    for (int j = 0; j < sums.d; ++j) {
+      const std::size_t at = static_cast<std::size_t>(s) * sums.d + j;
+      centroids[at] = static_cast<float>(FixedPoint::to_double(sums.feature_sums[at], q.feature_scale[j]) / count);
+    }
+  }
+  return centroids;
+}
+
+KMeansResult fit_kmeans(const FitContext& ctx, const KMeansParams& params, FitObserver& observer) {
+  validate(params, ctx.summary.total_points);
+  KMeansResult result;
+  result.k = params.k;
+  result.d = ctx.shard.d;
+  int128 best_inertia = -1;
+  for (int restart = 0; restart < params.n_init; ++restart) {
+    Stopwatch init_clock;
+    std::vector<float> start = initial_centroids(ctx, params, restart);
+    const double init_seconds = init_clock.seconds();
+    result.init_seconds += init_seconds;
+    observer.on_init(restart, init_seconds);
+
+    Stopwatch lloyd_clock;
+    RestartOutcome outcome = lloyd(ctx, params, restart, std::move(start), observer);
+    result.lloyd_seconds += lloyd_clock.seconds();
+
+    const double inertia = FixedPoint::to_double(outcome.final_sums.inertia, ctx.summary.quantization.distance_scale);
+    result.restart_inertia.push_back(inertia);
+    observer.on_restart_done(restart, inertia, outcome.iterations, outcome.converged);
+    if (best_inertia < 0 || outcome.final_sums.inertia < best_inertia) {  // exact: ties keep the earlier
+      best_inertia = outcome.final_sums.inertia;
+      result.centroids = std::move(outcome.centroids);
+      result.sizes = outcome.final_sums.counts;
+      result.inertia = inertia;
+      result.iterations = outcome.iterations;
+      result.converged = outcome.converged;
+      result.best_restart = restart;
+    }
+  }
+  return result;
+}
+
+}  // namespace kseg

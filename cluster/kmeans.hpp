@@ -1,0 +1,56 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cluster/init.hpp"
+#include "cluster/kmeans_params.hpp"
+
+namespace kseg {
+
+/// One Lloyd iteration as the observer sees it.
+struct IterationReport {
+  int restart = 0;
+  int iteration = 0;       ///< 1-based
+  double inertia = 0;      ///< of the assignment made in this iteration
+  double relative_shift = 0;  ///< max_k ||Δc_k||² / mean feature variance
+  int reseeded = 0;        ///< empty segments moved this iteration
+  double milliseconds = 0;
+};
+
+/// Progress callbacks; the host logs them from rank 0. Algorithms never print.
+class FitObserver {
+ public:
+  virtual ~FitObserver() = default;
+  virtual void on_init(int /*restart*/, double /*seconds*/) {}
+  virtual void on_iteration(const IterationReport& /*report*/) {}
+  virtual void on_restart_done(int /*restart*/, double /*inertia*/, int /*iterations*/, bool /*converged*/) {}
+};
+
+struct KMeansResult {
+  int k = 0;
+  int d = 0;
+  std::vector<float> centroids;  ///< k × d
+  std::vector<int64_t> sizes;    ///< customers per segment
+  double inertia = 0;            ///< Σ squared distance to the final centroids
+  int iterations = 0;
+  bool converged = false;
+  int best_restart = 0;
+  std::vector<double> restart_inertia;
+  double init_seconds = 0;
+  double lloyd_seconds = 0;
+};
+
+/// Distributed k-means over every rank's shard: `params.n_init` restarts of (init, Lloyd), the
+/// lowest exact inertia kept. Collective: every rank calls it and gets the same result.
+KMeansResult fit_kmeans(const FitContext& ctx, const KMeansParams& params, FitObserver& observer);
+
+/// One fused pass on every rank, then the only cross-rank traffic of an iteration: k·(d+1)
+/// exact sums (and the inertia). Collective.
+LloydSums global_lloyd_sums(const FitContext& ctx, const std::vector<float>& centroids, int k);
+
+/// Centroids from exact sums: mean of each segment's customers (unchanged where a segment is empty).
+std::vector<float> centroids_from_sums(const LloydSums& sums, const Quantization& q, const std::vector<float>& previous);
+
+}  // namespace kseg

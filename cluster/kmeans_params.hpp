@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace kseg {
+
+enum class InitMethod {
+  kmeans_parallel,   ///< k-means|| (Bahmani et al. 2012): few passes, scales to many ranks
+  kmeans_plus_plus,  ///< k-means++ (Arthur & Vassilvitskii 2007): one pass per centroid
+  random,            ///< k distinct customers drawn uniformly
+};
+
+/// Spelling on the command line: "k-means||", "k-means++", "random".
+std::string to_string(InitMethod method);
+/// Throws InputError naming the accepted spellings.
+InitMethod parse_init_method(const std::string& text);
+
+/// Everything that steers a k-means fit. Defaults follow scikit-learn where it has one.
+struct KMeansParams {
+  /// Number of segments.
+  int k = 8;
+  /// Seed of every random choice; draws are keyed by customer id (Philox), never by row position.
+  uint64_t seed = 42;
+  /// Independent restarts; the fit with the lowest inertia is kept (ties: the earlier restart).
+  int n_init = 1;
+  /// Upper bound on Lloyd iterations per restart.
+  int max_iter = 300;
+  /// Converged when max_k ||c_k(new) - c_k(old)||² <= tol · (mean per-feature variance).
+  double tol = 1e-4;
+  /// How the first centroids are chosen.
+  InitMethod init = InitMethod::kmeans_parallel;
+  /// k-means||: expected candidates per round = oversampling · k (Bahmani et al.'s l = 2k).
+  int oversampling = 2;
+  /// k-means||: sampling rounds before the candidates are reclustered into k.
+  int init_rounds = 5;
+};
+
+/// Throws InputError (on every rank) unless the parameters make sense for `total_points`.
+void validate(const KMeansParams& params, int64_t total_points);
+
+}  // namespace kseg

@@ -1,0 +1,112 @@
+#include "common/communicator.hpp"
+
+#include <string>
+
+#include "common/errors.hpp"
+
+namespace kseg {
+namespace {
+
+void add_int128(void* in, void* inout, int* len, MPI_Datatype*) {
+  const auto* a = static_cast<const int128*>(in);
+  auto* b = static_cast<int128*>(inout);
+  for (int i = 0; i < *len; ++i) b[i] += a[i];
+}
+
+// MPI has no 128-bit integer: a contiguous 16-byte type with an exact, commutative user sum.
+struct Int128Sum {
+  MPI_Datatype type = MPI_DATATYPE_NULL;
+  MPI_Op op = MPI_OP_NULL;
+  Int128Sum() {
+    KSEG_MPI_CHECK(MPI_Type_contiguous(sizeof(int128), MPI_BYTE, &type));
+    KSEG_MPI_CHECK(MPI_Type_commit(&type));
+    KSEG_MPI_CHECK(MPI_Op_create(&add_int128, /*commute=*/1, &op));
+  }
+};
+
+const Int128Sum& int128_sum() {
+  static const Int128Sum instance;
+  return instance;
+}
+
+}  // namespace
+
+void check_mpi(int code, const char* call) {
+  if (code == MPI_SUCCESS) return;
+  char text[MPI_MAX_ERROR_STRING];
+  int length = 0;
+  MPI_Error_string(code, text, &length);
+  throw MpiError(std::string("MPI call failed: ") + call + ": " + std::string(text, length));
+}
+
+Communicator::Communicator(MPI_Comm comm) : comm_(comm) {
+  KSEG_MPI_CHECK(MPI_Comm_set_errhandler(comm_, MPI_ERRORS_RETURN));
+  KSEG_MPI_CHECK(MPI_Comm_rank(comm_, &rank_));
+  KSEG_MPI_CHECK(MPI_Comm_size(comm_, &size_));
+}
+
+void Communicator::sum(int64_t* values, std::size_t count) const {
+  KSEG_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, values, static_cast<int>(count), MPI_INT64_T, MPI_SUM, comm_));
+}
+
+void Communicator::sum(int128* values, std::size_t count) const {
+  const Int128Sum& s = int128_sum();
+  KSEG_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, values, static_cast<int>(count), s.type, s.op, comm_));
+}
+
+int64_t Communicator::sum(int64_t value) const {
+  sum(&value, 1);
+  return value;
+}
+
+int128 Communicator::sum(int128 value) const {
+  sum(&value, 1);
+  return value;
+}
+
+void Communicator::min(double* values, std::size_t count) const {
+  KSEG_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, values, static_cast<int>(count), MPI_DOUBLE, MPI_MIN, comm_));
+}
+
+void Communicator::max(double* values, std::size_t count) const {
+  KSEG_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, values, static_cast<int>(count), MPI_DOUBLE, MPI_MAX, comm_));
+}
+
+int64_t Communicator::min(int64_t value) const {
+  KSEG_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT64_T, MPI_MIN, comm_));
+  return value;
+}
+
+int64_t Communicator::max(int64_t value) const {
+  KSEG_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT64_T, MPI_MAX, comm_));
+  return value;
+}
+
+bool Communicator::any(bool flag) const {
+  int value = flag ? 1 : 0;
+  KSEG_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT, MPI_LOR, comm_));
+  return value != 0;
+}
+
+std::vector<std::byte> Communicator::all_gather(const std::vector<std::byte>& local) const {
+  int local_bytes = static_cast<int>(local.size());
+  std::vector<int> counts(size_), offsets(size_);
+  KSEG_MPI_CHECK(MPI_Allgather(&local_bytes, 1, MPI_INT, counts.data(), 1, MPI_INT, comm_));
+  int total = 0;
+  for (int r = 0; r < size_; ++r) {
+    offsets[r] = total;
+    total += counts[r];
+  }
+  std::vector<std::byte> gathered(total);
+  KSEG_MPI_CHECK(MPI_Allgatherv(local.data(), local_bytes, MPI_BYTE, gathered.data(), counts.data(),
+                                offsets.data(), MPI_BYTE, comm_));
+  return gathered;
+}
+
+void Communicator::broadcast(void* data, std::size_t bytes, int root) const {
+  KSEG_MPI_CHECK(MPI_Bcast(data, static_cast<int>(bytes), MPI_BYTE, root, comm_));
+}
+
+void Communicator::barrier() const { KSEG_MPI_CHECK(MPI_Barrier(comm_)); }
+
+}  // namespace kseg

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <mpi.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "common/int128.hpp"
+
+namespace kseg {
+
+/// The few collective operations the algorithms need, each an MPI call whose return code is
+/// checked. Algorithms talk to this class only, never to MPI directly.
+class Communicator {
+ public:
+  /// Wraps `comm`; its error handler is set to return codes so that failures become exceptions.
+  explicit Communicator(MPI_Comm comm);
+
+  MPI_Comm native() const { return comm_; }
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+  bool is_root() const { return rank_ == 0; }
+
+  void sum(int64_t* values, std::size_t count) const;
+  void sum(int128* values, std::size_t count) const;
+  int64_t sum(int64_t value) const;
+  int128 sum(int128 value) const;
+  void min(double* values, std::size_t count) const;
+  void max(double* values, std::size_t count) const;
+  int64_t min(int64_t value) const;
+  int64_t max(int64_t value) const;
+  /// True on every rank when `flag` is true on at least one.
+  bool any(bool flag) const;
+
+  /// Every rank's bytes, concatenated in rank order, on every rank.
+  std::vector<std::byte> all_gather(const std::vector<std::byte>& local) const;
+  void broadcast(void* data, std::size_t bytes, int root) const;
+  void barrier() const;
+
+ private:
+  MPI_Comm comm_;
+  int rank_ = 0;
+  int size_ = 1;
+};
+
+/// Throws MpiError naming the call when an MPI function does not return MPI_SUCCESS.
+void check_mpi(int code, const char* call);
+
+#define KSEG_MPI_CHECK(call) ::kseg::check_mpi((call), #call)
+
+}  // namespace kseg

@@ -1,0 +1,104 @@
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+
+#include "common/errors.hpp"
+#include "host/commands.hpp"
+#include "host/generate.hpp"
+#include "host/job.hpp"
+
+namespace kseg {
+namespace {
+
+struct DemoOptions {
+  std::string directory;
+  int64_t customers = 50000;
+  RunOptions run;
+};
+
+// Rank 0 creates the folder; every rank learns its name.
+std::string demo_directory(const std::string& requested, const Communicator& comm) {
+  std::string path = requested;
+  if (comm.is_root()) {
+    if (path.empty()) {
+      const char* tmp = std::getenv("TMPDIR");
+      std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/kseg-demo-XXXXXX";
+      if (!mkdtemp(pattern.data())) throw IoError(pattern + ": cannot create a temporary folder");
+      path = pattern;
+    } else {
+      std::filesystem::create_directories(path);
+    }
+  }
+  uint64_t length = path.size();
+  comm.broadcast(&length, sizeof length, 0);
+  path.resize(length);
+  comm.broadcast(path.data(), length, 0);
+  return path;
+}
+
+void print_segment_table(const JobSummary& s) {
+  std::cout << "\nSegments of " << with_thousands(s.customers) << " customers (centroids in standardized units):\n";
+  std::cout << std::left << std::setw(9) << "segment" << std::right << std::setw(11) << "customers" << std::setw(8) << "share";
+  for (const std::string& name : s.feature_names) std::cout << std::setw(std::max<int>(10, name.size() + 2)) << name;
+  std::cout << '\n' << std::fixed;
+  for (int k = 0; k < s.fit.k; ++k) {
+    std::cout << std::left << std::setw(9) << k << std::right << std::setw(11) << with_thousands(s.fit.sizes[k])
+              << std::setw(7) << std::setprecision(1) << 100.0 * s.fit.sizes[k] / s.customers << "%";
+    for (int j = 0; j < s.d; ++j)
+      std::cout << std::setw(std::max<int>(10, s.feature_names[j].size() + 2)) << std::setprecision(2)
+                << s.fit.centroids[static_cast<std::size_t>(k) * s.d + j];
+    std::cout << '\n';
+  }
+  std::cout.unsetf(std::ios::fixed);
+}
+
+void run_demo(DemoOptions& o, const Communicator& comm) {
+  const Logger log(comm.is_root() && !o.run.quiet);
+  const std::string dir = demo_directory(o.directory, comm);
+  GenerateOptions data;
+  data.customers = o.customers;
+  data.features = 6;
+  data.segments = o.run.kmeans.k;
+  data.feature_names = {"recency", "frequency", "monetary", "avg_order_value", "tenure", "return_rate"};
+  data.output = dir + "/customers.h5";
+  data.force = true;
+  data.quiet = o.run.quiet;
+  generate_features_file(data, comm, log);
+
+  o.run.input = data.output;
+  o.run.output = dir + "/segments.h5";
+  o.run.force = true;
+  const JobSummary summary = run_job(o.run, comm, log);
+  if (!comm.is_root()) return;
+  if (o.run.json) {
+    std::cout << to_json(summary).str() << std::endl;
+    return;
+  }
+  print_segment_table(summary);
+  std::cout << "\nInput:   " << data.output << "\nResults: " << o.run.output
+            << "\n  /segments/{customer_id,segment,distance}  one row per customer"
+            << "\n  /model/{centroids,feature_names,segment_size}  the fitted model\n"
+            << "Read them in Python: h5py.File('" << o.run.output << "')['segments/segment'][:]\n";
+}
+
+}  // namespace
+
+void add_demo_command(CLI::App& app, const Communicator& comm) {
+  auto o = std::make_shared<DemoOptions>();
+  o->run.kmeans.k = 5;
+  CLI::App* cmd = app.add_subcommand(
+      "demo", "Generate a small synthetic customer base, segment it, and show where the results are");
+  cmd->add_option("--dir", o->directory, "Folder for the demo's files (default: a new temporary folder)");
+  cmd->add_option("--customers", o->customers, "Customers to generate")->capture_default_str()->check(CLI::PositiveNumber);
+  add_kmeans_options(*cmd, o->run);
+  add_output_style_options(*cmd, o->run.quiet, o->run.json);
+  cmd->callback([o, cmd, &comm] {
+    o->run.effective_config = cmd->config_to_str(/*default_also=*/true, /*write_description=*/false);
+    run_demo(*o, comm);
+  });
+}
+
+}  // namespace kseg

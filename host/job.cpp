@@ -1,0 +1,176 @@
+#include "host/job.hpp"
+
+#include <omp.h>
+
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+
+#include "cluster/data_summary.hpp"
+#include "common/version.hpp"
+#include "io/atomic_output.hpp"
+#include "io/feature_file.hpp"
+#include "io/result_file.hpp"
+
+namespace kseg {
+namespace {
+
+std::string hex(uint64_t value) {
+  char text[19];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
+  return text;
+}
+
+std::string utc_now() {
+  char text[32];
+  const std::time_t now = std::time(nullptr);
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return text;
+}
+
+class LoggingObserver final : public FitObserver {
+ public:
+  LoggingObserver(const Logger& log, const KMeansParams& params) : log_(log), params_(params) {}
+  void on_init(int restart, double seconds) override {
+    log_.line("init      restart ", restart + 1, "/", params_.n_init, "  ", to_string(params_.init), "  ",
+              seconds * 1e3, " ms");
+  }
+  void on_iteration(const IterationReport& r) override {
+    log_.line("iter ", r.iteration, "  inertia ", r.inertia, "  shift ", r.relative_shift, "  ", r.milliseconds,
+              " ms", r.reseeded ? "  (re-seeded " + std::to_string(r.reseeded) + " empty segments)" : "");
+  }
+  void on_restart_done(int restart, double inertia, int iterations, bool converged) override {
+    log_.line("restart   ", restart + 1, "/", params_.n_init, "  inertia ", inertia, "  ",
+              converged ? "converged after " : "stopped at max-iter after ", iterations, " iterations");
+  }
+
+ private:
+  const Logger& log_;
+  const KMeansParams& params_;
+};
+
+std::vector<std::pair<std::string, h5::AttributeValue>> result_attributes(const RunOptions& o, const JobSummary& s,
+                                                                          const DataSummary& data) {
+  const KMeansParams& p = o.kmeans;
+  return {{"k", int64_t{p.k}},
+          {"seed", static_cast<int64_t>(p.seed)},
+          {"n_init", int64_t{p.n_init}},
+          {"max_iter", int64_t{p.max_iter}},
+          {"tol", p.tol},
+          {"init", to_string(p.init)},
+          {"inertia", s.fit.inertia},
+          {"iterations", int64_t{s.fit.iterations}},
+          {"converged", int64_t{s.fit.converged ? 1 : 0}},
+          {"best_restart", int64_t{s.fit.best_restart}},
+          {"customers", s.customers},
+          {"features", int64_t{s.d}},
+          {"ranks", int64_t{s.ranks}},
+          {"backend", s.backend},
+          {"version", std::string(kVersion)},
+          {"input", o.input},
+          {"input_checksum", hex(data.checksum)},
+          {"created_utc", utc_now()},
+          {"elapsed_read_s", s.read_seconds},
+          {"elapsed_summarize_s", s.summarize_seconds},
+          {"elapsed_init_s", s.fit.init_seconds},
+          {"elapsed_lloyd_s", s.fit.lloyd_seconds},
+          {"config", o.effective_config}};
+}
+
+}  // namespace
+
+void add_kmeans_options(CLI::App& cmd, RunOptions& o) {
+  cmd.add_option("--k", o.kmeans.k, "Number of segments")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd.add_option("--seed", o.kmeans.seed, "Seed of every random choice (same seed, same result)")->capture_default_str();
+  cmd.add_option("--n-init", o.kmeans.n_init, "Restarts; the lowest inertia wins")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd.add_option("--max-iter", o.kmeans.max_iter, "Lloyd iterations per restart, at most")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd.add_option("--tol", o.kmeans.tol,
+                 "Stop when the largest squared centroid move is below tol x the mean feature variance")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
+  cmd.add_option("--init", o.init, "Initialisation: k-means|| (scalable), k-means++ or random")
+      ->capture_default_str()->check(CLI::IsMember({"k-means||", "k-means++", "random"}));
+  cmd.add_option("--threads", o.threads, "OpenMP threads per rank (0: OpenMP's default)")->capture_default_str()->check(CLI::NonNegativeNumber);
+}
+
+void add_output_style_options(CLI::App& cmd, bool& quiet, bool& json) {
+  cmd.add_flag("--quiet,-q", quiet, "No progress lines on stderr");
+  cmd.add_flag("--json", json, "Print a machine-readable summary on stdout when done");
+}
+
+JobSummary run_job(const RunOptions& options, const Communicator& comm, const Logger& log) {
+  Stopwatch total;
+  RunOptions o = options;
+  o.kmeans.init = parse_init_method(o.init);
+  if (o.threads > 0) omp_set_num_threads(o.threads);
+  JobSummary s;
+  s.input = o.input;
+  s.output = o.output;
+  s.ranks = comm.size();
+  AtomicOutput output(o.output, o.force, comm);
+
+  Stopwatch phase;
+  const FeatureShard shard = read_feature_shard(o.input, comm);
+  s.read_seconds = phase.seconds();
+  s.customers = shard.total_rows;
+  s.d = shard.d;
+  s.feature_names = shard.feature_names;
+  log.line("read      ", with_thousands(s.customers), " customers x ", s.d, " features from ", o.input, " on ",
+           comm.size(), " rank(s), ", s.read_seconds * 1e3, " ms");
+
+  phase = Stopwatch();
+  const ShardView view = shard.view();
+  const DataSummary data = summarize(view, shard.customer_id.data(), comm);
+  s.summarize_seconds = phase.seconds();
+
+  std::unique_ptr<Backend> backend = make_cpu_backend();
+  backend->load_shard(view);
+  s.backend = backend->name();
+  log.line("backend   ", s.backend, ", ", omp_get_max_threads(), " thread(s) per rank; k=", o.kmeans.k, " init=",
+           to_string(o.kmeans.init), " n-init=", o.kmeans.n_init, " seed=", o.kmeans.seed);
+
+  const FitContext ctx{*backend, view, shard.customer_id.data(), data, comm};
+  LoggingObserver observer(log, o.kmeans);
+  s.fit = fit_kmeans(ctx, o.kmeans, observer);
+  log.line("fit       inertia ", s.fit.inertia, " (restart ", s.fit.best_restart + 1, "), ", s.fit.iterations,
+           " iterations, ", s.fit.converged ? "converged" : "not converged (raise --max-iter?)");
+
+  phase = Stopwatch();
+  std::vector<int32_t> segment(shard.block.count);
+  std::vector<float> distance(shard.block.count);
+  backend->assign_and_accumulate(s.fit.centroids.data(), s.fit.k, data.quantization, nullptr, segment.data(),
+                                 distance.data());
+  for (float& v : distance) v = std::sqrt(v);
+
+  ResultContent content;
+  content.total_rows = shard.total_rows;
+  content.block = shard.block;
+  content.customer_id = shard.customer_id.data();
+  content.segment = segment.data();
+  content.distance = distance.data();
+  content.k = s.fit.k;
+  content.d = s.d;
+  content.centroids = s.fit.centroids;
+  content.segment_size = s.fit.sizes;
+  content.feature_names = shard.feature_names;
+  content.attributes = result_attributes(o, s, data);
+  write_result_file(output.partial_path(), content, comm);
+  output.commit();
+  s.write_seconds = phase.seconds();
+  s.total_seconds = total.seconds();
+  log.line("write     ", o.output, ", ", s.write_seconds * 1e3, " ms; total ", s.total_seconds, " s");
+  return s;
+}
+
+JsonObject to_json(const JobSummary& s) {
+  JsonObject elapsed;
+  elapsed.add("read", s.read_seconds).add("summarize", s.summarize_seconds).add("init", s.fit.init_seconds)
+      .add("lloyd", s.fit.lloyd_seconds).add("write", s.write_seconds).add("total", s.total_seconds);
+  JsonObject out;
+  out.add("input", s.input).add("output", s.output).add("backend", s.backend).add("ranks", s.ranks)
+      .add("customers", s.customers).add("features", s.d).add("k", s.fit.k).add("inertia", s.fit.inertia)
+      .add("iterations", s.fit.iterations).add("converged", s.fit.converged).add("best_restart", s.fit.best_restart)
+      .add("segment_size", s.fit.sizes).add("elapsed_s", elapsed).add("version", kVersion);
+  return out;
+}
+
+}  // namespace kseg

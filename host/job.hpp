@@ -1,0 +1,49 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cluster/kmeans.hpp"
+#include "common/communicator.hpp"
+#include "host/json.hpp"
+#include "host/logger.hpp"
+
+namespace kseg {
+
+/// Options of the clustering job, shared by `kseg run` and `kseg demo`.
+struct RunOptions {
+  std::string input;
+  std::string output;
+  bool force = false;
+  KMeansParams kmeans;
+  std::string init = "k-means||";
+  int threads = 0;  ///< OpenMP threads per rank; 0 = the OpenMP default
+  bool quiet = false;
+  bool json = false;
+  std::string effective_config;  ///< TOML text of every option's value, stored in the result
+};
+
+/// The algorithm options (--k, --seed, --n-init, --max-iter, --tol, --init, --threads).
+void add_kmeans_options(CLI::App& command, RunOptions& options);
+/// --quiet and --json.
+void add_output_style_options(CLI::App& command, bool& quiet, bool& json);
+
+/// What a finished job reports.
+struct JobSummary {
+  std::string input, output, backend;
+  int ranks = 1;
+  int64_t customers = 0;
+  int d = 0;
+  std::vector<std::string> feature_names;
+  KMeansResult fit;
+  double read_seconds = 0, summarize_seconds = 0, write_seconds = 0, total_seconds = 0;
+};
+
+/// Collective: read → summarize → k-means → assign → write (atomically). Throws kseg errors.
+JobSummary run_job(const RunOptions& options, const Communicator& comm, const Logger& log);
+
+JsonObject to_json(const JobSummary& summary);
+
+}  // namespace kseg

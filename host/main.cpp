@@ -1,0 +1,72 @@
+#include <mpi.h>
+
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+
+#include "common/communicator.hpp"
+#include "common/errors.hpp"
+#include "common/version.hpp"
+#include "host/commands.hpp"
+#include "io/hdf5.hpp"
+
+namespace {
+
+int exit_code_of(const kseg::Error& e) {
+  if (dynamic_cast<const kseg::InputError*>(&e)) return kseg::kExitInput;
+  if (dynamic_cast<const kseg::IoError*>(&e)) return kseg::kExitIo;
+  if (dynamic_cast<const kseg::MpiError*>(&e)) return kseg::kExitMpi;
+  return kseg::kExitInternal;
+}
+
+// An error every rank raised alike ends the job cleanly, reported once by rank 0. An error only
+// this rank saw is reported here and the other ranks are aborted, so none is left waiting.
+int finish_with_error(const std::string& message, kseg::ErrorScope scope, int code, int rank, int ranks) {
+  if (scope == kseg::ErrorScope::this_rank || rank == 0)
+    std::cerr << "kseg: error" << (ranks > 1 && scope == kseg::ErrorScope::this_rank ? " on rank " + std::to_string(rank) : "")
+              << ": " << message << std::endl;
+  if (scope == kseg::ErrorScope::this_rank && ranks > 1) MPI_Abort(MPI_COMM_WORLD, code);
+  MPI_Finalize();
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int provided = 0;
+  MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+  int rank = 0, ranks = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  kseg::h5::silence_library_errors();
+
+  CLI::App app{"kseg: customer segmentation at scale. MPI ranks read a customer feature matrix from HDF5, "
+               "run k-means together, and write every customer's segment.\n"
+               "Start with `kseg demo`; run on a cluster with `mpirun -n P kseg run --input F --k K --out R`."};
+  app.set_version_flag("--version", std::string("kseg ") + kseg::kVersion);
+  app.require_subcommand(1);
+  try {
+    const kseg::Communicator comm(MPI_COMM_WORLD);
+    kseg::add_generate_command(app, comm);
+    kseg::add_run_command(app, comm);
+    kseg::add_demo_command(app, comm);
+    kseg::add_bench_command(app, comm);
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      std::ostringstream out, err;
+      const int code = app.exit(e, out, err);
+      if (rank == 0) std::cout << out.str(), std::cerr << err.str();
+      MPI_Finalize();
+      return code;
+    }
+  } catch (const kseg::Error& e) {
+    return finish_with_error(e.what(), e.scope(), exit_code_of(e), rank, ranks);
+  } catch (const std::exception& e) {
+    return finish_with_error(std::string("internal error: ") + e.what(), kseg::ErrorScope::this_rank,
+                             kseg::kExitInternal, rank, ranks);
+  }
+  MPI_Finalize();
+  return kseg::kExitOk;
+}

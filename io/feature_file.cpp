@@ -1,0 +1,165 @@
+#include "io/feature_file.hpp"
+
+#include <cmath>
+#include <filesystem>
+
+#include "common/errors.hpp"
+#include "io/hdf5.hpp"
+
+namespace kseg {
+namespace {
+
+[[noreturn]] void refuse(const std::string& message) { throw InputError(message, ErrorScope::all_ranks); }
+
+h5::Id open_input(const std::string& path, const Communicator& comm) {
+  if (!std::filesystem::exists(path)) refuse(path + ": no such file");
+  if (std::filesystem::is_directory(path)) refuse(path + ": is a directory, expected an HDF5 file");
+  if (H5Fis_hdf5(path.c_str()) <= 0) refuse(path + ": not an HDF5 file (truncated or corrupt?)");
+  try {
+    return h5::open_parallel(path, comm);
+  } catch (const IoError& e) {
+    refuse(e.what());
+  }
+}
+
+std::string type_description(hid_t type) {
+  switch (H5Tget_class(type)) {
+    case H5T_INTEGER: return "integers";
+    case H5T_FLOAT: return "floats";
+    case H5T_STRING: return "strings";
+    case H5T_COMPOUND: return "compound records";
+    default: return "a non-numeric type";
+  }
+}
+
+void expect_class(hid_t dataset, H5T_class_t wanted, const std::string& where, const std::string& wanted_text) {
+  h5::Id type(H5Dget_type(dataset), H5Tclose, where + ": cannot read its type");
+  if (H5Tget_class(type) != wanted) refuse(where + ": expected " + wanted_text + ", found " + type_description(type));
+}
+
+std::vector<std::string> feature_names(hid_t matrix, const std::string& where, int d) {
+  std::vector<std::string> names = h5::read_string_array_attribute(matrix, "names", where);
+  if (names.empty())
+    for (int j = 0; j < d; ++j) names.push_back("f" + std::to_string(j));
+  if (static_cast<int>(names.size()) != d)
+    refuse(where + ": attribute 'names' has " + std::to_string(names.size()) + " entries for " + std::to_string(d) +
+           " features");
+  return names;
+}
+
+// Every rank finds its first NaN/Inf; the globally first is reported by all ranks alike.
+void refuse_non_finite(const FeatureShard& shard, const Communicator& comm) {
+  const int64_t none = INT64_MAX;
+  int64_t local_first = none;
+  for (std::size_t i = 0; i < shard.matrix.size() && local_first == none; ++i)
+    if (!std::isfinite(shard.matrix[i])) local_first = static_cast<int64_t>(i);
+  const int64_t global_row = local_first == none ? none : shard.block.first + local_first / shard.d;
+  const int64_t first_bad_row = comm.min(global_row);
+  if (first_bad_row == none) return;
+
+  struct Bad { int64_t id; int64_t column; double value; } bad{};
+  const int owner = owner_of_row(shard.total_rows, comm.size(), first_bad_row);
+  if (comm.rank() == owner) {
+    bad.id = shard.customer_id[first_bad_row - shard.block.first];
+    bad.column = local_first % shard.d;
+    bad.value = shard.matrix[local_first];
+  }
+  comm.broadcast(&bad, sizeof bad, owner);
+  refuse(shard.path + ":" + kFeatureMatrix + " row " + std::to_string(first_bad_row) + " (customer_id " +
+         std::to_string(bad.id) + ", feature '" + shard.feature_names[bad.column] + "'): value is " +
+         (std::isnan(bad.value) ? "NaN" : "infinite") + "; features must be finite numbers");
+}
+
+}  // namespace
+
+FeatureShard read_feature_shard(const std::string& path, const Communicator& comm) {
+  h5::Id file = open_input(path, comm);
+  const std::string matrix_where = path + ":" + kFeatureMatrix, ids_where = path + ":" + kFeatureIds;
+  h5::Id matrix = h5::open_dataset(file, kFeatureMatrix, path);
+  h5::Id ids = h5::open_dataset(file, kFeatureIds, path);
+
+  const std::vector<hsize_t> dims = h5::dataset_dims(matrix);
+  if (dims.size() != 2)
+    refuse(matrix_where + ": expected 2 dimensions [customers, features], found " + std::to_string(dims.size()));
+  expect_class(matrix, H5T_FLOAT, matrix_where, "floating-point features");
+  const std::vector<hsize_t> id_dims = h5::dataset_dims(ids);
+  if (id_dims.size() != 1) refuse(ids_where + ": expected 1 dimension, found " + std::to_string(id_dims.size()));
+  expect_class(ids, H5T_INTEGER, ids_where, "integer customer ids");
+
+  FeatureShard shard;
+  shard.path = path;
+  shard.total_rows = static_cast<int64_t>(dims[0]);
+  shard.d = static_cast<int>(dims[1]);
+  if (shard.total_rows == 0) refuse(matrix_where + ": has no rows (no customers)");
+  if (shard.d == 0) refuse(matrix_where + ": has no feature columns");
+  if (id_dims[0] != dims[0])
+    refuse(ids_where + ": has " + std::to_string(id_dims[0]) + " rows but " + kFeatureMatrix + " has " +
+           std::to_string(dims[0]));
+  if (shard.total_rows < comm.size())
+    refuse(path + ": " + std::to_string(shard.total_rows) + " customers cannot be split over " +
+           std::to_string(comm.size()) + " ranks; run with at most " + std::to_string(shard.total_rows) + " ranks");
+  shard.feature_names = feature_names(matrix, matrix_where, shard.d);
+
+  shard.block = row_block(shard.total_rows, comm.size(), comm.rank());
+  shard.customer_id.resize(shard.block.count);
+  shard.matrix.resize(static_cast<std::size_t>(shard.block.count) * shard.d);
+  h5::read_rows(comm, ids, H5T_NATIVE_INT64, shard.block.first, shard.block.count, 1, shard.customer_id.data(),
+                ids_where);
+  h5::read_rows(comm, matrix, H5T_NATIVE_FLOAT, shard.block.first, shard.block.count, shard.d, shard.matrix.data(),
+                matrix_where);
+  refuse_non_finite(shard, comm);
+  return shard;
+}
+
+struct FeatureFileWriter::Impl {
+  std::string path;
+  FeatureFileSpec spec;
+  const Communicator& comm;
+  h5::Id file, ids, matrix, truth;
+};
+
+FeatureFileWriter::FeatureFileWriter(const std::string& path, const FeatureFileSpec& spec, const Communicator& comm)
+    : impl_(new Impl{path, spec, comm, {}, {}, {}, {}}) {
+  impl_->file = h5::create_parallel(path, comm);
+  h5::create_group(impl_->file, "/features");
+  const hsize_t rows = static_cast<hsize_t>(spec.rows);
+  impl_->ids = h5::create_dataset(impl_->file, kFeatureIds, H5T_STD_I64LE, {rows});
+  impl_->matrix = h5::create_dataset(impl_->file, kFeatureMatrix, H5T_IEEE_F32LE, {rows, static_cast<hsize_t>(spec.d)});
+  if (spec.truth_segments > 0) {
+    h5::create_group(impl_->file, "/truth");
+    impl_->truth = h5::create_dataset(impl_->file, kTruthSegment, H5T_STD_I32LE, {rows});
+  }
+}
+
+FeatureFileWriter::~FeatureFileWriter() = default;
+
+void FeatureFileWriter::write_rows(int64_t first, int64_t count, const int64_t* ids, const float* x,
+                                   const int32_t* truth) {
+  const std::string& path = impl_->path;
+  h5::write_rows(impl_->comm, impl_->ids, H5T_NATIVE_INT64, first, count, 1, ids, path + ":" + kFeatureIds);
+  h5::write_rows(impl_->comm, impl_->matrix, H5T_NATIVE_FLOAT, first, count, impl_->spec.d, x,
+                 path + ":" + kFeatureMatrix);
+  if (impl_->spec.truth_segments > 0)
+    h5::write_rows(impl_->comm, impl_->truth, H5T_NATIVE_INT32, first, count, 1, truth, path + ":" + kTruthSegment);
+}
+
+void FeatureFileWriter::finish(const std::vector<float>& truth_centers) {
+  impl_->ids.close(impl_->path + ": cannot close " + kFeatureIds);
+  impl_->matrix.close(impl_->path + ": cannot close " + kFeatureMatrix);
+  if (impl_->spec.truth_segments > 0) impl_->truth.close(impl_->path + ": cannot close " + kTruthSegment);
+  impl_->file.close(impl_->path + ": cannot close (disk full?)");
+  if (impl_->comm.is_root()) {
+    // Variable-length strings cannot be written through MPI-IO: rank 0 adds them serially.
+    h5::Id file = h5::open_serial_for_write(impl_->path);
+    h5::Id matrix(H5Dopen2(file, kFeatureMatrix, H5P_DEFAULT), H5Dclose, impl_->path + ": cannot reopen the matrix");
+    h5::write_string_array_attribute(matrix, "names", impl_->spec.feature_names);
+    if (impl_->spec.truth_segments > 0)
+      h5::write_small(file, kTruthCenters, H5T_NATIVE_FLOAT,
+                      {static_cast<hsize_t>(impl_->spec.truth_segments), static_cast<hsize_t>(impl_->spec.d)},
+                      truth_centers.data());
+    file.close(impl_->path + ": cannot close (disk full?)");
+  }
+  impl_->comm.barrier();
+}
+
+}  // namespace kseg

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/communicator.hpp"
+#include "io/row_partition.hpp"
+#include "kernels/backend.hpp"
+
+namespace kseg {
+
+/// Where the feature matrix lives in a kseg features file (DESIGN.md, HDF5 layout).
+inline constexpr const char* kFeatureMatrix = "/features/matrix";
+inline constexpr const char* kFeatureIds = "/features/customer_id";
+inline constexpr const char* kTruthSegment = "/truth/segment";
+inline constexpr const char* kTruthCenters = "/truth/centers";
+
+/// This rank's block of a features file.
+struct FeatureShard {
+  std::string path;
+  int64_t total_rows = 0;
+  RowBlock block;
+  int d = 0;
+  std::vector<int64_t> customer_id;  ///< block.count
+  std::vector<float> matrix;         ///< block.count × d, row-major
+  std::vector<std::string> feature_names;
+
+  ShardView view() const { return {matrix.data(), block.count, d}; }
+};
+
+/// Collective: each rank reads its row block with collective parallel HDF5 I/O. Validates the
+/// layout, the dtypes, the row counts, the rank count and every value (NaN/Inf are refused with
+/// the first bad row); each failure is an InputError naming the file and dataset, raised on
+/// every rank alike.
+FeatureShard read_feature_shard(const std::string& path, const Communicator& comm);
+
+/// Layout of a features file to be written.
+struct FeatureFileSpec {
+  int64_t rows = 0;
+  int d = 0;
+  std::vector<std::string> feature_names;
+  int truth_segments = 0;  ///< > 0: also /truth/segment [rows] and /truth/centers [k, d]
+};
+
+/// Collective writer of a features file; rows are written in blocks by each rank.
+class FeatureFileWriter {
+ public:
+  FeatureFileWriter(const std::string& path, const FeatureFileSpec& spec, const Communicator& comm);
+  ~FeatureFileWriter();
+  /// Collective: rows [first, first + count) of this rank; truth may be null when not requested.
+  void write_rows(int64_t first, int64_t count, const int64_t* ids, const float* x, const int32_t* truth);
+  /// Collective: closes the parallel file, then rank 0 adds names and truth centers.
+  void finish(const std::vector<float>& truth_centers);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kseg

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <hdf5.h>
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/communicator.hpp"
+
+namespace kseg::h5 {
+
+/// Owns an HDF5 identifier and closes it with the matching H5?close. Creating one from a
+/// negative id throws IoError with `what`.
+class Id {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  Id() = default;
+  Id(hid_t id, Closer closer, const std::string& what);
+  Id(Id&& other) noexcept;
+  Id& operator=(Id&& other) noexcept;
+  Id(const Id&) = delete;
+  Id& operator=(const Id&) = delete;
+  ~Id();
+  operator hid_t() const { return id_; }
+  /// Closes now, checking the result (closing a file flushes it: errors must not pass silently).
+  void close(const std::string& what);
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+  Closer closer_ = nullptr;
+};
+
+/// Throws IoError("<what>") when an HDF5 call returned a negative status.
+void check(herr_t status, const std::string& what);
+
+/// Turns off HDF5's own error-stack printing; kseg reports errors itself, one line each.
+void silence_library_errors();
+
+Id open_parallel(const std::string& path, const Communicator& comm);
+Id create_parallel(const std::string& path, const Communicator& comm);
+Id open_serial_for_write(const std::string& path);
+
+bool link_exists(hid_t file, const std::string& path);
+Id create_group(hid_t file, const std::string& path);
+/// A contiguous dataset of `dims` elements of `type`.
+Id create_dataset(hid_t parent, const std::string& path, hid_t type, const std::vector<hsize_t>& dims);
+Id open_dataset(hid_t file, const std::string& path, const std::string& file_name);
+std::vector<hsize_t> dataset_dims(hid_t dataset);
+
+/// Collective write/read of rows [first, first + count) of a dataset with `columns` values per
+/// row (1 for a 1-D dataset). Every rank calls it, a rank with count 0 too.
+/// Large blocks go in several collective calls of at most 512 MiB per rank (MPI-IO counts are
+/// 32-bit), the same number of calls on every rank.
+void write_rows(const Communicator& comm, hid_t dataset, hid_t mem_type, int64_t first, int64_t count,
+                int64_t columns, const void* data, const std::string& what);
+void read_rows(const Communicator& comm, hid_t dataset, hid_t mem_type, int64_t first, int64_t count,
+               int64_t columns, void* data, const std::string& what);
+
+/// Small whole datasets, written by one process on a serially opened file.
+void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values);
+void write_small(hid_t parent, const std::string& name, hid_t mem_type, const std::vector<hsize_t>& dims,
+                 const void* data);
+
+using AttributeValue = std::variant<int64_t, double, std::string>;
+void write_attribute(hid_t object, const std::string& name, const AttributeValue& value);
+void write_string_array_attribute(hid_t object, const std::string& name, const std::vector<std::string>& values);
+/// A string-array attribute (fixed or variable length on disk); empty when absent.
+std::vector<std::string> read_string_array_attribute(hid_t object, const std::string& name, const std::string& what);
+
+}  // namespace kseg::h5
