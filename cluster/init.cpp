@@ -65,11 +65,12 @@ std::vector<float> init_plus_plus(const FitContext& ctx, const KMeansParams& p, 
       trials = uniform_points(ctx, p.seed, stream, 1, ids_of(chosen));
     std::vector<float> best_min_sq;
     double best_potential = kInfinity;
-    for (const PointRecord& trial : trials) {
+    for (std::size_t t = 0; t < trials.size(); ++t) {
+      const PointRecord& trial = trials[t];
       std::vector<float> candidate_min_sq = min_sq;
       ctx.backend.lower_min_sq_distances(trial.x.data(), 1, candidate_min_sq.data());
       const double potential = exact_sum(candidate_min_sq, ctx);
-      if (potential < best_potential || best_min_sq.empty()) {
+      if (t == 0 || potential < best_potential) {  // decided on global values only: same on every rank
         best_potential = potential;
         best_min_sq.swap(candidate_min_sq);
         chosen.resize(step);

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <numeric>
+#include <random>
+#include <vector>
+
+#include "cluster/data_summary.hpp"
+#include "cluster/init.hpp"
+#include "common/communicator.hpp"
+#include "kernels/backend.hpp"
+
+namespace kseg::testing {
+
+inline std::vector<float> random_matrix(int64_t n, int d, uint32_t seed, float spread = 10.0f) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> value(-spread, spread);
+  std::vector<float> x(static_cast<std::size_t>(n) * d);
+  for (float& v : x) v = value(rng);
+  return x;
+}
+
+inline std::vector<int64_t> sequential_ids(int64_t n, int64_t first = 1000) {
+  std::vector<int64_t> ids(n);
+  std::iota(ids.begin(), ids.end(), first);
+  return ids;
+}
+
+/// Data, ids, backend and summary of one rank, owning everything a FitContext points to.
+struct LocalFit {
+  std::vector<float> x;
+  std::vector<int64_t> ids;
+  ShardView view;
+  std::unique_ptr<Backend> backend = make_cpu_backend();
+  Communicator comm;
+  DataSummary summary;
+
+  LocalFit(std::vector<float> x_, std::vector<int64_t> ids_, int d, MPI_Comm mpi = MPI_COMM_SELF)
+      : x(std::move(x_)), ids(std::move(ids_)), view{x.data(), static_cast<int64_t>(ids.size()), d}, comm(mpi) {
+    backend->load_shard(view);
+    summary = summarize(view, ids.data(), comm);
+  }
+  FitContext context() { return {*backend, view, ids.data(), summary, comm}; }
+};
+
+}  // namespace kseg::testing

@@ -1,0 +1,100 @@
+// The fused assign+accumulate pass against a plain loop over points, over a table of sizes.
+#include <gtest/gtest.h>
+#include <omp.h>
+
+#include <cstring>
+
+#include "kernels/distance.hpp"
+#include "kernels/fixed_point.hpp"
+#include "tests/support/test_data.hpp"
+
+namespace kseg {
+namespace {
+
+struct Size {
+  int64_t n;
+  int d;
+  int k;
+};
+
+class FusedKernel : public ::testing::TestWithParam<Size> {};
+
+struct Reference {
+  std::vector<int32_t> labels;
+  std::vector<float> sq;
+  LloydSums sums;
+};
+
+Reference reference_pass(const std::vector<float>& x, const std::vector<float>& c, const Size& s, const Quantization& q) {
+  Reference r;
+  r.sums.reset(s.k, s.d);
+  for (int64_t i = 0; i < s.n; ++i) {
+    float best = 0;
+    const int label = nearest_centroid(&x[i * s.d], c.data(), s.k, s.d, &best);
+    r.labels.push_back(label);
+    r.sq.push_back(best);
+    for (int j = 0; j < s.d; ++j) r.sums.feature_sums[label * s.d + j] += FixedPoint::quantize(x[i * s.d + j], q.feature_scale[j]);
+    r.sums.counts[label] += 1;
+    r.sums.inertia += FixedPoint::quantize(best, q.distance_scale);
+  }
+  return r;
+}
+
+TEST_P(FusedKernel, MatchesPlainLoopBitForBitWithAnyThreadCount) {
+  const Size s = GetParam();
+  testing::LocalFit fit(testing::random_matrix(s.n, s.d, 11), testing::sequential_ids(s.n), s.d);
+  // Centroids: k of the points, so that ties and zero distances occur too.
+  std::vector<float> centroids(fit.x.begin(), fit.x.begin() + std::min<int64_t>(s.k, s.n) * s.d);
+  centroids.resize(static_cast<std::size_t>(s.k) * s.d, 0.5f);
+  const Reference expected = reference_pass(fit.x, centroids, s, fit.summary.quantization);
+
+  for (int threads : {1, 2, 3}) {
+    omp_set_num_threads(threads);
+    LloydSums sums;
+    std::vector<int32_t> labels(s.n, -1);
+    std::vector<float> sq(s.n, -1.0f);
+    fit.backend->assign_and_accumulate(centroids.data(), s.k, fit.summary.quantization, &sums, labels.data(), sq.data());
+    EXPECT_EQ(labels, expected.labels) << threads << " threads";
+    EXPECT_EQ(0, std::memcmp(sq.data(), expected.sq.data(), sizeof(float) * s.n)) << threads << " threads";
+    EXPECT_TRUE(sums.feature_sums == expected.sums.feature_sums) << threads << " threads";
+    EXPECT_EQ(sums.counts, expected.sums.counts) << threads << " threads";
+    EXPECT_TRUE(sums.inertia == expected.sums.inertia) << threads << " threads";
+  }
+  omp_set_num_threads(2);
+}
+
+TEST_P(FusedKernel, LowerMinDistancesMatchesPlainLoop) {
+  const Size s = GetParam();
+  testing::LocalFit fit(testing::random_matrix(s.n, s.d, 5), testing::sequential_ids(s.n), s.d);
+  const std::vector<float> centroids = testing::random_matrix(s.k, s.d, 6);
+  std::vector<float> min_sq(s.n, 7.0f);
+  fit.backend->lower_min_sq_distances(centroids.data(), s.k, min_sq.data());
+  for (int64_t i = 0; i < s.n; ++i) {
+    float expected = 7.0f;
+    for (int c = 0; c < s.k; ++c) expected = std::min(expected, squared_distance(&fit.x[i * s.d], &centroids[c * s.d], s.d));
+    ASSERT_EQ(min_sq[i], expected) << "point " << i;
+  }
+}
+
+// n not a multiple of the 8-point tile nor of the thread count; k = 1; d = 1; k > n.
+INSTANTIATE_TEST_SUITE_P(Sizes, FusedKernel,
+                         ::testing::Values(Size{1, 1, 1}, Size{7, 1, 3}, Size{8, 3, 1}, Size{9, 2, 12},
+                                           Size{1001, 5, 7}, Size{4099, 16, 16}, Size{10007, 33, 64},
+                                           Size{513, 64, 256}),
+                         [](const auto& info) {
+                           return "n" + std::to_string(info.param.n) + "_d" + std::to_string(info.param.d) + "_k" +
+                                  std::to_string(info.param.k);
+                         });
+
+TEST(FusedKernel, TiesGoToTheSmallerSegment) {
+  testing::LocalFit fit({0.0f, 0.0f}, {1}, 2);
+  const std::vector<float> centroids = {1, 0, 0, 1, -1, 0};  // all at distance 1
+  int32_t label = -1;
+  float sq = 0;
+  fit.backend->assign_and_accumulate(centroids.data(), 3, fit.summary.quantization, nullptr, &label, &sq);
+  EXPECT_EQ(label, 0);
+  EXPECT_EQ(sq, 1.0f);
+}
+
+}  // namespace
+}  // namespace kseg

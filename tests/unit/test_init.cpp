@@ -1,0 +1,148 @@
+// Initialisers: valid, deterministic, seed-sensitive, and good on separated blobs.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <set>
+
+#include "cluster/kmeans.hpp"
+#include "common/errors.hpp"
+#include "io/synthetic_blobs.hpp"
+#include "kernels/distance.hpp"
+#include "tests/support/test_data.hpp"
+
+namespace kseg {
+namespace {
+
+struct Blobs {
+  BlobModel model;
+  std::vector<int64_t> ids;
+  std::vector<float> x;
+  std::vector<int32_t> truth;
+};
+
+Blobs far_apart_blobs(int64_t n, int k, int d) {
+  Blobs b{make_blob_model(k, d, 5, 12.0), std::vector<int64_t>(n), std::vector<float>(n * d), std::vector<int32_t>(n)};
+  generate_rows(b.model, 0, n, b.ids.data(), b.x.data(), b.truth.data());
+  return b;
+}
+
+class Init : public ::testing::TestWithParam<InitMethod> {};
+
+TEST_P(Init, GivesKCentroidsThatAreDeterministicAndSeedSensitive) {
+  const int d = 3, k = 5;
+  testing::LocalFit fit(testing::random_matrix(2000, d, 1), testing::sequential_ids(2000), d);
+  KMeansParams p;
+  p.k = k;
+  p.init = GetParam();
+  const std::vector<float> a = initial_centroids(fit.context(), p, 0);
+  ASSERT_EQ(a.size(), static_cast<std::size_t>(k * d));
+  EXPECT_EQ(a, initial_centroids(fit.context(), p, 0));
+  EXPECT_NE(a, initial_centroids(fit.context(), p, 1)) << "restarts must draw differently";
+  p.seed += 1;
+  EXPECT_NE(a, initial_centroids(fit.context(), p, 0)) << "seeds must draw differently";
+  std::set<std::vector<float>> distinct;
+  for (int c = 0; c < k; ++c) distinct.insert(std::vector<float>(a.begin() + c * d, a.begin() + (c + 1) * d));
+  EXPECT_EQ(distinct.size(), static_cast<std::size_t>(k));
+}
+
+class SeedingInit : public ::testing::TestWithParam<InitMethod> {};
+
+TEST_P(SeedingInit, PutsOneCentroidNearEachSeparatedBlob) {
+  const int d = 4, k = 6;
+  const Blobs blobs = far_apart_blobs(6000, k, d);
+  testing::LocalFit fit(blobs.x, blobs.ids, d);
+  KMeansParams p;
+  p.k = k;
+  p.init = GetParam();
+  const std::vector<float> c = initial_centroids(fit.context(), p, 0);
+  std::set<int> blobs_hit;  // each centroid's nearest true centre: all k must be hit once
+  for (int s = 0; s < k; ++s) {
+    float unused;
+    blobs_hit.insert(nearest_centroid(&c[s * d], blobs.model.centers.data(), k, d, &unused));
+  }
+  EXPECT_EQ(blobs_hit.size(), static_cast<std::size_t>(k));
+}
+
+std::string method_name(const ::testing::TestParamInfo<InitMethod>& info) {
+  switch (info.param) {
+    case InitMethod::kmeans_parallel: return "kmeans_parallel";
+    case InitMethod::kmeans_plus_plus: return "kmeans_plus_plus";
+    default: return "random";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Methods, Init,
+                         ::testing::Values(InitMethod::kmeans_parallel, InitMethod::kmeans_plus_plus, InitMethod::random),
+                         method_name);
+// Uniform draws are not expected to find every blob; the D²-weighted methods are.
+INSTANTIATE_TEST_SUITE_P(Methods, SeedingInit,
+                         ::testing::Values(InitMethod::kmeans_parallel, InitMethod::kmeans_plus_plus), method_name);
+
+TEST(Init, RandomPicksDataPoints) {
+  const int d = 2;
+  testing::LocalFit fit(testing::random_matrix(300, d, 2), testing::sequential_ids(300), d);
+  KMeansParams p;
+  p.k = 4;
+  p.init = InitMethod::random;
+  const std::vector<float> c = initial_centroids(fit.context(), p, 0);
+  for (int s = 0; s < p.k; ++s) {
+    bool found = false;
+    for (int64_t i = 0; i < 300 && !found; ++i) found = fit.x[i * d] == c[s * d] && fit.x[i * d + 1] == c[s * d + 1];
+    EXPECT_TRUE(found) << "centroid " << s << " is not a customer";
+  }
+}
+
+TEST(Init, ReclusteringFollowsTheWeights) {
+  // Two heavy candidates far apart and many weightless ones: k = 2 must land on the heavy pair.
+  std::vector<PointRecord> candidates;
+  std::vector<int64_t> weights;
+  for (int i = 0; i < 20; ++i) {
+    candidates.push_back({0, i, {static_cast<float>(i), 0.0f}});
+    weights.push_back(i == 3 || i == 17 ? 1000 : 0);
+  }
+  const std::vector<float> c = recluster_weighted(candidates, weights, 2, 2, 42, 0);
+  std::set<float> xs = {c[0], c[2]};
+  EXPECT_EQ(xs, (std::set<float>{3.0f, 17.0f}));
+}
+
+TEST(KMeans, RecoversSeparatedBlobsAndStopsEarly) {
+  const int d = 5, k = 4;
+  const Blobs blobs = far_apart_blobs(8000, k, d);
+  testing::LocalFit fit(blobs.x, blobs.ids, d);
+  KMeansParams p;
+  p.k = k;
+  FitObserver quiet;
+  const KMeansResult r = fit_kmeans(fit.context(), p, quiet);
+  EXPECT_TRUE(r.converged);
+  EXPECT_LT(r.iterations, 20);
+  std::vector<int64_t> truth_sizes(k, 0);
+  for (int32_t t : blobs.truth) truth_sizes[t] += 1;
+  std::multiset<int64_t> found(r.sizes.begin(), r.sizes.end()), expected(truth_sizes.begin(), truth_sizes.end());
+  EXPECT_EQ(found, expected);
+}
+
+TEST(KMeans, MoreRestartsNeverRaiseInertia) {
+  const int d = 2;
+  testing::LocalFit fit(testing::random_matrix(3000, d, 12), testing::sequential_ids(3000), d);
+  KMeansParams p;
+  p.k = 9;
+  p.init = InitMethod::random;
+  FitObserver quiet;
+  const KMeansResult one = fit_kmeans(fit.context(), p, quiet);
+  p.n_init = 4;
+  const KMeansResult four = fit_kmeans(fit.context(), p, quiet);
+  EXPECT_LE(four.inertia, one.inertia);
+  EXPECT_EQ(four.restart_inertia.size(), 4u);
+  EXPECT_EQ(four.restart_inertia[0], one.inertia) << "restart 0 must be the single-restart fit";
+}
+
+TEST(KMeans, RefusesKAboveTheNumberOfCustomers) {
+  testing::LocalFit fit(testing::random_matrix(5, 2, 1), testing::sequential_ids(5), 2);
+  KMeansParams p;
+  p.k = 6;
+  FitObserver quiet;
+  EXPECT_THROW(fit_kmeans(fit.context(), p, quiet), InputError);
+}
+
+}  // namespace
+}  // namespace kseg
