@@ -8,6 +8,7 @@
 #include "cluster/data_summary.hpp"
 #include "cluster/kmeans.hpp"
 #include "common/errors.hpp"
+#include "host/cli_checks.hpp"
 #include "host/commands.hpp"
 #include "host/json.hpp"
 #include "host/logger.hpp"
@@ -112,7 +113,7 @@ void run_bench(const BenchOptions& o, const Communicator& comm) {
 
 }  // namespace
 
-void add_bench_command(CLI::App& app, const Communicator& comm) {
+Command add_bench_command(CLI::App& app, const Communicator& comm) {
   auto o = std::make_shared<BenchOptions>();
   CLI::App* cmd = app.add_subcommand(
       "bench",
@@ -120,14 +121,14 @@ void add_bench_command(CLI::App& app, const Communicator& comm) {
       "(measured read bandwidth and FMA rate). bench/lloyd_vs_sklearn.py adds scikit-learn on the same data.");
   cmd->add_option("--input", o->input, "Features file to time on (default: generated in memory)");
   cmd->add_option("--init-centroids", o->init_centroids, "HDF5 file with /centroids [k, d] to start from");
-  cmd->add_option("--customers", o->customers, "Customers when generating in memory")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--features", o->features, "Features when generating in memory")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--k", o->k, "Segments")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--iters", o->iterations, "Timed iterations")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--customers", o->customers, "Customers when generating in memory")->capture_default_str()->check(at_least(1));
+  cmd->add_option("--features", o->features, "Features when generating in memory")->capture_default_str()->check(at_least(1));
+  cmd->add_option("--k", o->k, "Segments")->capture_default_str()->check(at_least(1));
+  cmd->add_option("--iters", o->iterations, "Timed iterations")->capture_default_str()->check(at_least(1));
   cmd->add_option("--threads", o->threads, "OpenMP threads per rank (0: default)")->capture_default_str();
   cmd->add_option("--seed", o->seed, "Seed of the data and the initial centroids")->capture_default_str();
   cmd->add_flag("--json", o->json, "One JSON line on stdout instead of text");
-  cmd->callback([o, &comm] { run_bench(*o, comm); });
+  return {cmd, [o, &comm] { run_bench(*o, comm); }};
 }
 
 }  // namespace kseg

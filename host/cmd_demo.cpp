@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "common/errors.hpp"
+#include "host/cli_checks.hpp"
 #include "host/commands.hpp"
 #include "host/generate.hpp"
 #include "host/job.hpp"
@@ -86,19 +87,19 @@ void run_demo(DemoOptions& o, const Communicator& comm) {
 
 }  // namespace
 
-void add_demo_command(CLI::App& app, const Communicator& comm) {
+Command add_demo_command(CLI::App& app, const Communicator& comm) {
   auto o = std::make_shared<DemoOptions>();
   o->run.kmeans.k = 5;
   CLI::App* cmd = app.add_subcommand(
       "demo", "Generate a small synthetic customer base, segment it, and show where the results are");
   cmd->add_option("--dir", o->directory, "Folder for the demo's files (default: a new temporary folder)");
-  cmd->add_option("--customers", o->customers, "Customers to generate")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--customers", o->customers, "Customers to generate")->capture_default_str()->check(at_least(1));
   add_kmeans_options(*cmd, o->run);
   add_output_style_options(*cmd, o->run.quiet, o->run.json);
-  cmd->callback([o, cmd, &comm] {
+  return {cmd, [o, cmd, &comm] {
     o->run.effective_config = cmd->config_to_str(/*default_also=*/true, /*write_description=*/false);
     run_demo(*o, comm);
-  });
+  }};
 }
 
 }  // namespace kseg

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "common/errors.hpp"
+#include "host/cli_checks.hpp"
 #include "host/commands.hpp"
 #include "host/generate.hpp"
 #include "io/atomic_output.hpp"
@@ -54,23 +55,23 @@ void generate_features_file(const GenerateOptions& o, const Communicator& comm, 
            o.segments, " true segments in ", kTruthSegment);
 }
 
-void add_generate_command(CLI::App& app, const Communicator& comm) {
+Command add_generate_command(CLI::App& app, const Communicator& comm) {
   auto o = std::make_shared<GenerateOptions>();
   CLI::App* cmd = app.add_subcommand(
       "generate",
       "Write a synthetic customer feature matrix with known segments (Gaussian blobs of unequal sizes and "
       "spreads) for tests, benchmarks and trying kseg out. All ranks write in parallel.");
-  cmd->add_option("--customers", o->customers, "Number of customers (rows)")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--customers", o->customers, "Number of customers (rows)")->capture_default_str()->check(at_least(1));
   cmd->add_option("--features", o->features, "Features per customer (columns)")->capture_default_str()->check(CLI::Range(1, 4096));
   cmd->add_option("--segments", o->segments, "True segments (blobs)")->capture_default_str()->check(CLI::Range(1, 100000));
   cmd->add_option("--seed", o->seed, "Seed; the same seed gives the same file")->capture_default_str();
   cmd->add_option("--separation", o->separation, "Minimum distance between blob centres, in blob spreads (smaller: more overlap)")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(at_least(0));
   cmd->add_option("--feature-names", o->feature_names, "Comma-separated feature names (default f0,f1,...)")->delimiter(',');
   cmd->add_option("--out", o->output, "Output HDF5 file")->required();
   cmd->add_flag("--force", o->force, "Replace --out if it exists");
   cmd->add_flag("--quiet,-q", o->quiet, "No progress lines");
-  cmd->callback([o, &comm] { generate_features_file(*o, comm, Logger(comm.is_root() && !o->quiet)); });
+  return {cmd, [o, &comm] { generate_features_file(*o, comm, Logger(comm.is_root() && !o->quiet)); }};
 }
 
 }  // namespace kseg

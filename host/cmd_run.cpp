@@ -2,11 +2,12 @@
 #include <memory>
 
 #include "host/commands.hpp"
+#include "host/config_file.hpp"
 #include "host/job.hpp"
 
 namespace kseg {
 
-void add_run_command(CLI::App& app, const Communicator& comm) {
+Command add_run_command(CLI::App& app, const Communicator& comm) {
   auto o = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand(
       "run",
@@ -17,12 +18,15 @@ void add_run_command(CLI::App& app, const Communicator& comm) {
   cmd->add_flag("--force", o->force, "Replace --out if it exists (otherwise kseg refuses)");
   add_kmeans_options(*cmd, *o);
   add_output_style_options(*cmd, o->quiet, o->json);
-  cmd->set_config("--config", "", "TOML file with any of these options (command-line values win)");
-  cmd->callback([o, cmd, &comm] {
+  cmd->add_option("--config", o->config_file,
+                  "TOML file of `option = value` lines, e.g. k = 12 (command-line values win)")
+      ->check(CLI::ExistingFile);
+  return {cmd, [o, cmd, &comm] {
+    apply_config_file(*cmd, o->config_file);
     o->effective_config = cmd->config_to_str(/*default_also=*/true, /*write_description=*/false);
     const JobSummary summary = run_job(*o, comm, Logger(comm.is_root() && !o->quiet));
     if (o->json && comm.is_root()) std::cout << to_json(summary).str() << std::endl;
-  });
+  }};
 }
 
 }  // namespace kseg

@@ -1,3 +1,4 @@
+#include "host/cli_checks.hpp"
 #include "host/job.hpp"
 
 #include <omp.h>
@@ -33,11 +34,11 @@ class LoggingObserver final : public FitObserver {
   LoggingObserver(const Logger& log, const KMeansParams& params) : log_(log), params_(params) {}
   void on_init(int restart, double seconds) override {
     log_.line("init      restart ", restart + 1, "/", params_.n_init, "  ", to_string(params_.init), "  ",
-              seconds * 1e3, " ms");
+              milliseconds(seconds * 1e3));
   }
   void on_iteration(const IterationReport& r) override {
-    log_.line("iter ", r.iteration, "  inertia ", r.inertia, "  shift ", r.relative_shift, "  ", r.milliseconds,
-              " ms", r.reseeded ? "  (re-seeded " + std::to_string(r.reseeded) + " empty segments)" : "");
+    log_.line("iter ", r.iteration, "  inertia ", r.inertia, "  shift ", r.relative_shift, "  ", milliseconds(r.milliseconds),
+              r.reseeded ? "  (re-seeded " + std::to_string(r.reseeded) + " empty segments)" : "");
   }
   void on_restart_done(int restart, double inertia, int iterations, bool converged) override {
     log_.line("restart   ", restart + 1, "/", params_.n_init, "  inertia ", inertia, "  ",
@@ -80,16 +81,16 @@ std::vector<std::pair<std::string, h5::AttributeValue>> result_attributes(const 
 }  // namespace
 
 void add_kmeans_options(CLI::App& cmd, RunOptions& o) {
-  cmd.add_option("--k", o.kmeans.k, "Number of segments")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd.add_option("--k", o.kmeans.k, "Number of segments")->capture_default_str()->check(at_least(1));
   cmd.add_option("--seed", o.kmeans.seed, "Seed of every random choice (same seed, same result)")->capture_default_str();
-  cmd.add_option("--n-init", o.kmeans.n_init, "Restarts; the lowest inertia wins")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd.add_option("--max-iter", o.kmeans.max_iter, "Lloyd iterations per restart, at most")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd.add_option("--n-init", o.kmeans.n_init, "Restarts; the lowest inertia wins")->capture_default_str()->check(at_least(1));
+  cmd.add_option("--max-iter", o.kmeans.max_iter, "Lloyd iterations per restart, at most")->capture_default_str()->check(at_least(1));
   cmd.add_option("--tol", o.kmeans.tol,
                  "Stop when the largest squared centroid move is below tol x the mean feature variance")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()->check(at_least(0));
   cmd.add_option("--init", o.init, "Initialisation: k-means|| (scalable), k-means++ or random")
       ->capture_default_str()->check(CLI::IsMember({"k-means||", "k-means++", "random"}));
-  cmd.add_option("--threads", o.threads, "OpenMP threads per rank (0: OpenMP's default)")->capture_default_str()->check(CLI::NonNegativeNumber);
+  cmd.add_option("--threads", o.threads, "OpenMP threads per rank (0: OpenMP's default)")->capture_default_str()->check(at_least(0));
 }
 
 void add_output_style_options(CLI::App& cmd, bool& quiet, bool& json) {
@@ -115,7 +116,7 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
   s.d = shard.d;
   s.feature_names = shard.feature_names;
   log.line("read      ", with_thousands(s.customers), " customers x ", s.d, " features from ", o.input, " on ",
-           comm.size(), " rank(s), ", s.read_seconds * 1e3, " ms");
+           comm.size(), " rank(s), ", milliseconds(s.read_seconds * 1e3));
 
   phase = Stopwatch();
   const ShardView view = shard.view();
@@ -157,7 +158,7 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
   output.commit();
   s.write_seconds = phase.seconds();
   s.total_seconds = total.seconds();
-  log.line("write     ", o.output, ", ", s.write_seconds * 1e3, " ms; total ", s.total_seconds, " s");
+  log.line("write     ", o.output, ", ", milliseconds(s.write_seconds * 1e3), "; total ", milliseconds(s.total_seconds * 1e3));
   return s;
 }
 

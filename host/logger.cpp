@@ -1,5 +1,7 @@
 #include "host/logger.hpp"
 
+#include <sstream>
+
 namespace kseg {
 
 std::string with_thousands(long long value) {
@@ -9,6 +11,14 @@ std::string with_thousands(long long value) {
     out += digits[i];
   }
   return value < 0 ? "-" + out : out;
+}
+
+std::string milliseconds(double ms) {
+  std::ostringstream text;
+  text.setf(std::ios::fixed);
+  text.precision(ms < 10 ? 2 : 1);
+  text << ms << " ms";
+  return text.str();
 }
 
 }  // namespace kseg

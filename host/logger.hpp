@@ -37,5 +37,7 @@ class Logger {
 
 /// 1234567 → "1,234,567": customer counts people can read.
 std::string with_thousands(long long value);
+/// 12.3456 → "12.3 ms".
+std::string milliseconds(double ms);
 
 }  // namespace kseg

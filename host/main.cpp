@@ -2,6 +2,7 @@
 
 #include <iostream>
 #include <sstream>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -48,10 +49,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   try {
     const kseg::Communicator comm(MPI_COMM_WORLD);
-    kseg::add_generate_command(app, comm);
-    kseg::add_run_command(app, comm);
-    kseg::add_demo_command(app, comm);
-    kseg::add_bench_command(app, comm);
+    const std::vector<kseg::Command> commands = {
+        kseg::add_generate_command(app, comm), kseg::add_run_command(app, comm),
+        kseg::add_demo_command(app, comm), kseg::add_bench_command(app, comm)};
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
       MPI_Finalize();
       return code;
     }
+    for (const kseg::Command& command : commands)
+      if (command.cli->parsed()) command.run();
   } catch (const kseg::Error& e) {
     return finish_with_error(e.what(), e.scope(), exit_code_of(e), rank, ranks);
   } catch (const std::exception& e) {

@@ -1,0 +1,68 @@
+"""Shared helpers for kseg's end-to-end tests: run the real binary (under mpiexec where asked)
+and read its HDF5 output with h5py, as a user would, without any kseg code."""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+RUN_TIMEOUT_S = 120  # a run that takes longer has hung: every test fails instead of blocking CI
+
+
+def parse_args():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--kseg", required=True, help="path of the kseg binary")
+    parser.add_argument("--mpiexec", required=True, help="path of mpiexec")
+    args = parser.parse_args()
+    args.kseg = os.path.abspath(args.kseg)
+    return args
+
+
+class Kseg:
+    def __init__(self, args):
+        self.binary = args.kseg
+        self.mpiexec = args.mpiexec
+        self.workdir = tempfile.mkdtemp(prefix="kseg-e2e-")
+
+    def path(self, name):
+        return os.path.join(self.workdir, name)
+
+    def command(self, arguments, ranks):
+        base = [self.binary] + [str(a) for a in arguments]
+        if ranks is None:
+            return base
+        return [self.mpiexec, "-n", str(ranks), "--oversubscribe"] + base
+
+    def run(self, *arguments, ranks=None, check=True):
+        """Runs kseg (under mpiexec -n ranks when given); returns the CompletedProcess."""
+        completed = subprocess.run(self.command(arguments, ranks), capture_output=True, text=True,
+                                   timeout=RUN_TIMEOUT_S)
+        if check and completed.returncode != 0:
+            sys.exit(f"kseg {' '.join(map(str, arguments))} failed with {completed.returncode}:\n"
+                     f"{completed.stdout}\n{completed.stderr}")
+        return completed
+
+    def generate(self, name, customers, features, segments, seed=7, **extra):
+        out = self.path(name)
+        options = [f"--{key.replace('_', '-')}={value}" for key, value in extra.items()]
+        self.run("generate", "--customers", customers, "--features", features, "--segments", segments,
+                 "--seed", seed, "--out", out, "--quiet", "--force", *options, ranks=2)
+        return out
+
+
+class Checks:
+    """Collects failures so one run reports every broken expectation, then exits non-zero."""
+
+    def __init__(self):
+        self.failures = []
+
+    def expect(self, condition, message):
+        status = "ok  " if condition else "FAIL"
+        print(f"{status} {message}", flush=True)
+        if not condition:
+            self.failures.append(message)
+
+    def finish(self):
+        if self.failures:
+            sys.exit(f"{len(self.failures)} check(s) failed:\n  " + "\n  ".join(self.failures))
+        print("all checks passed")
