@@ -2,61 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 #include "kernels/backend.hpp"
-#include "kernels/distance.hpp"
-#include "kernels/fixed_point.hpp"
+#include "kernels/detail/cpu_tile.hpp"
 
 namespace kseg {
 namespace {
 
-// Points handled together, one per SIMD lane: the tile is stored transposed so the innermost
-// loop runs across points, while each point's distance keeps the canonical feature order.
-constexpr int kLanes = 8;
-
-struct Tile {
-  std::vector<float> features;  // d × kLanes, feature-major
-  int count = 0;
-
-  void load(const ShardView& shard, int64_t first, int count_) {
-    count = count_;
-    const int d = shard.d;
-    features.resize(static_cast<std::size_t>(d) * kLanes);
-    for (int lane = 0; lane < kLanes; ++lane) {
-      const float* row = shard.x + (first + std::min(lane, count - 1)) * static_cast<int64_t>(d);
-      for (int j = 0; j < d; ++j) features[static_cast<std::size_t>(j) * kLanes + lane] = row[j];
-    }
-  }
-};
-
-// Per lane: the nearest centroid and its squared distance, computed exactly as
-// squared_distance() would for each point on its own.
-void nearest_in_tile(const Tile& tile, int d, const float* centroids, int k, float* best,
-                     int32_t* best_index) {
-  for (int lane = 0; lane < kLanes; ++lane) {
-    best[lane] = INFINITY;
-    best_index[lane] = 0;
-  }
-  for (int c = 0; c < k; ++c) {
-    float acc[kLanes] = {};
-    const float* centroid = centroids + static_cast<std::size_t>(c) * d;
-    for (int j = 0; j < d; ++j) {
-      const float cj = centroid[j];
-      const float* lanes = tile.features.data() + static_cast<std::size_t>(j) * kLanes;
-      for (int lane = 0; lane < kLanes; ++lane) {
-        const float diff = lanes[lane] - cj;
-        acc[lane] = std::fmaf(diff, diff, acc[lane]);
-      }
-    }
-    for (int lane = 0; lane < kLanes; ++lane) {
-      if (acc[lane] < best[lane]) {
-        best[lane] = acc[lane];
-        best_index[lane] = c;
-      }
-    }
-  }
-}
+using detail::kLanes;
+using detail::Tile;
 
 // One thread's share of a fused pass: its own accumulators, no atomics.
 struct ThreadSums {
@@ -77,8 +31,7 @@ struct ThreadSums {
     points_in_block = 0;
   }
   void add(const float* row, int d, int segment, float sq_distance, const Quantization& q) {
-    int64_t* sums = block_sums.data() + static_cast<std::size_t>(segment) * d;
-    for (int j = 0; j < d; ++j) sums[j] += FixedPoint::quantize(row[j], q.feature_scale[j]);
+    detail::add_quantized_row(row, d, q.feature_scale.data(), block_sums.data() + static_cast<std::size_t>(segment) * d);
     totals.counts[segment] += 1;
     totals.inertia += FixedPoint::quantize(sq_distance, q.distance_scale);
     if (++points_in_block == FixedPoint::kInt64Block) carry();
@@ -115,8 +68,8 @@ class CpuBackend final : public Backend {
       for (int64_t t = begin; t < end; ++t) {
         const int64_t first = t * kLanes;
         const int count = static_cast<int>(std::min<int64_t>(kLanes, shard_.n - first));
-        tile.load(shard_, first, count);
-        nearest_in_tile(tile, d, centroids, k, best, best_index);
+        tile.load(shard_.x, shard_.d, first, count);
+        detail::nearest_in_tile(tile, d, centroids, k, best, best_index);
         for (int lane = 0; lane < count; ++lane) {
           const int64_t i = first + lane;
           if (labels) labels[i] = best_index[lane];
@@ -148,8 +101,8 @@ class CpuBackend final : public Backend {
       for (int64_t t = begin; t < end; ++t) {
         const int64_t first = t * kLanes;
         const int count = static_cast<int>(std::min<int64_t>(kLanes, shard_.n - first));
-        tile.load(shard_, first, count);
-        nearest_in_tile(tile, shard_.d, centroids, k, best, best_index);
+        tile.load(shard_.x, shard_.d, first, count);
+        detail::nearest_in_tile(tile, shard_.d, centroids, k, best, best_index);
         for (int lane = 0; lane < count; ++lane)
           min_sq_distances[first + lane] = std::min(min_sq_distances[first + lane], best[lane]);
       }

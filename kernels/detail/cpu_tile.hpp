@@ -1,0 +1,200 @@
+#pragma once
+
+// CPU inner loops of the fused pass, with an AVX2+FMA path and a portable one. Both perform, for
+// every point, exactly the operations of squared_distance() and FixedPoint::quantize(), so their
+// results are bit-identical to each other and to the CUDA backend.
+
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#define KSEG_CPU_AVX512 1
+#elif defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#define KSEG_CPU_AVX2 1
+#endif
+
+#include "kernels/fixed_point.hpp"
+
+namespace kseg::detail {
+
+/// Points handled together, one per SIMD lane (one AVX-512 or two AVX2 registers).
+inline constexpr int kLanes = 16;
+
+/// kLanes points stored feature-major so that the innermost loop runs across points, while each
+/// point's distance still sums its features in index order.
+struct Tile {
+  std::vector<float> features;  // d × kLanes
+  int count = 0;
+
+  void load(const float* x, int d, int64_t first, int count_) {
+    count = count_;
+    features.resize(static_cast<std::size_t>(d) * kLanes);
+    for (int lane = 0; lane < kLanes; ++lane) {
+      const float* row = x + (first + (lane < count ? lane : count - 1)) * static_cast<int64_t>(d);
+      for (int j = 0; j < d; ++j) features[static_cast<std::size_t>(j) * kLanes + lane] = row[j];
+    }
+  }
+};
+
+#if KSEG_CPU_AVX512
+
+inline void keep_nearer(__m512& best, __m512i& best_index, __m512 acc, int centroid) {
+  const __mmask16 nearer = _mm512_cmp_ps_mask(acc, best, _CMP_LT_OQ);  // strict: ties keep the smaller index
+  best = _mm512_mask_blend_ps(nearer, best, acc);
+  best_index = _mm512_mask_blend_epi32(nearer, best_index, _mm512_set1_epi32(centroid));
+}
+
+// Eight centroids at a time: each feature row of the tile is loaded once for all eight.
+inline void nearest_in_tile(const Tile& tile, int d, const float* centroids, int k, float* best_out,
+                            int32_t* index_out) {
+  constexpr int kBlock = 8;
+  __m512 best = _mm512_set1_ps(INFINITY);
+  __m512i best_index = _mm512_setzero_si512();
+  const float* t = tile.features.data();
+  int c = 0;
+  for (; c + kBlock <= k; c += kBlock) {
+    __m512 acc[kBlock];
+    for (__m512& a : acc) a = _mm512_setzero_ps();
+    const float* row = centroids + static_cast<std::size_t>(c) * d;
+    for (int j = 0; j < d; ++j) {
+      const __m512 x = _mm512_loadu_ps(t + j * kLanes);
+      for (int q = 0; q < kBlock; ++q) {
+        const __m512 diff = _mm512_sub_ps(x, _mm512_set1_ps(row[q * d + j]));
+        acc[q] = _mm512_fmadd_ps(diff, diff, acc[q]);
+      }
+    }
+    for (int q = 0; q < kBlock; ++q) keep_nearer(best, best_index, acc[q], c + q);
+  }
+  for (; c < k; ++c) {
+    __m512 acc = _mm512_setzero_ps();
+    const float* row = centroids + static_cast<std::size_t>(c) * d;
+    for (int j = 0; j < d; ++j) {
+      const __m512 diff = _mm512_sub_ps(_mm512_loadu_ps(t + j * kLanes), _mm512_set1_ps(row[j]));
+      acc = _mm512_fmadd_ps(diff, diff, acc);
+    }
+    keep_nearer(best, best_index, acc, c);
+  }
+  _mm512_storeu_ps(best_out, best);
+  _mm512_storeu_si512(index_out, best_index);
+}
+
+// sums[j] += quantize(row[j], scale[j]). Adding 1.5·2^52 rounds a double of magnitude below 2^51
+// to the nearest integer, ties to even, exactly as llrint does; the feature grid keeps values
+// below 2^kFeatureBits, far inside that range.
+inline void add_quantized_row(const float* row, int d, const double* scale, int64_t* sums) {
+  static_assert(FixedPoint::kFeatureBits < 51, "the rounding trick needs |value| < 2^51");
+  const __m512d magic = _mm512_set1_pd(0x1.8p52);
+  const __m512i magic_bits = _mm512_castpd_si512(magic);
+  int j = 0;
+  for (; j + 8 <= d; j += 8) {
+    const __m512d scaled = _mm512_mul_pd(_mm512_cvtps_pd(_mm256_loadu_ps(row + j)), _mm512_loadu_pd(scale + j));
+    const __m512i q = _mm512_sub_epi64(_mm512_castpd_si512(_mm512_add_pd(scaled, magic)), magic_bits);
+    _mm512_storeu_si512(sums + j, _mm512_add_epi64(_mm512_loadu_si512(sums + j), q));
+  }
+  for (; j < d; ++j) sums[j] += FixedPoint::quantize(row[j], scale[j]);
+}
+
+#elif KSEG_CPU_AVX2
+
+struct LaneBest {
+  __m256 distance[2];
+  __m256i index[2];
+};
+
+inline void keep_nearer(LaneBest& best, const __m256 (&acc)[2], int centroid) {
+  const __m256i index = _mm256_set1_epi32(centroid);
+  for (int h = 0; h < 2; ++h) {
+    const __m256 nearer = _mm256_cmp_ps(acc[h], best.distance[h], _CMP_LT_OQ);  // strict: ties keep the smaller index
+    best.distance[h] = _mm256_blendv_ps(best.distance[h], acc[h], nearer);
+    best.index[h] = _mm256_blendv_epi8(best.index[h], index, _mm256_castps_si256(nearer));
+  }
+}
+
+// Four centroids at a time: each feature row of the tile is loaded once for all four.
+inline void nearest_in_tile(const Tile& tile, int d, const float* centroids, int k, float* best_out,
+                            int32_t* index_out) {
+  LaneBest best{{_mm256_set1_ps(INFINITY), _mm256_set1_ps(INFINITY)}, {_mm256_setzero_si256(), _mm256_setzero_si256()}};
+  const float* t = tile.features.data();
+  int c = 0;
+  for (; c + 4 <= k; c += 4) {
+    __m256 acc[4][2];
+    for (auto& a : acc) a[0] = a[1] = _mm256_setzero_ps();
+    const float* row = centroids + static_cast<std::size_t>(c) * d;
+    for (int j = 0; j < d; ++j) {
+      const __m256 x0 = _mm256_loadu_ps(t + j * kLanes), x1 = _mm256_loadu_ps(t + j * kLanes + 8);
+      for (int q = 0; q < 4; ++q) {
+        const __m256 cj = _mm256_broadcast_ss(row + q * d + j);
+        const __m256 d0 = _mm256_sub_ps(x0, cj), d1 = _mm256_sub_ps(x1, cj);
+        acc[q][0] = _mm256_fmadd_ps(d0, d0, acc[q][0]);
+        acc[q][1] = _mm256_fmadd_ps(d1, d1, acc[q][1]);
+      }
+    }
+    for (int q = 0; q < 4; ++q) keep_nearer(best, acc[q], c + q);
+  }
+  for (; c < k; ++c) {
+    __m256 acc[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+    const float* row = centroids + static_cast<std::size_t>(c) * d;
+    for (int j = 0; j < d; ++j) {
+      const __m256 cj = _mm256_broadcast_ss(row + j);
+      for (int h = 0; h < 2; ++h) {
+        const __m256 diff = _mm256_sub_ps(_mm256_loadu_ps(t + j * kLanes + 8 * h), cj);
+        acc[h] = _mm256_fmadd_ps(diff, diff, acc[h]);
+      }
+    }
+    keep_nearer(best, acc, c);
+  }
+  for (int h = 0; h < 2; ++h) {
+    _mm256_storeu_ps(best_out + 8 * h, best.distance[h]);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(index_out + 8 * h), best.index[h]);
+  }
+}
+
+// sums[j] += quantize(row[j], scale[j]). Adding 1.5·2^52 rounds a double of magnitude below 2^51
+// to the nearest integer, ties to even, exactly as llrint does; the feature grid keeps values
+// below 2^kFeatureBits, far inside that range.
+inline void add_quantized_row(const float* row, int d, const double* scale, int64_t* sums) {
+  static_assert(FixedPoint::kFeatureBits < 51, "the rounding trick needs |value| < 2^51");
+  const __m256d magic = _mm256_set1_pd(0x1.8p52);
+  const __m256i magic_bits = _mm256_castpd_si256(magic);
+  int j = 0;
+  for (; j + 4 <= d; j += 4) {
+    const __m256d scaled = _mm256_mul_pd(_mm256_cvtps_pd(_mm_loadu_ps(row + j)), _mm256_loadu_pd(scale + j));
+    const __m256i q = _mm256_sub_epi64(_mm256_castpd_si256(_mm256_add_pd(scaled, magic)), magic_bits);
+    auto* out = reinterpret_cast<__m256i*>(sums + j);
+    _mm256_storeu_si256(out, _mm256_add_epi64(_mm256_loadu_si256(out), q));
+  }
+  for (; j < d; ++j) sums[j] += FixedPoint::quantize(row[j], scale[j]);
+}
+
+#else
+
+inline void nearest_in_tile(const Tile& tile, int d, const float* centroids, int k, float* best, int32_t* best_index) {
+  for (int lane = 0; lane < kLanes; ++lane) {
+    best[lane] = INFINITY;
+    best_index[lane] = 0;
+  }
+  for (int c = 0; c < k; ++c) {
+    float acc[kLanes] = {};
+    const float* centroid = centroids + static_cast<std::size_t>(c) * d;
+    for (int j = 0; j < d; ++j) {
+      const float* lanes = tile.features.data() + static_cast<std::size_t>(j) * kLanes;
+      for (int lane = 0; lane < kLanes; ++lane) {
+        const float diff = lanes[lane] - centroid[j];
+        acc[lane] = std::fmaf(diff, diff, acc[lane]);
+      }
+    }
+    for (int lane = 0; lane < kLanes; ++lane)
+      if (acc[lane] < best[lane]) best[lane] = acc[lane], best_index[lane] = c;
+  }
+}
+
+inline void add_quantized_row(const float* row, int d, const double* scale, int64_t* sums) {
+  for (int j = 0; j < d; ++j) sums[j] += FixedPoint::quantize(row[j], scale[j]);
+}
+
+#endif
+
+}  // namespace kseg::detail
