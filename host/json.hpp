@@ -1,8 +1,8 @@
 #pragma once
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -33,10 +33,9 @@ class JsonObject {
   }
   static std::string number(double v) {
     if (!std::isfinite(v)) return "null";
-    std::ostringstream s;
-    s.precision(17);
-    s << v;
-    return s.str();
+    char text[32];
+    const auto end = std::to_chars(text, text + sizeof text, v).ptr;  // shortest exact round trip
+    return std::string(text, end);
   }
   static std::string quote(const std::string& s) {
     std::string out = "\"";
