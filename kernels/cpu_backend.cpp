@@ -12,8 +12,9 @@ namespace {
 using detail::kLanes;
 using detail::Tile;
 
-// One thread's share of a fused pass: its own accumulators, no atomics.
-struct ThreadSums {
+// One thread's share of a fused pass: its own accumulators, no atomics; a cache line of its own
+// so that threads counting points do not contend for one line.
+struct alignas(64) ThreadSums {
   std::vector<int64_t> block_sums;  // k × d, carried into `totals` every kInt64Block points
   LloydSums totals;
   int64_t points_in_block = 0;
@@ -38,11 +39,25 @@ struct ThreadSums {
   }
 };
 
-// Splits [0, tiles) evenly over the threads of the enclosing parallel region.
-void thread_range(int64_t tiles, int64_t& begin, int64_t& end) {
-  const int64_t threads = omp_get_num_threads(), t = omp_get_thread_num();
-  begin = tiles * t / threads;
-  end = tiles * (t + 1) / threads;
+// The one loop of every pass: each thread takes a contiguous run of tiles, finds each point's
+// nearest centroid, and hands the tile's results to visit(thread, first_row, count, best, index).
+template <typename Visit>
+void for_each_tile(const ShardView& shard, const float* centroids, int k, Visit visit) {
+  const int64_t tiles = (shard.n + kLanes - 1) / kLanes;
+#pragma omp parallel
+  {
+    const int64_t threads = omp_get_num_threads(), thread = omp_get_thread_num();
+    Tile tile;
+    float best[kLanes];
+    int32_t best_index[kLanes];
+    for (int64_t t = tiles * thread / threads; t < tiles * (thread + 1) / threads; ++t) {
+      const int64_t first = t * kLanes;
+      const int count = static_cast<int>(std::min<int64_t>(kLanes, shard.n - first));
+      tile.load(shard.x, shard.d, first, count);
+      detail::nearest_in_tile(tile, shard.d, centroids, k, best, best_index);
+      visit(static_cast<int>(thread), first, count, best, best_index);
+    }
+  }
 }
 
 class CpuBackend final : public Backend {
@@ -54,35 +69,21 @@ class CpuBackend final : public Backend {
   void assign_and_accumulate(const float* centroids, int k, const Quantization& q, LloydSums* sums,
                              int32_t* labels, float* sq_distances) override {
     const int d = shard_.d;
-    const int64_t tiles = (shard_.n + kLanes - 1) / kLanes;
     std::vector<ThreadSums> per_thread(static_cast<std::size_t>(omp_get_max_threads()));
-#pragma omp parallel
-    {
-      ThreadSums& mine = per_thread[omp_get_thread_num()];
-      if (sums) mine.reset(k, d);
-      Tile tile;
-      float best[kLanes];
-      int32_t best_index[kLanes];
-      int64_t begin, end;
-      thread_range(tiles, begin, end);
-      for (int64_t t = begin; t < end; ++t) {
-        const int64_t first = t * kLanes;
-        const int count = static_cast<int>(std::min<int64_t>(kLanes, shard_.n - first));
-        tile.load(shard_.x, shard_.d, first, count);
-        detail::nearest_in_tile(tile, d, centroids, k, best, best_index);
-        for (int lane = 0; lane < count; ++lane) {
-          const int64_t i = first + lane;
-          if (labels) labels[i] = best_index[lane];
-          if (sq_distances) sq_distances[i] = best[lane];
-          if (sums) mine.add(shard_.x + i * d, d, best_index[lane], best[lane], q);
-        }
+    if (sums)
+      for (ThreadSums& part : per_thread) part.reset(k, d);
+    for_each_tile(shard_, centroids, k, [&](int thread, int64_t first, int count, const float* best, const int32_t* index) {
+      for (int lane = 0; lane < count; ++lane) {
+        const int64_t i = first + lane;
+        if (labels) labels[i] = index[lane];
+        if (sq_distances) sq_distances[i] = best[lane];
+        if (sums) per_thread[thread].add(shard_.x + i * d, d, index[lane], best[lane], q);
       }
-      if (sums) mine.carry();
-    }
+    });
     if (!sums) return;
     sums->reset(k, d);
-    for (const ThreadSums& part : per_thread) {
-      if (part.totals.k == 0) continue;  // a thread the runtime did not start
+    for (ThreadSums& part : per_thread) {
+      part.carry();
       for (std::size_t i = 0; i < sums->feature_sums.size(); ++i) sums->feature_sums[i] += part.totals.feature_sums[i];
       for (int c = 0; c < k; ++c) sums->counts[c] += part.totals.counts[c];
       sums->inertia += part.totals.inertia;
@@ -90,23 +91,10 @@ class CpuBackend final : public Backend {
   }
 
   void lower_min_sq_distances(const float* centroids, int k, float* min_sq_distances) override {
-    const int64_t tiles = (shard_.n + kLanes - 1) / kLanes;
-#pragma omp parallel
-    {
-      Tile tile;
-      float best[kLanes];
-      int32_t best_index[kLanes];
-      int64_t begin, end;
-      thread_range(tiles, begin, end);
-      for (int64_t t = begin; t < end; ++t) {
-        const int64_t first = t * kLanes;
-        const int count = static_cast<int>(std::min<int64_t>(kLanes, shard_.n - first));
-        tile.load(shard_.x, shard_.d, first, count);
-        detail::nearest_in_tile(tile, shard_.d, centroids, k, best, best_index);
-        for (int lane = 0; lane < count; ++lane)
-          min_sq_distances[first + lane] = std::min(min_sq_distances[first + lane], best[lane]);
-      }
-    }
+    for_each_tile(shard_, centroids, k, [&](int, int64_t first, int count, const float* best, const int32_t*) {
+      for (int lane = 0; lane < count; ++lane)
+        min_sq_distances[first + lane] = std::min(min_sq_distances[first + lane], best[lane]);
+    });
   }
 
  private:
