@@ -1,5 +1,6 @@
 #include "common/communicator.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "common/errors.hpp"
@@ -82,6 +83,12 @@ int64_t Communicator::max(int64_t value) const {
   return value;
 }
 
+int64_t Communicator::exclusive_prefix_sum(int64_t value) const {
+  int64_t below = 0;
+  KSEG_MPI_CHECK(MPI_Exscan(&value, &below, 1, MPI_INT64_T, MPI_SUM, comm_));
+  return rank_ == 0 ? 0 : below;  // MPI leaves rank 0's result undefined
+}
+
 bool Communicator::any(bool flag) const {
   int value = flag ? 1 : 0;
   KSEG_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT, MPI_LOR, comm_));
@@ -101,6 +108,45 @@ std::vector<std::byte> Communicator::all_gather(const std::vector<std::byte>& lo
   KSEG_MPI_CHECK(MPI_Allgatherv(local.data(), local_bytes, MPI_BYTE, gathered.data(), counts.data(),
                                 offsets.data(), MPI_BYTE, comm_));
   return gathered;
+}
+
+std::vector<std::byte> Communicator::all_to_all(const std::vector<std::byte>& send,
+                                                const std::vector<int64_t>& send_counts) const {
+  // Counts travel as 64-bit; the data moves in one MPI_Alltoallv per 1 GiB window of each
+  // rank's largest message, so that int displacements never overflow.
+  std::vector<int64_t> recv_counts(size_);
+  KSEG_MPI_CHECK(MPI_Alltoall(send_counts.data(), 1, MPI_INT64_T, recv_counts.data(), 1, MPI_INT64_T, comm_));
+  std::vector<int64_t> send_offsets(size_, 0), recv_offsets(size_, 0);
+  for (int r = 1; r < size_; ++r) {
+    send_offsets[r] = send_offsets[r - 1] + send_counts[r - 1];
+    recv_offsets[r] = recv_offsets[r - 1] + recv_counts[r - 1];
+  }
+  std::vector<std::byte> received(recv_offsets[size_ - 1] + recv_counts[size_ - 1]);
+  constexpr int64_t kWindow = int64_t{1} << 30;
+  int64_t largest = 0;
+  for (int r = 0; r < size_; ++r) largest = std::max({largest, send_counts[r], recv_counts[r]});
+  const int64_t rounds = std::max<int64_t>(1, (max(largest) + kWindow - 1) / kWindow);
+  std::vector<std::byte> send_window, recv_window;
+  for (int64_t round = 0; round < rounds; ++round) {
+    std::vector<int> sc(size_), rc(size_), sd(size_), rd(size_);
+    int send_total = 0, recv_total = 0;
+    for (int r = 0; r < size_; ++r) {
+      const int64_t begin = std::min(send_counts[r], round * kWindow), rbegin = std::min(recv_counts[r], round * kWindow);
+      sc[r] = static_cast<int>(std::min(send_counts[r], begin + kWindow) - begin);
+      rc[r] = static_cast<int>(std::min(recv_counts[r], rbegin + kWindow) - rbegin);
+      sd[r] = send_total, rd[r] = recv_total;
+      send_total += sc[r], recv_total += rc[r];
+    }
+    send_window.resize(send_total);
+    for (int r = 0; r < size_; ++r)
+      std::copy_n(send.begin() + send_offsets[r] + std::min(send_counts[r], round * kWindow), sc[r], send_window.begin() + sd[r]);
+    recv_window.resize(recv_total);
+    KSEG_MPI_CHECK(MPI_Alltoallv(send_window.data(), sc.data(), sd.data(), MPI_BYTE, recv_window.data(), rc.data(),
+                                 rd.data(), MPI_BYTE, comm_));
+    for (int r = 0; r < size_; ++r)
+      std::copy_n(recv_window.begin() + rd[r], rc[r], received.begin() + recv_offsets[r] + std::min(recv_counts[r], round * kWindow));
+  }
+  return received;
 }
 
 void Communicator::broadcast(void* data, std::size_t bytes, int root) const {

@@ -30,11 +30,16 @@ class Communicator {
   void max(double* values, std::size_t count) const;
   int64_t min(int64_t value) const;
   int64_t max(int64_t value) const;
+  /// Sum of `value` over the ranks below this one (0 on rank 0): where this rank's rows start.
+  int64_t exclusive_prefix_sum(int64_t value) const;
   /// True on every rank when `flag` is true on at least one.
   bool any(bool flag) const;
 
   /// Every rank's bytes, concatenated in rank order, on every rank.
   std::vector<std::byte> all_gather(const std::vector<std::byte>& local) const;
+  /// Personalised exchange: send_counts[r] bytes of `send` (packed in rank order) go to rank r;
+  /// returns what every rank sent here, in rank order.
+  std::vector<std::byte> all_to_all(const std::vector<std::byte>& send, const std::vector<int64_t>& send_counts) const;
   void broadcast(void* data, std::size_t bytes, int root) const;
   void barrier() const;
 
