@@ -3,7 +3,8 @@
 # where a fused multiply-add is wanted.
 add_library(kseg_compile_options INTERFACE)
 target_compile_options(kseg_compile_options INTERFACE
-  $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -ffp-contract=off>)
+  $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -ffp-contract=off>
+  $<$<COMPILE_LANGUAGE:CUDA>:--fmad=false>)
 if(KSEG_NATIVE_ARCH)
   include(CheckCXXCompilerFlag)
   check_cxx_compiler_flag(-march=native KSEG_HAS_MARCH_NATIVE)

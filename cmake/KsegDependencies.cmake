@@ -12,6 +12,15 @@ endif()
 find_package(CLI11 CONFIG REQUIRED)
 find_package(OpenMP REQUIRED COMPONENTS CXX)
 
+# Thrust for the feature kernels (compiled for OpenMP here, for CUDA by nvcc): the CUDA
+# toolkit's CCCL where it is installed, otherwise Debian's libthrust-dev.
+find_path(KSEG_THRUST_INCLUDE_DIR NAMES thrust/version.h
+  HINTS /usr/local/cuda/include/cccl /usr/local/cuda/include
+  DOC "Folder holding thrust/ and cub/")
+if(NOT KSEG_THRUST_INCLUDE_DIR)
+  message(FATAL_ERROR "Thrust not found: install the CUDA toolkit or apt-get install libthrust-dev libcub-dev")
+endif()
+
 if(KSEG_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

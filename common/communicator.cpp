@@ -112,8 +112,8 @@ std::vector<std::byte> Communicator::all_gather(const std::vector<std::byte>& lo
 
 std::vector<std::byte> Communicator::all_to_all(const std::vector<std::byte>& send,
                                                 const std::vector<int64_t>& send_counts) const {
-  // Counts travel as 64-bit; the data moves in one MPI_Alltoallv per 1 GiB window of each
-  // rank's largest message, so that int displacements never overflow.
+  // Counts travel as 64-bit; the data moves in rounds of at most 1 GiB per rank in all, so that
+  // MPI's int counts and displacements never overflow.
   std::vector<int64_t> recv_counts(size_);
   KSEG_MPI_CHECK(MPI_Alltoall(send_counts.data(), 1, MPI_INT64_T, recv_counts.data(), 1, MPI_INT64_T, comm_));
   std::vector<int64_t> send_offsets(size_, 0), recv_offsets(size_, 0);
@@ -122,7 +122,7 @@ std::vector<std::byte> Communicator::all_to_all(const std::vector<std::byte>& se
     recv_offsets[r] = recv_offsets[r - 1] + recv_counts[r - 1];
   }
   std::vector<std::byte> received(recv_offsets[size_ - 1] + recv_counts[size_ - 1]);
-  constexpr int64_t kWindow = int64_t{1} << 30;
+  const int64_t kWindow = std::max<int64_t>(1, (int64_t{1} << 30) / size_);
   int64_t largest = 0;
   for (int r = 0; r < size_; ++r) largest = std::max({largest, send_counts[r], recv_counts[r]});
   const int64_t rounds = std::max<int64_t>(1, (max(largest) + kWindow - 1) / kWindow);

@@ -153,6 +153,10 @@ void FeatureFileWriter::finish(const std::vector<float>& truth_centers) {
     h5::Id file = h5::open_serial_for_write(impl_->path);
     h5::Id matrix(H5Dopen2(file, kFeatureMatrix, H5P_DEFAULT), H5Dclose, impl_->path + ": cannot reopen the matrix");
     h5::write_string_array_attribute(matrix, "names", impl_->spec.feature_names);
+    if (!impl_->spec.attributes.empty()) {
+      h5::Id group(H5Gopen2(file, "/features", H5P_DEFAULT), H5Gclose, impl_->path + ": cannot reopen /features");
+      for (const auto& [name, value] : impl_->spec.attributes) h5::write_attribute(group, name, value);
+    }
     if (impl_->spec.truth_segments > 0)
       h5::write_small(file, kTruthCenters, H5T_NATIVE_FLOAT,
                       {static_cast<hsize_t>(impl_->spec.truth_segments), static_cast<hsize_t>(impl_->spec.d)},

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/communicator.hpp"
+#include "io/hdf5.hpp"
 #include "io/row_partition.hpp"
 #include "kernels/backend.hpp"
 
@@ -42,6 +43,7 @@ struct FeatureFileSpec {
   int d = 0;
   std::vector<std::string> feature_names;
   int truth_segments = 0;  ///< > 0: also /truth/segment [rows] and /truth/centers [k, d]
+  std::vector<std::pair<std::string, h5::AttributeValue>> attributes;  ///< on /features
 };
 
 /// Collective writer of a features file; rows are written in blocks by each rank.

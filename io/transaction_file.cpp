@@ -78,17 +78,6 @@ void refuse_non_finite(const TransactionShard& shard, const std::vector<double>&
 
 }  // namespace
 
-void TransactionColumns::resize(const TransactionSchema& schema, std::size_t rows) {
-  customer_id.resize(rows);
-  timestamp.resize(rows);
-  amount.resize(rows);
-  order_id.resize(schema.order_id ? rows : 0);
-  quantity.resize(schema.quantity ? rows : 0);
-  category.resize(schema.category ? rows : 0);
-  channel.resize(schema.channel ? rows : 0);
-  discount.resize(schema.discount ? rows : 0);
-}
-
 bool has_transactions(const std::string& path, const Communicator& comm) {
   if (!std::filesystem::is_regular_file(path) || H5Fis_hdf5(path.c_str()) <= 0) return false;
   const h5::Id file = h5::open_parallel(path, comm);

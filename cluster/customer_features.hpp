@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/communicator.hpp"
+#include "kernels/transaction_columns.hpp"
+
+namespace kseg {
+
+struct FeatureOptions {
+  int64_t as_of_day = 0;          ///< days since 1970-01-01: lines on later days are left out
+  double time_unit_days = 1.0;    ///< unit of the BG/NBD inputs: 1 (days) or 7 (weeks)
+  int top_categories = 8;         ///< category shares for the C most bought categories, plus "other"
+};
+
+/// Per-customer features of the customers this rank holds: a contiguous block of all customers
+/// in increasing id order (rows first_row .. first_row + customer_id.size() of the whole table).
+struct CustomerFeatureTable {
+  int64_t total_customers = 0;
+  int64_t first_row = 0;
+  std::vector<int64_t> customer_id;
+  std::vector<float> matrix;  ///< customers × names.size()
+  std::vector<std::string> names;
+  int64_t lines_total = 0;        ///< over all ranks
+  int64_t lines_after_as_of = 0;  ///< left out: later than --as-of (a CLV holdout, not an error)
+};
+
+/// Collective: from each rank's row block of transactions to per-customer features. Lines up
+/// to --as-of are shuffled so that a customer's lines meet on one rank (MPI all-to-all on a hash
+/// of the customer id), reduced per customer by the Thrust feature kernels, then redistributed
+/// by id range so that the table comes out in id order, identical for any number of ranks.
+/// `source` names the input in error messages.
+CustomerFeatureTable build_customer_features(const TransactionColumns& lines, const TransactionSchema& schema,
+                                             const FeatureOptions& options, const std::string& source,
+                                             const Communicator& comm);
+
+}  // namespace kseg

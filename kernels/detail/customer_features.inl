@@ -1,0 +1,180 @@
+// Feature kernels written once for both backends: included by feature_kernels_cpu.cpp (g++,
+// Thrust's OpenMP device system) and feature_kernels_cuda.cu (nvcc). Named functors, no lambdas,
+// KSEG_HD for code that runs on the device.
+#include <thrust/device_vector.h>
+#include <thrust/execution_policy.h>
+#include <thrust/for_each.h>
+#include <thrust/gather.h>
+#include <thrust/iterator/constant_iterator.h>
+#include <thrust/iterator/counting_iterator.h>
+#include <thrust/reduce.h>
+#include <thrust/scan.h>
+#include <thrust/sequence.h>
+#include <thrust/sort.h>
+
+#include <cmath>
+
+#include "kernels/feature_kernels.hpp"
+#include "kernels/hd.hpp"
+
+namespace kseg::detail {
+
+// Strict total order on line positions: customer, time, order, then the position itself, so
+// equal keys keep their input order (which is the file's order whatever the number of ranks).
+struct LineOrder {
+  const int64_t* customer;
+  const int64_t* timestamp;
+  const int64_t* order;  // null without order ids
+  KSEG_HD bool operator()(int64_t a, int64_t b) const {
+    if (customer[a] != customer[b]) return customer[a] < customer[b];
+    if (timestamp[a] != timestamp[b]) return timestamp[a] < timestamp[b];
+    if (order && order[a] != order[b]) return order[a] < order[b];
+    return a < b;
+  }
+};
+
+KSEG_HD inline int64_t day_of(int64_t seconds) {
+  return seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
+}
+
+// Every feature of one customer from its time-ordered lines, in one pass. Purchases are lines
+// with amount >= 0; returns (amount < 0) count only towards monetary and the return rate.
+struct CustomerFeatures {
+  const int64_t* timestamp;
+  const double* amount;
+  const int64_t* order;      // optional
+  const int32_t* quantity;   // optional
+  const int32_t* category;   // optional
+  const int32_t* channel;    // optional
+  const double* discount;    // optional
+  const int64_t* run_start;
+  const int64_t* run_length;
+  const int32_t* category_column;
+  FeatureLayout layout;
+  int64_t as_of_day;
+  double unit_days;
+  double* out;
+
+  KSEG_HD void operator()(int64_t customer) const {
+    double* row = out + customer * layout.columns;
+    for (int c = 0; c < layout.columns; ++c) row[c] = 0.0;
+    const int64_t begin = run_start[customer], end = begin + run_length[customer];
+
+    double gross = 0, returned = 0, net = 0, discounted = 0, items = 0, day_value = 0, repeat_value = 0;
+    double gap_mean = 0, gap_m2 = 0;  // Welford over gaps between purchase days
+    int64_t orders = 0, purchase_days = 0, first_day = 0, last_day = 0, previous_order = 0;
+    for (int64_t i = begin; i < end; ++i) {
+      const double a = amount[i];
+      net += a;
+      if (a < 0) {
+        returned -= a;
+        continue;
+      }
+      const int64_t day = day_of(timestamp[i]);
+      if (purchase_days == 0 || day != last_day) {
+        if (purchase_days > 1) repeat_value += day_value;  // the day just closed was a repeat day
+        if (purchase_days > 0) {
+          const double gap = static_cast<double>(day - last_day), delta = gap - gap_mean;
+          gap_mean += delta / static_cast<double>(purchase_days);
+          gap_m2 += delta * (gap - gap_mean);
+        } else {
+          first_day = day;
+        }
+        ++purchase_days;
+        last_day = day;
+        day_value = 0;
+      }
+      day_value += a;
+      gross += a;
+      if (order && (orders == 0 || order[i] != previous_order)) ++orders, previous_order = order[i];
+      if (quantity) items += quantity[i];
+      if (discount) discounted += discount[i];
+      if (category) row[category_column[category[i]]] += a;
+      if (channel) row[layout.channel_first + channel[i]] += a;
+    }
+    if (purchase_days > 1) repeat_value += day_value;
+    if (purchase_days == 0) first_day = last_day = day_of(timestamp[end - 1]);  // returns only
+
+    const double frequency = static_cast<double>(order ? orders : purchase_days);
+    const int64_t x = purchase_days > 0 ? purchase_days - 1 : 0;
+    row[layout.recency_days] = static_cast<double>(as_of_day - last_day);
+    row[layout.frequency] = frequency;
+    row[layout.monetary] = net;
+    row[layout.aov] = frequency > 0 ? gross / frequency : 0.0;
+    row[layout.tenure_days] = static_cast<double>(as_of_day - first_day);
+    row[layout.gap_mean_days] = x > 0 ? gap_mean : 0.0;
+    row[layout.gap_std_days] = x > 1 ? sqrt(gap_m2 / static_cast<double>(x)) : 0.0;
+    if (layout.items_per_order >= 0) row[layout.items_per_order] = frequency > 0 ? items / frequency : 0.0;
+    row[layout.return_rate] = gross > 0 ? returned / gross : 0.0;
+    if (layout.discount_share >= 0)
+      row[layout.discount_share] = gross + discounted > 0 ? discounted / (gross + discounted) : 0.0;
+    for (int c = 0; gross > 0 && c < layout.category_count; ++c) row[layout.category_first + c] /= gross;
+    for (int c = 0; gross > 0 && c < layout.channel_count; ++c) row[layout.channel_first + c] /= gross;
+    row[layout.bgnbd_x] = static_cast<double>(x);
+    row[layout.bgnbd_t_x] = static_cast<double>(last_day - first_day) / unit_days;
+    row[layout.bgnbd_T] = static_cast<double>(as_of_day - first_day) / unit_days;
+    row[layout.bgnbd_zbar] = x > 0 ? repeat_value / static_cast<double>(x) : 0.0;
+  }
+};
+
+template <typename T>
+thrust::device_vector<T> gathered(const std::vector<T>& column, const thrust::device_vector<int64_t>& order) {
+  thrust::device_vector<T> out(column.empty() ? 0 : order.size());
+  if (!column.empty()) {
+    const thrust::device_vector<T> source(column.begin(), column.end());
+    thrust::gather(thrust::device, order.begin(), order.end(), source.begin(), out.begin());
+  }
+  return out;
+}
+
+template <typename T>
+const T* raw_or_null(const thrust::device_vector<T>& v) {
+  return v.empty() ? nullptr : thrust::raw_pointer_cast(v.data());
+}
+
+inline CustomerFeatureRows compute_customer_features(const TransactionColumns& lines, const TransactionSchema& schema,
+                                                     const FeatureLayout& layout, const FeatureKernelParams& params) {
+  CustomerFeatureRows result;
+  const int64_t n = static_cast<int64_t>(lines.size());
+  if (n == 0) return result;
+
+  const thrust::device_vector<int64_t> customer(lines.customer_id.begin(), lines.customer_id.end());
+  const thrust::device_vector<int64_t> timestamp(lines.timestamp.begin(), lines.timestamp.end());
+  const thrust::device_vector<int64_t> order_ids(lines.order_id.begin(), lines.order_id.end());
+  thrust::device_vector<int64_t> order(n);
+  thrust::sequence(thrust::device, order.begin(), order.end());
+  thrust::sort(thrust::device, order.begin(), order.end(),
+               LineOrder{raw_or_null(customer), raw_or_null(timestamp), schema.order_id ? raw_or_null(order_ids) : nullptr});
+
+  const auto sorted_customer = gathered(lines.customer_id, order);
+  thrust::device_vector<int64_t> customers(n), run_length(n);
+  const auto ends = thrust::reduce_by_key(thrust::device, sorted_customer.begin(), sorted_customer.end(),
+                                          thrust::constant_iterator<int64_t>(1), customers.begin(), run_length.begin());
+  const int64_t count = ends.first - customers.begin();
+  thrust::device_vector<int64_t> run_start(count);
+  thrust::exclusive_scan(thrust::device, run_length.begin(), run_length.begin() + count, run_start.begin());
+
+  const auto sorted_timestamp = gathered(lines.timestamp, order);
+  const auto sorted_amount = gathered(lines.amount, order);
+  const auto sorted_order = gathered(lines.order_id, order);
+  const auto sorted_quantity = gathered(lines.quantity, order);
+  const auto sorted_category = gathered(lines.category, order);
+  const auto sorted_channel = gathered(lines.channel, order);
+  const auto sorted_discount = gathered(lines.discount, order);
+  const thrust::device_vector<int32_t> category_column(params.category_column.begin(), params.category_column.end());
+  thrust::device_vector<double> values(count * layout.columns);
+  thrust::for_each(thrust::device, thrust::counting_iterator<int64_t>(0), thrust::counting_iterator<int64_t>(count),
+                   CustomerFeatures{raw_or_null(sorted_timestamp), raw_or_null(sorted_amount), raw_or_null(sorted_order),
+                                    raw_or_null(sorted_quantity), raw_or_null(sorted_category),
+                                    raw_or_null(sorted_channel), raw_or_null(sorted_discount), raw_or_null(run_start),
+                                    raw_or_null(run_length), raw_or_null(category_column), layout, params.as_of_day,
+                                    params.time_unit_days, thrust::raw_pointer_cast(values.data())});
+
+  result.customer_id.resize(count);
+  thrust::copy(customers.begin(), customers.begin() + count, result.customer_id.begin());
+  result.values.resize(values.size());
+  thrust::copy(values.begin(), values.end(), result.values.begin());
+  return result;
+}
+
+}  // namespace kseg::detail

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "kernels/transaction_columns.hpp"
+
+namespace kseg {
+
+/// Where each per-customer feature goes in a row of the output; -1 when the feature is absent
+/// (items per order needs quantities, discount share needs discounts, shares need the column).
+struct FeatureLayout {
+  int columns = 0;
+  int recency_days = -1, frequency = -1, monetary = -1, aov = -1, tenure_days = -1;
+  int gap_mean_days = -1, gap_std_days = -1, items_per_order = -1, return_rate = -1, discount_share = -1;
+  int category_first = -1;  ///< top categories in rank order, then one "other" column
+  int category_count = 0;   ///< including "other"
+  int channel_first = -1;
+  int channel_count = 0;
+  int bgnbd_x = -1, bgnbd_t_x = -1, bgnbd_T = -1, bgnbd_zbar = -1;
+};
+
+struct FeatureKernelParams {
+  int64_t as_of_day = 0;        ///< days since 1970-01-01; lines are already filtered to <= it
+  double time_unit_days = 1.0;  ///< 1 (days) or 7 (weeks) for the BG/NBD inputs
+  /// category code → output column (the top categories' own, the "other" column otherwise)
+  std::vector<int32_t> category_column;
+};
+
+/// One row of features per customer, customers in increasing id order.
+struct CustomerFeatureRows {
+  std::vector<int64_t> customer_id;
+  std::vector<double> values;  ///< customers × layout.columns
+};
+
+/// Sorts the lines by (customer, timestamp, order, position), finds each customer's run with a
+/// reduce by key, and computes every feature of a customer in one sequential pass over its run
+/// (so results do not depend on threads or devices). Thrust, OpenMP backend.
+CustomerFeatureRows customer_features_cpu(const TransactionColumns& lines, const TransactionSchema& schema,
+                                          const FeatureLayout& layout, const FeatureKernelParams& params);
+
+/// The same source compiled by nvcc for the CUDA backend (built when KSEG_CUDA is on).
+CustomerFeatureRows customer_features_cuda(const TransactionColumns& lines, const TransactionSchema& schema,
+                                           const FeatureLayout& layout, const FeatureKernelParams& params);
+
+/// Days since 1970-01-01 of a Unix time, rounding towards minus infinity.
+inline int64_t unix_day(int64_t seconds) {
+  return seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
+}
+
+}  // namespace kseg

@@ -1,0 +1,11 @@
+// The feature kernels on the CPU: Thrust's OpenMP device system (set for this file in CMake).
+#include "kernels/detail/customer_features.inl"
+
+namespace kseg {
+
+CustomerFeatureRows customer_features_cpu(const TransactionColumns& lines, const TransactionSchema& schema,
+                                          const FeatureLayout& layout, const FeatureKernelParams& params) {
+  return detail::compute_customer_features(lines, schema, layout, params);
+}
+
+}  // namespace kseg
