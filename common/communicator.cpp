@@ -153,6 +153,14 @@ void Communicator::broadcast(void* data, std::size_t bytes, int root) const {
   KSEG_MPI_CHECK(MPI_Bcast(data, static_cast<int>(bytes), MPI_BYTE, root, comm_));
 }
 
+std::string Communicator::broadcast_string(const std::string& text, int root) const {
+  uint64_t length = text.size();
+  broadcast(&length, sizeof length, root);
+  std::string received = rank_ == root ? text : std::string(length, '\0');
+  if (length > 0) broadcast(received.data(), length, root);
+  return received;
+}
+
 void Communicator::barrier() const { KSEG_MPI_CHECK(MPI_Barrier(comm_)); }
 
 }  // namespace kseg

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "common/int128.hpp"
@@ -41,6 +42,8 @@ class Communicator {
   /// returns what every rank sent here, in rank order.
   std::vector<std::byte> all_to_all(const std::vector<std::byte>& send, const std::vector<int64_t>& send_counts) const;
   void broadcast(void* data, std::size_t bytes, int root) const;
+  /// `text` of rank `root`, on every rank (the argument is ignored elsewhere).
+  std::string broadcast_string(const std::string& text, int root) const;
   void barrier() const;
 
  private:

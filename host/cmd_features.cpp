@@ -1,6 +1,8 @@
 #include <iostream>
 #include <memory>
 
+#include "common/peak_memory.hpp"
+#include "common/timer.hpp"
 #include "host/commands.hpp"
 #include "host/features_job.hpp"
 #include "host/json.hpp"
@@ -21,6 +23,7 @@ struct FeaturesCommandOptions {
 
 void run_features(const FeaturesCommandOptions& o, const Communicator& comm) {
   const Logger log(comm.is_root() && !o.quiet);
+  const Stopwatch clock;
   AtomicOutput output(o.output, o.force, comm);
   const CustomerFeatureTable table = features_from_transactions(o.input, o.step, comm, log);
   FeatureFileSpec spec;
@@ -37,12 +40,15 @@ void run_features(const FeaturesCommandOptions& o, const Communicator& comm) {
                     table.matrix.data(), nullptr);
   writer.finish({});
   output.commit();
-  log.line("wrote     ", o.output);
+  const int64_t peak = comm.max(peak_resident_bytes());
+  log.line("wrote     ", o.output, "; ", milliseconds(clock.milliseconds()), " in all, peak memory of the largest rank ",
+           peak >> 20, " MiB");
   if (o.json && comm.is_root()) {
     JsonObject summary;
     summary.add("input", o.input).add("output", o.output).add("as_of", o.step.as_of)
         .add("customers", table.total_customers).add("features", spec.d).add("transaction_lines", table.lines_total)
-        .add("lines_after_as_of", table.lines_after_as_of);
+        .add("lines_after_as_of", table.lines_after_as_of).add("ranks", comm.size())
+        .add("elapsed_s", clock.seconds()).add("peak_rss_bytes_max_rank", peak);
     std::cout << summary.str() << std::endl;
   }
 }

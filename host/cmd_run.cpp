@@ -13,9 +13,13 @@ Command add_run_command(CLI::App& app, const Communicator& comm) {
       "run",
       "Segment customers: each MPI rank reads its block of /features/matrix, k-means runs on all ranks "
       "together, and every customer's segment plus the model are written to --out (HDF5).");
-  cmd->add_option("--input", o->input, "Features file (HDF5 with /features/matrix and /features/customer_id)")->required();
+  cmd->add_option("--input", o->input,
+                  "Features file (HDF5 with /features/matrix and /features/customer_id), or a transactions file "
+                  "(HDF5 with /transactions; then --as-of is needed and features are computed first)")
+      ->required();
   cmd->add_option("--out", o->output, "Result file; written as <out>.partial and renamed when complete")->required();
   cmd->add_flag("--force", o->force, "Replace --out if it exists (otherwise kseg refuses)");
+  add_model_input_options(*cmd, o->model);
   add_kmeans_options(*cmd, *o);
   add_output_style_options(*cmd, o->quiet, o->json);
   cmd->add_option("--config", o->config_file,

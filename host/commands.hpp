@@ -17,6 +17,7 @@ struct Command {
 
 // One subcommand per file: each registers its options and says how to run.
 Command add_generate_command(CLI::App& app, const Communicator& comm);
+Command add_import_command(CLI::App& app, const Communicator& comm);
 Command add_run_command(CLI::App& app, const Communicator& comm);
 Command add_features_command(CLI::App& app, const Communicator& comm);
 Command add_demo_command(CLI::App& app, const Communicator& comm);

@@ -10,7 +10,6 @@
 #include "cluster/data_summary.hpp"
 #include "common/version.hpp"
 #include "io/atomic_output.hpp"
-#include "io/feature_file.hpp"
 #include "io/result_file.hpp"
 
 namespace kseg {
@@ -110,13 +109,17 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
   AtomicOutput output(o.output, o.force, comm);
 
   Stopwatch phase;
-  const FeatureShard shard = read_feature_shard(o.input, comm);
+  const ModelInputs inputs = load_model_inputs(o.input, o.model, comm, log);
+  const FeatureShard& shard = inputs.shard;
   s.read_seconds = phase.seconds();
   s.customers = shard.total_rows;
   s.d = shard.d;
   s.feature_names = shard.feature_names;
-  log.line("read      ", with_thousands(s.customers), " customers x ", s.d, " features from ", o.input, " on ",
+  log.line("inputs    ", with_thousands(s.customers), " customers x ", s.d, " features from ", o.input, " on ",
            comm.size(), " rank(s), ", milliseconds(s.read_seconds * 1e3));
+  for (int j = 0; j < s.d; ++j)
+    if (to_string(inputs.scaler.steps[j]) != "none")
+      log.line("transform ", shard.feature_names[j], ": ", to_string(inputs.scaler.steps[j]));
 
   phase = Stopwatch();
   const ShardView view = shard.view();
@@ -151,6 +154,12 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
   content.k = s.fit.k;
   content.d = s.d;
   content.centroids = s.fit.centroids;
+  content.centroids_original = inputs.scaler.to_original(s.fit.centroids);
+  content.scaler = {{"clip_low", inputs.scaler.clip_low},
+                    {"clip_high", inputs.scaler.clip_high},
+                    {"center", inputs.scaler.center},
+                    {"scale", inputs.scaler.scale}};
+  for (const FeatureTransform& t : inputs.scaler.steps) content.transforms.push_back(to_string(t));
   content.segment_size = s.fit.sizes;
   content.feature_names = shard.feature_names;
   content.attributes = result_attributes(o, s, data);

@@ -9,6 +9,7 @@
 #include "common/communicator.hpp"
 #include "host/json.hpp"
 #include "host/logger.hpp"
+#include "host/model_inputs.hpp"
 
 namespace kseg {
 
@@ -17,6 +18,7 @@ struct RunOptions {
   std::string input;
   std::string output;
   bool force = false;
+  ModelInputOptions model;
   KMeansParams kmeans;
   std::string init = "k-means||";
   int threads = 0;  ///< OpenMP threads per rank; 0 = the OpenMP default

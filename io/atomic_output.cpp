@@ -9,16 +9,6 @@
 namespace kseg {
 namespace {
 
-// Rank 0 decides, every rank learns the verdict: so all ranks raise the same error together.
-std::string root_verdict(const Communicator& comm, const std::string& verdict_on_root) {
-  uint64_t length = comm.is_root() ? verdict_on_root.size() : 0;
-  comm.broadcast(&length, sizeof length, 0);
-  std::string verdict(length, '\0');
-  if (comm.is_root()) verdict = verdict_on_root;
-  if (length) comm.broadcast(verdict.data(), length, 0);
-  return verdict;
-}
-
 std::string check_destination(const std::string& path, bool overwrite) {
   namespace fs = std::filesystem;
   const fs::path target(path);
@@ -33,7 +23,9 @@ std::string check_destination(const std::string& path, bool overwrite) {
 
 AtomicOutput::AtomicOutput(std::string final_path, bool overwrite, const Communicator& comm)
     : final_path_(std::move(final_path)), partial_path_(final_path_ + ".partial"), comm_(comm) {
-  const std::string problem = root_verdict(comm_, comm_.is_root() ? check_destination(final_path_, overwrite) : "");
+  // Rank 0 decides, every rank learns the verdict: so all ranks raise the same error together.
+  const std::string problem =
+      comm_.broadcast_string(comm_.is_root() ? check_destination(final_path_, overwrite) : "", 0);
   if (!problem.empty()) throw InputError(problem, ErrorScope::all_ranks);
   if (comm_.is_root()) std::remove(partial_path_.c_str());  // left by a killed earlier run
   comm_.barrier();
@@ -48,7 +40,7 @@ void AtomicOutput::commit() {
   std::string problem;
   if (comm_.is_root() && std::rename(partial_path_.c_str(), final_path_.c_str()) != 0)
     problem = final_path_ + ": cannot move the finished file into place: " + std::strerror(errno);
-  problem = root_verdict(comm_, problem);
+  problem = comm_.broadcast_string(problem, 0);
   if (!problem.empty()) throw IoError(problem, ErrorScope::all_ranks);
   committed_ = true;
 }

@@ -96,6 +96,11 @@ Id create_parallel(const std::string& path, const Communicator& comm) {
             path + ": cannot create (directory missing, not writable, or disk full?)");
 }
 
+Id open_parallel_for_write(const std::string& path, const Communicator& comm) {
+  const Id fapl = parallel_access(comm);
+  return Id(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl), H5Fclose, path + ": cannot reopen to write");
+}
+
 Id open_serial_for_write(const std::string& path) {
   return Id(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose, path + ": cannot reopen to write the model");
 }

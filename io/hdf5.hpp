@@ -40,6 +40,8 @@ void silence_library_errors();
 
 Id open_parallel(const std::string& path, const Communicator& comm);
 Id create_parallel(const std::string& path, const Communicator& comm);
+/// Opens an existing file for collective writing (to add groups after a writer has finished).
+Id open_parallel_for_write(const std::string& path, const Communicator& comm);
 Id open_serial_for_write(const std::string& path);
 
 bool link_exists(hid_t file, const std::string& path);

@@ -28,7 +28,12 @@ void write_model(const std::string& path, const ResultContent& c) {
   h5::create_group(file, "/model");
   const hsize_t k = static_cast<hsize_t>(c.k), d = static_cast<hsize_t>(c.d);
   h5::write_small(file, "/model/centroids", H5T_NATIVE_FLOAT, {k, d}, c.centroids.data());
+  h5::write_small(file, "/model/centroids_original", H5T_NATIVE_FLOAT, {k, d}, c.centroids_original.data());
   h5::write_small(file, "/model/segment_size", H5T_NATIVE_INT64, {k}, c.segment_size.data());
+  h5::create_group(file, "/model/scaler");
+  for (const auto& [name, values] : c.scaler)
+    h5::write_small(file, "/model/scaler/" + name, H5T_NATIVE_DOUBLE, {d}, values.data());
+  h5::write_strings(file, "/model/scaler/steps", c.transforms);
   h5::write_strings(file, "/model/feature_names", c.feature_names);
   for (const auto& [name, value] : c.attributes) h5::write_attribute(file, name, value);
   file.close(path + ": cannot close (disk full?)");

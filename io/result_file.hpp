@@ -21,7 +21,10 @@ struct ResultContent {
 
   int k = 0;
   int d = 0;
-  std::vector<float> centroids;  ///< k × d
+  std::vector<float> centroids;           ///< k × d, in model (transformed) units
+  std::vector<float> centroids_original;  ///< k × d, in the features' own units
+  std::vector<std::pair<std::string, std::vector<double>>> scaler;  ///< /model/scaler/<name>, d values each
+  std::vector<std::string> transforms;                              ///< /model/scaler/steps, per feature
   std::vector<int64_t> segment_size;
   std::vector<std::string> feature_names;
   std::vector<std::pair<std::string, h5::AttributeValue>> attributes;  ///< on the file's root

@@ -80,8 +80,12 @@ void refuse_non_finite(const TransactionShard& shard, const std::vector<double>&
 
 bool has_transactions(const std::string& path, const Communicator& comm) {
   if (!std::filesystem::is_regular_file(path) || H5Fis_hdf5(path.c_str()) <= 0) return false;
-  const h5::Id file = h5::open_parallel(path, comm);
-  return h5::link_exists(file, kTransactions);
+  try {
+    const h5::Id file = h5::open_parallel(path, comm);
+    return h5::link_exists(file, kTransactions);
+  } catch (const IoError&) {
+    return false;  // unreadable: the features reader reports it, once, with its own message
+  }
 }
 
 TransactionShard read_transaction_shard(const std::string& path, const Communicator& comm) {

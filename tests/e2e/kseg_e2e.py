@@ -8,6 +8,12 @@ import tempfile
 
 RUN_TIMEOUT_S = 120  # a run that takes longer has hung: every test fails instead of blocking CI
 
+# The CDNOW sample (Fader, Hardie & Lee 2005) kept in the repository, and how `kseg import` maps it.
+CDNOW_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "cdnow")
+CDNOW = os.path.join(CDNOW_DIR, "CDNOW_sample.txt")
+CDNOW_SUMMARY = os.path.join(CDNOW_DIR, "cdnow_customers_summary_with_transactions.csv")
+CDNOW_MAPPING = ["--whitespace", "--no-header", "--customer", 2, "--timestamp", 3, "--quantity", 4, "--amount", 5]
+
 
 def parse_args():
     parser = argparse.ArgumentParser()

@@ -1,0 +1,198 @@
+#include <iostream>
+#include <memory>
+
+#include "common/errors.hpp"
+#include "common/timer.hpp"
+#include "host/commands.hpp"
+#include "host/config_file.hpp"
+#include "host/job.hpp"
+#include "host/json.hpp"
+#include "host/logger.hpp"
+#include "io/atomic_output.hpp"
+#include "io/transaction_import.hpp"
+
+namespace kseg {
+namespace {
+
+struct ImportCommandOptions {
+  ImportOptions import;
+  std::string output;  ///< --out, the final name (import.output is the partial file)
+  std::string delimiter = ",";
+  std::string timestamp_format = "auto";
+  bool no_header = false;
+  bool force = false;
+  bool quiet = false;
+  bool json = false;
+  std::string config_file;
+};
+
+constexpr const char* kExamples = R"(
+Examples:
+  UCI Online Retail (InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country;
+  dates such as 12/9/2011 12:50 are month/day/year; C536379 is a cancelled invoice, kept as a return):
+    kseg import --csv OnlineRetail.csv --out retail.h5 --customer CustomerID --timestamp InvoiceDate \
+                --order InvoiceNo --quantity Quantity --unit-price UnitPrice
+
+  CDNOW (no header; fields: master id, customer id, yyyymmdd, number of CDs, dollar value):
+    kseg import --csv CDNOW_sample.txt --out cdnow.h5 --whitespace --no-header \
+                --customer 2 --timestamp 3 --quantity 4 --amount 5
+
+  The same mapping as a TOML file (kseg import --csv F --out R --config retail.toml):
+    customer = "CustomerID"
+    timestamp = "InvoiceDate"
+    order = "InvoiceNo"
+    quantity = "Quantity"
+    unit-price = "UnitPrice"
+
+Rows without a customer id, or with a bad customer id, date or number, or the wrong number of
+fields are skipped and counted; the summary names the first 5 by line (--strict: stop at the first).
+Timestamps are stored as Unix seconds, UTC; a time without an offset is taken as UTC.)";
+
+char delimiter_of(const std::string& text) {
+  if (text == "tab" || text == "\\t" || text == "\t") return '\t';
+  if (text.size() != 1 || text == "\"" || text == "\n" || text == "\r")
+    throw InputError("--delimiter '" + text + "': give one character, e.g. , ; | or tab", ErrorScope::all_ranks);
+  return text[0];
+}
+
+// Turns the command line's spellings into the importer's options (all but the output path).
+ImportOptions import_options(const ImportCommandOptions& o) {
+  ImportOptions options = o.import;
+  options.header = !o.no_header;
+  options.timestamp_format = timestamp_format_names().at(o.timestamp_format);
+  if (!options.dialect.whitespace) options.dialect.delimiter = delimiter_of(o.delimiter);
+  return options;
+}
+
+// Rank 0 imports: a text file can only be read in order, and one process writes the HDF5 file.
+// The others wait for its verdict, so that every rank raises the same error and the job ends
+// cleanly whatever went wrong.
+ImportSummary import_on_root(const ImportOptions& options, const Communicator& comm, const Logger& log) {
+  const auto progress = [&log](const ImportSummary& s) {
+    log.line("import    ", with_thousands(s.rows_read), " rows read, ", with_thousands(s.rows_kept), " kept");
+  };
+  ImportSummary summary;
+  std::string failure;  // the error's kind ('I' input, 'O' I/O) then its message
+  if (comm.is_root()) {
+    try {
+      summary = import_transactions(options, progress);
+    } catch (const InputError& e) {
+      failure = std::string("I") + e.what();
+    } catch (const IoError& e) {
+      failure = std::string("O") + e.what();
+    }
+  }
+  failure = comm.broadcast_string(failure, 0);
+  if (failure.empty()) return summary;
+  if (failure[0] == 'I') throw InputError(failure.substr(1), ErrorScope::all_ranks);
+  throw IoError(failure.substr(1), ErrorScope::all_ranks);
+}
+
+void log_summary(const Logger& log, const ImportOptions& o, const std::string& output, const ImportSummary& s) {
+  log.line("import    ", o.input, ": ", with_thousands(s.rows_read), " rows read, ", with_thousands(s.rows_kept),
+           " kept (", with_thousands(s.returns), " returns, ", with_thousands(s.zero_amount), " with amount 0), ",
+           with_thousands(s.skipped_total()), " skipped");
+  for (std::size_t r = 0; r < kSkipReasons; ++r)
+    if (s.skipped[r] > 0)
+      log.line("skipped   ", with_thousands(s.skipped[r]), " ", skip_reason_text(static_cast<SkipReason>(r)));
+  for (const SkippedRow& row : s.first_skipped)
+    log.line("skipped   line ", row.line, ": ", skip_reason_text(row.reason), " (", row.detail, ")");
+  log.line("wrote     ", output, ": ", with_thousands(s.rows_kept), " transactions",
+           s.categories ? ", " + with_thousands(s.categories) + " categories" : "",
+           s.channels ? ", " + with_thousands(s.channels) + " channels" : "");
+}
+
+JsonObject to_json(const ImportOptions& o, const std::string& output, const ImportSummary& s, double seconds) {
+  JsonObject skipped, first_skipped;
+  for (std::size_t r = 0; r < kSkipReasons; ++r) skipped.add(skip_reason_key(static_cast<SkipReason>(r)), s.skipped[r]);
+  for (const SkippedRow& row : s.first_skipped)
+    first_skipped.add(std::to_string(row.line), std::string(skip_reason_text(row.reason)) + " (" + row.detail + ")");
+  return JsonObject()
+      .add("input", o.input)
+      .add("output", output)
+      .add("rows_read", s.rows_read)
+      .add("rows_kept", s.rows_kept)
+      .add("returns", s.returns)
+      .add("zero_amount", s.zero_amount)
+      .add("rows_skipped", s.skipped_total())
+      .add("skipped", skipped)
+      .add("first_skipped", first_skipped)
+      .add("categories", s.categories)
+      .add("channels", s.channels)
+      .add("seconds", seconds);
+}
+
+void run_import(const ImportCommandOptions& o, const Communicator& comm) {
+  if (o.import.input.empty()) throw InputError("--csv is required: the export to import", ErrorScope::all_ranks);
+  if (o.output.empty()) throw InputError("--out is required: the transactions file to write", ErrorScope::all_ranks);
+  const Stopwatch clock;
+  const Logger log(comm.is_root() && !o.quiet);
+  ImportOptions options = import_options(o);
+  AtomicOutput output(o.output, o.force, comm);
+  options.output = output.partial_path();
+  const ImportSummary summary = import_on_root(options, comm, log);
+  output.commit();
+  log_summary(log, options, o.output, summary);
+  if (o.json && comm.is_root()) std::cout << to_json(options, o.output, summary, clock.seconds()).str() << std::endl;
+}
+
+void add_mapping_options(CLI::App& cmd, ColumnMapping& m) {
+  cmd.add_option("--customer", m.customer, "Column of customer ids, whole numbers (required)");
+  cmd.add_option("--timestamp", m.timestamp, "Column of dates or date-times (required; see --timestamp-format)");
+  cmd.add_option("--amount", m.amount, "Column of line revenue (or give --quantity and --unit-price)");
+  cmd.add_option("--quantity", m.quantity, "Column of items per line, whole numbers");
+  cmd.add_option("--unit-price", m.unit_price, "Column of item prices: amount = quantity x unit price");
+  cmd.add_option("--order", m.order, "Column of order / invoice ids (optional)");
+  cmd.add_option("--category", m.category, "Column of product categories, stored as codes + labels (optional)");
+  cmd.add_option("--channel", m.channel, "Column of sales channels, stored as codes + labels (optional)");
+  cmd.add_option("--discount", m.discount, "Column of line discounts; an empty field is 0 (optional)");
+}
+
+void add_format_options(CLI::App& cmd, ImportCommandOptions& o) {
+  CLI::Option* delimiter =
+      cmd.add_option("--delimiter", o.delimiter, "Field separator: one character, or tab")->capture_default_str();
+  cmd.add_flag("--whitespace", o.import.dialect.whitespace, "Runs of spaces and tabs separate fields (as in CDNOW)")
+      ->excludes(delimiter);
+  cmd.add_flag("--no-header", o.no_header, "The first line is data; refer to columns by number (1 = first)");
+  std::vector<std::string> formats;
+  for (const auto& [name, format] : timestamp_format_names()) formats.push_back(name);
+  cmd.add_option("--timestamp-format", o.timestamp_format,
+                 "auto: 20111209 → ymd, digits → unix, a '/' → mdy (month first: 12/9/2011 12:50), else iso "
+                 "(2011-12-09, 2011-12-09 12:50:00, 2011-12-09T12:50:00Z, ...+01:00); dmy: 9/12/2011 or 9.12.2011")
+      ->capture_default_str()
+      ->check(CLI::IsMember(formats, CLI::ignore_case));
+  cmd.add_option("--return-prefix", o.import.return_prefix,
+                 "An order id of this prefix then digits is a return (empty: none); its amount is made negative")
+      ->capture_default_str();
+}
+
+}  // namespace
+
+Command add_import_command(CLI::App& app, const Communicator& comm) {
+  auto o = std::make_shared<ImportCommandOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "import",
+      "Convert a CSV or whitespace-separated export of order lines into a transactions file (HDF5 "
+      "/transactions): streams any size of file, keeps returns as negative amounts, skips and counts rows "
+      "it cannot read. Columns are named by header name (any case) or 1-based number.");
+  cmd->add_option("--csv", o->import.input, "The export to read: delimited or whitespace-separated text (required)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--out", o->output,
+                  "Transactions file to write (required); written as <out>.partial and renamed when complete");
+  cmd->add_flag("--force", o->force, "Replace --out if it exists (otherwise kseg refuses)");
+  add_mapping_options(*cmd, o->import.columns);
+  add_format_options(*cmd, *o);
+  cmd->add_flag("--strict", o->import.strict, "Stop with an error at the first row that cannot be imported");
+  add_output_style_options(*cmd, o->quiet, o->json);
+  cmd->add_option("--config", o->config_file,
+                  "TOML file of `option = value` lines, e.g. customer = \"CustomerID\" (command-line values win)")
+      ->check(CLI::ExistingFile);
+  cmd->footer(kExamples);
+  return {cmd, [o, cmd, &comm] {
+    apply_config_file(*cmd, o->config_file);
+    o->import.config_text = cmd->config_to_str(/*default_also=*/true, /*write_description=*/false);
+    run_import(*o, comm);
+  }};
+}
+
+}  // namespace kseg

@@ -1,0 +1,124 @@
+#include "host/model_inputs.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "common/errors.hpp"
+#include "host/cli_checks.hpp"
+#include "io/transaction_file.hpp"
+
+namespace kseg {
+namespace {
+
+[[noreturn]] void refuse(const std::string& message) { throw InputError(message, ErrorScope::all_ranks); }
+
+// RFM-style segmentation: recency, frequency and monetary value are what marketers' segment
+// names are defined on; AOV separates big-basket from frequent small buyers, tenure separates
+// new from established customers, and the return rate flags unprofitable ones. Counts and
+// money are heavy-tailed (a few customers buy 100× the median), so they are log-scaled and
+// their extremes clipped, or those few customers would each get a segment of their own; every
+// feature is standardized so that each weighs the same in the distance.
+const std::vector<std::pair<std::string, std::string>>& rfm_defaults() {
+  static const std::vector<std::pair<std::string, std::string>> defaults = {
+      {"recency_days", "log1p+standardize"},
+      {"frequency", "log1p+winsorize+standardize"},
+      {"monetary", "log1p+winsorize+standardize"},
+      {"aov", "log1p+winsorize+standardize"},
+      {"tenure_days", "standardize"},
+      {"return_rate", "winsorize+standardize"},
+  };
+  return defaults;
+}
+
+FeatureShard shard_from_table(const std::string& path, CustomerFeatureTable table) {
+  FeatureShard shard;
+  shard.path = path;
+  shard.total_rows = table.total_customers;
+  shard.block = {table.first_row, static_cast<int64_t>(table.customer_id.size())};
+  shard.d = static_cast<int>(table.names.size());
+  shard.customer_id = std::move(table.customer_id);
+  shard.matrix = std::move(table.matrix);
+  shard.feature_names = std::move(table.names);
+  return shard;
+}
+
+void select_columns(FeatureShard& shard, const std::vector<std::string>& wanted) {
+  std::vector<int> columns;
+  for (const std::string& name : wanted) {
+    const auto at = std::find(shard.feature_names.begin(), shard.feature_names.end(), name);
+    if (at == shard.feature_names.end()) {
+      std::string available;
+      for (const std::string& n : shard.feature_names) available += (available.empty() ? "" : ", ") + n;
+      refuse(shard.path + ": no feature '" + name + "' (available: " + available + ")");
+    }
+    columns.push_back(static_cast<int>(at - shard.feature_names.begin()));
+  }
+  std::vector<float> selected(static_cast<std::size_t>(shard.block.count) * columns.size());
+  for (int64_t i = 0; i < shard.block.count; ++i)
+    for (std::size_t c = 0; c < columns.size(); ++c)
+      selected[i * columns.size() + c] = shard.matrix[i * shard.d + columns[c]];
+  shard.matrix = std::move(selected);
+  shard.feature_names = wanted;
+  shard.d = static_cast<int>(wanted.size());
+}
+
+// NAME=steps flags over the defaults; "*" sets every feature not named.
+std::vector<FeatureTransform> transforms_for(const std::vector<std::string>& names, const std::vector<std::string>& flags,
+                                             bool from_transactions) {
+  std::map<std::string, std::string> chosen;
+  for (const std::string& flag : flags) {
+    const std::size_t eq = flag.find('=');
+    if (eq == std::string::npos) refuse("--transform '" + flag + "' must look like monetary=log1p+standardize");
+    chosen[flag.substr(0, eq)] = flag.substr(eq + 1);
+  }
+  std::vector<FeatureTransform> steps;
+  for (const std::string& name : names) {
+    std::string spec = "none";
+    for (const auto& [rfm_name, rfm_steps] : rfm_defaults())
+      if (from_transactions && rfm_name == name) spec = rfm_steps;
+    if (chosen.count("*")) spec = chosen.at("*");
+    if (chosen.count(name)) spec = chosen.at(name);
+    steps.push_back(parse_feature_transform(spec));
+  }
+  for (const auto& [name, spec] : chosen)
+    if (name != "*" && std::find(names.begin(), names.end(), name) == names.end())
+      refuse("--transform names '" + name + "', which is not among the model's features");
+  return steps;
+}
+
+}  // namespace
+
+void add_model_input_options(CLI::App& cmd, ModelInputOptions& o) {
+  add_feature_step_options(cmd, o.step, /*as_of_required=*/false);
+  cmd.add_option("--features", o.features,
+                 "Comma-separated features to cluster on (default: all of a features file; for transactions "
+                 "recency_days,frequency,monetary,aov,tenure_days,return_rate)")
+      ->delimiter(',');
+  cmd.add_option("--transform", o.transforms,
+                 "NAME=steps, steps from log1p, winsorize, standardize joined by '+', or none; NAME '*' for "
+                 "every feature not named (default: none for a features file, RFM defaults for transactions)");
+  cmd.add_option("--winsorize-quantiles", o.winsor_quantiles, "Lower and upper clipping quantiles")
+      ->expected(2)->delimiter(',')->capture_default_str()->check(CLI::Range(0.0, 1.0));
+}
+
+ModelInputs load_model_inputs(const std::string& path, const ModelInputOptions& o, const Communicator& comm,
+                              const Logger& log) {
+  ModelInputs inputs;
+  inputs.from_transactions = has_transactions(path, comm);
+  inputs.shard = inputs.from_transactions ? shard_from_table(path, features_from_transactions(path, o.step, comm, log))
+                                          : read_feature_shard(path, comm);
+  std::vector<std::string> wanted = o.features;
+  if (wanted.empty() && inputs.from_transactions)
+    for (const auto& [name, steps] : rfm_defaults()) wanted.push_back(name);
+  if (!wanted.empty()) select_columns(inputs.shard, wanted);
+
+  const std::vector<FeatureTransform> steps =
+      transforms_for(inputs.shard.feature_names, o.transforms, inputs.from_transactions);
+  const TransformParams params{o.winsor_quantiles[0], o.winsor_quantiles[1]};
+  if (!(params.winsor_low < params.winsor_high)) refuse("--winsorize-quantiles: the lower must be below the upper");
+  inputs.scaler = fit_and_apply_transforms(inputs.shard.matrix.data(), inputs.shard.block.count, inputs.shard.d, steps,
+                                           params, inputs.shard.customer_id.data(), comm);
+  return inputs;
+}
+
+}  // namespace kseg

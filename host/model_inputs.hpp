@@ -1,0 +1,41 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cluster/transforms.hpp"
+#include "common/communicator.hpp"
+#include "host/features_job.hpp"
+#include "host/logger.hpp"
+#include "io/feature_file.hpp"
+
+namespace kseg {
+
+/// What goes into the model: which input columns, and their transforms.
+struct ModelInputOptions {
+  FeatureStepOptions step;               ///< used when the input holds transactions
+  std::vector<std::string> features;     ///< --features; empty: the default set
+  std::vector<std::string> transforms;   ///< --transform NAME=steps ("*" for every other feature)
+  std::vector<double> winsor_quantiles = {0.01, 0.99};
+};
+
+void add_model_input_options(CLI::App& command, ModelInputOptions& options);
+
+/// The customers' model inputs on this rank, transformed, with the fitted scaler.
+struct ModelInputs {
+  FeatureShard shard;  ///< columns selected and transformed
+  Scaler scaler;
+  bool from_transactions = false;
+};
+
+/// Collective: reads a features file, or computes features when the file holds transactions;
+/// selects the columns (default: all of a features file; for transactions the RFM set
+/// recency_days, frequency, monetary, aov, tenure_days, return_rate) and fits and applies the
+/// transforms (default: none for a features file; for transactions log1p on the skewed ones,
+/// winsorizing of spend, frequency and returns, standardizing of all).
+ModelInputs load_model_inputs(const std::string& path, const ModelInputOptions& options, const Communicator& comm,
+                              const Logger& log);
+
+}  // namespace kseg
