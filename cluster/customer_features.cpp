@@ -24,24 +24,18 @@ std::string iso_date(int64_t day) {  // civil_from_days (H. Hinnant)
   return text.str();
 }
 
-TransactionColumns lines_up_to(const TransactionColumns& all, const TransactionSchema& schema, int64_t as_of_day) {
+// Keeps the lines dated on or before the as-of day, in place and in order; returns how many.
+std::size_t keep_up_to(TransactionColumns& lines, int64_t as_of_day) {
   std::vector<std::size_t> keep;
-  for (std::size_t i = 0; i < all.size(); ++i)
-    if (unix_day(all.timestamp[i]) <= as_of_day) keep.push_back(i);
-  TransactionColumns kept;
-  kept.resize(schema, keep.size());
-  for (std::size_t k = 0; k < keep.size(); ++k) {
-    const std::size_t i = keep[k];
-    kept.customer_id[k] = all.customer_id[i];
-    kept.timestamp[k] = all.timestamp[i];
-    kept.amount[k] = all.amount[i];
-    if (schema.order_id) kept.order_id[k] = all.order_id[i];
-    if (schema.quantity) kept.quantity[k] = all.quantity[i];
-    if (schema.category) kept.category[k] = all.category[i];
-    if (schema.channel) kept.channel[k] = all.channel[i];
-    if (schema.discount) kept.discount[k] = all.discount[i];
-  }
-  return kept;
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    if (unix_day(lines.timestamp[i]) <= as_of_day) keep.push_back(i);
+  lines.for_each_column([&](auto& column) {
+    if (column.empty()) return;
+    for (std::size_t k = 0; k < keep.size(); ++k) column[k] = column[keep[k]];
+    column.resize(keep.size());
+    column.shrink_to_fit();
+  });
+  return keep.size();
 }
 
 // Number of codes in a coded column over all ranks; negative codes are refused.
@@ -116,118 +110,84 @@ uint64_t mix(uint64_t x) {  // splitmix64 finaliser: spreads consecutive ids ove
   return x ^ (x >> 31);
 }
 
-// Appends the raw bytes of element i of every present column; unpack() reads them back.
-struct LineCodec {
-  const TransactionSchema& schema;
-
-  template <typename T>
-  static void put(std::vector<std::byte>& out, const std::vector<T>& column, std::size_t i) {
-    if (column.empty()) return;
-    const auto* p = reinterpret_cast<const std::byte*>(&column[i]);
-    out.insert(out.end(), p, p + sizeof(T));
-  }
-  template <typename T>
-  static void take(const std::byte*& in, std::vector<T>& column, std::size_t i) {
-    if (column.empty()) return;
-    std::memcpy(&column[i], in, sizeof(T));
-    in += sizeof(T);
-  }
-  std::size_t record_bytes() const {
-    return 24 + (schema.order_id ? 8 : 0) + (schema.quantity ? 4 : 0) + (schema.category ? 4 : 0) +
-           (schema.channel ? 4 : 0) + (schema.discount ? 8 : 0);
-  }
-  void pack(std::vector<std::byte>& out, const TransactionColumns& c, std::size_t i) const {
-    put(out, c.customer_id, i), put(out, c.timestamp, i), put(out, c.amount, i), put(out, c.order_id, i);
-    put(out, c.quantity, i), put(out, c.category, i), put(out, c.channel, i), put(out, c.discount, i);
-  }
-  TransactionColumns unpack(const std::vector<std::byte>& bytes) const {
-    TransactionColumns c;
-    c.resize(schema, bytes.size() / record_bytes());
-    const std::byte* in = bytes.data();
-    for (std::size_t i = 0; i < c.size(); ++i) {
-      take(in, c.customer_id, i), take(in, c.timestamp, i), take(in, c.amount, i), take(in, c.order_id, i);
-      take(in, c.quantity, i), take(in, c.category, i), take(in, c.channel, i), take(in, c.discount, i);
-    }
-    return c;
-  }
-};
-
-// All of a customer's lines to rank hash(id) % ranks. Lines arrive grouped by source rank in
-// rank order, i.e. in the file's order: ties in the kernels' sort resolve the same way for any
-// number of ranks.
-TransactionColumns shuffle_by_customer(const TransactionColumns& lines, const TransactionSchema& schema,
-                                       const Communicator& comm) {
-  const LineCodec codec{schema};
-  std::vector<std::vector<std::size_t>> to(comm.size());
-  for (std::size_t i = 0; i < lines.size(); ++i) to[mix(lines.customer_id[i]) % comm.size()].push_back(i);
-  std::vector<std::byte> send;
-  send.reserve(lines.size() * codec.record_bytes());
-  std::vector<int64_t> counts(comm.size());
-  for (int r = 0; r < comm.size(); ++r) {
-    for (std::size_t i : to[r]) codec.pack(send, lines, i);
-    counts[r] = static_cast<int64_t>(to[r].size() * codec.record_bytes());
-  }
-  return codec.unpack(comm.all_to_all(send, counts));
+// All of a customer's lines to rank hash(id) % ranks, one column at a time so that only one
+// column is ever held twice. Lines arrive grouped by source rank in rank order, i.e. in the
+// file's order: ties in the kernels' sort resolve the same way for any number of ranks.
+void shuffle_by_customer(TransactionColumns& lines, const Communicator& comm) {
+  const std::size_t n = lines.size(), ranks = static_cast<std::size_t>(comm.size());
+  std::vector<int32_t> destination(n);
+  std::vector<int64_t> counts(ranks, 0);
+  for (std::size_t i = 0; i < n; ++i) counts[destination[i] = static_cast<int32_t>(mix(lines.customer_id[i]) % ranks)] += 1;
+  std::vector<int64_t> start(ranks, 0);
+  for (std::size_t r = 1; r < ranks; ++r) start[r] = start[r - 1] + counts[r - 1];
+  lines.for_each_column([&](auto& column) {
+    if (column.empty() && n > 0) return;
+    std::vector<std::decay_t<decltype(column[0])>> send(n);
+    std::vector<int64_t> next = start;
+    for (std::size_t i = 0; i < n; ++i) send[next[destination[i]]++] = column[i];
+    std::vector<std::decay_t<decltype(column[0])>>().swap(column);
+    column = comm.all_to_all(send, counts);
+  });
 }
 
-// Sample sort of the per-customer rows into id ranges, rank r holding the r-th range.
+std::vector<int64_t> all_gather_ids(const std::vector<int64_t>& local, const Communicator& comm) {
+  std::vector<std::byte> bytes(local.size() * sizeof(int64_t));
+  std::memcpy(bytes.data(), local.data(), bytes.size());
+  const std::vector<std::byte> gathered = comm.all_gather(bytes);
+  std::vector<int64_t> all(gathered.size() / sizeof(int64_t));
+  std::memcpy(all.data(), gathered.data(), gathered.size());
+  return all;
+}
+
+// Sample sort of the per-customer rows (sorted by id on each rank) into id ranges, rank r
+// holding the r-th range, still sorted: received pieces are each sorted and come in range order.
 CustomerFeatureRows redistribute_by_id(const CustomerFeatureRows& rows, int columns, const Communicator& comm) {
   const std::size_t n = rows.customer_id.size(), ranks = static_cast<std::size_t>(comm.size());
-  std::vector<std::byte> samples;
-  for (std::size_t s = 0; n > 0 && s < ranks; ++s) {
-    const int64_t id = rows.customer_id[s * n / ranks];
-    const auto* p = reinterpret_cast<const std::byte*>(&id);
-    samples.insert(samples.end(), p, p + sizeof id);
-  }
-  const std::vector<std::byte> gathered = comm.all_gather(samples);
-  std::vector<int64_t> all_samples(gathered.size() / sizeof(int64_t));
-  std::memcpy(all_samples.data(), gathered.data(), gathered.size());
+  std::vector<int64_t> samples;
+  for (std::size_t s = 0; n > 0 && s < ranks; ++s) samples.push_back(rows.customer_id[s * n / ranks]);
+  std::vector<int64_t> all_samples = all_gather_ids(samples, comm);
   std::sort(all_samples.begin(), all_samples.end());
   std::vector<int64_t> splitters;
   for (std::size_t r = 1; r < ranks && !all_samples.empty(); ++r) splitters.push_back(all_samples[r * all_samples.size() / ranks]);
 
-  const std::size_t record = sizeof(int64_t) + sizeof(double) * columns;
-  std::vector<std::byte> send(n * record);
-  std::vector<int64_t> counts(ranks, 0);
-  for (std::size_t i = 0; i < n; ++i) {  // ids are sorted, so destinations are non-decreasing
-    const int64_t id = rows.customer_id[i];
-    counts[std::upper_bound(splitters.begin(), splitters.end(), id) - splitters.begin()] += record;
-    std::memcpy(&send[i * record], &id, sizeof id);
-    std::memcpy(&send[i * record + sizeof id], &rows.values[i * columns], sizeof(double) * columns);
-  }
-  const std::vector<std::byte> received = comm.all_to_all(send, counts);
-  const std::size_t m = received.size() / record;
-  std::vector<std::size_t> order(m);
+  std::vector<int64_t> id_counts(ranks, 0), value_counts(ranks, 0);
+  for (int64_t id : rows.customer_id) id_counts[std::upper_bound(splitters.begin(), splitters.end(), id) - splitters.begin()] += 1;
+  for (std::size_t r = 0; r < ranks; ++r) value_counts[r] = id_counts[r] * columns;
+  CustomerFeatureRows out{comm.all_to_all(rows.customer_id, id_counts), comm.all_to_all(rows.values, value_counts)};
+  // Pieces from different ranks interleave within the range: order by id, rows with them.
+  std::vector<std::size_t> order(out.customer_id.size());
   std::iota(order.begin(), order.end(), 0);
-  auto id_at = [&](std::size_t i) {
-    int64_t id;
-    std::memcpy(&id, &received[i * record], sizeof id);
-    return id;
-  };
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return id_at(a) < id_at(b); });
-  CustomerFeatureRows out;
-  out.customer_id.resize(m);
-  out.values.resize(m * columns);
-  for (std::size_t k = 0; k < m; ++k) {
-    out.customer_id[k] = id_at(order[k]);
-    std::memcpy(&out.values[k * columns], &received[order[k] * record + sizeof(int64_t)], sizeof(double) * columns);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return out.customer_id[a] < out.customer_id[b]; });
+  CustomerFeatureRows sorted;
+  sorted.customer_id.reserve(order.size());
+  sorted.values.resize(out.values.size());
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    sorted.customer_id.push_back(out.customer_id[order[k]]);
+    std::copy_n(&out.values[order[k] * columns], columns, &sorted.values[k * columns]);
   }
-  return out;
+  return sorted;
+}
+
+CustomerFeatureTable finish_table(CustomerFeatureTable table, const CustomerFeatureRows& rows, const Communicator& comm) {
+  table.customer_id = rows.customer_id;
+  table.matrix.assign(rows.values.begin(), rows.values.end());
+  table.total_customers = comm.sum(static_cast<int64_t>(rows.customer_id.size()));
+  table.first_row = comm.exclusive_prefix_sum(static_cast<int64_t>(rows.customer_id.size()));
+  return table;
 }
 
 }  // namespace
 
-CustomerFeatureTable build_customer_features(const TransactionColumns& lines, const TransactionSchema& schema,
+CustomerFeatureTable build_customer_features(TransactionColumns lines, const TransactionSchema& schema,
                                              const FeatureOptions& options, const std::string& source,
                                              const Communicator& comm) {
   CustomerFeatureTable table;
-  const TransactionColumns kept = lines_up_to(lines, schema, options.as_of_day);
   table.lines_total = comm.sum(static_cast<int64_t>(lines.size()));
-  const int64_t lines_kept = comm.sum(static_cast<int64_t>(kept.size()));
+  int64_t first = INT64_MAX;
+  for (int64_t t : lines.timestamp) first = std::min(first, t);
+  const int64_t lines_kept = comm.sum(static_cast<int64_t>(keep_up_to(lines, options.as_of_day)));
   table.lines_after_as_of = table.lines_total - lines_kept;
   if (lines_kept == 0) {
-    int64_t first = INT64_MAX;
-    for (int64_t t : lines.timestamp) first = std::min(first, t);
     refuse(source + ": --as-of " + iso_date(options.as_of_day) + " is before every transaction (the first is on " +
            iso_date(unix_day(comm.min(first))) + ")");
   }
@@ -238,23 +198,24 @@ CustomerFeatureTable build_customer_features(const TransactionColumns& lines, co
   std::vector<int32_t> top_codes;
   int32_t channels = 0;
   if (schema.category) {
-    const int32_t codes = code_count(kept.category, "category", source, comm);
-    params.category_column = category_columns(kept, codes, options.top_categories, /*first_column=*/0, top_codes, comm);
+    const int32_t codes = code_count(lines.category, "category", source, comm);
+    params.category_column = category_columns(lines, codes, options.top_categories, /*first_column=*/0, top_codes, comm);
   }
   if (schema.channel)
-    channels = std::max<int32_t>(code_count(kept.channel, "channel", source, comm),
+    channels = std::max<int32_t>(code_count(lines.channel, "channel", source, comm),
                                  static_cast<int32_t>(schema.channel_labels.size()));
   const FeatureLayout layout = make_layout(schema, top_codes, channels, table.names);
   for (int32_t& column : params.category_column) column += layout.category_first;
 
-  const TransactionColumns mine = shuffle_by_customer(kept, schema, comm);
+  if (comm.size() == 1) {  // one rank already holds every customer, in id order after the kernels
+    const CustomerFeatureRows rows = customer_features_cpu(lines, layout, params);
+    return finish_table(std::move(table), rows, comm);
+  }
+  shuffle_by_customer(lines, comm);
   const CustomerFeatureRows rows =
-      redistribute_by_id(customer_features_cpu(mine, schema, layout, params), layout.columns, comm);
-  table.customer_id = rows.customer_id;
-  table.matrix.assign(rows.values.begin(), rows.values.end());
-  table.total_customers = comm.sum(static_cast<int64_t>(rows.customer_id.size()));
-  table.first_row = comm.exclusive_prefix_sum(static_cast<int64_t>(rows.customer_id.size()));
-  return table;
+      redistribute_by_id(customer_features_cpu(lines, layout, params), layout.columns, comm);
+  return finish_table(std::move(table), rows, comm);
 }
+
 
 }  // namespace kseg

@@ -31,8 +31,9 @@ struct CustomerFeatureTable {
 /// to --as-of are shuffled so that a customer's lines meet on one rank (MPI all-to-all on a hash
 /// of the customer id), reduced per customer by the Thrust feature kernels, then redistributed
 /// by id range so that the table comes out in id order, identical for any number of ranks.
-/// `source` names the input in error messages.
-CustomerFeatureTable build_customer_features(const TransactionColumns& lines, const TransactionSchema& schema,
+/// `source` names the input in error messages. Takes the lines by value: they are filtered and
+/// shuffled in place, so that memory stays near the size of the rank's share of the lines.
+CustomerFeatureTable build_customer_features(TransactionColumns lines, const TransactionSchema& schema,
                                              const FeatureOptions& options, const std::string& source,
                                              const Communicator& comm);
 

@@ -110,43 +110,41 @@ std::vector<std::byte> Communicator::all_gather(const std::vector<std::byte>& lo
   return gathered;
 }
 
-std::vector<std::byte> Communicator::all_to_all(const std::vector<std::byte>& send,
-                                                const std::vector<int64_t>& send_counts) const {
-  // Counts travel as 64-bit; the data moves in rounds of at most 1 GiB per rank in all, so that
-  // MPI's int counts and displacements never overflow.
+std::vector<int64_t> Communicator::exchange_counts(const std::vector<int64_t>& send_counts) const {
   std::vector<int64_t> recv_counts(size_);
   KSEG_MPI_CHECK(MPI_Alltoall(send_counts.data(), 1, MPI_INT64_T, recv_counts.data(), 1, MPI_INT64_T, comm_));
-  std::vector<int64_t> send_offsets(size_, 0), recv_offsets(size_, 0);
-  for (int r = 1; r < size_; ++r) {
-    send_offsets[r] = send_offsets[r - 1] + send_counts[r - 1];
-    recv_offsets[r] = recv_offsets[r - 1] + recv_counts[r - 1];
+  return recv_counts;
+}
+
+namespace {
+
+// Calls piece(rank, offset, bytes, tag) for each piece of at most 1 GiB (MPI counts are int) of
+// the messages laid out back to back, rank by rank.
+template <typename Piece>
+void for_each_piece(const std::vector<int64_t>& bytes, Piece piece) {
+  constexpr int64_t kPiece = int64_t{1} << 30;
+  int64_t offset = 0;
+  for (std::size_t r = 0; r < bytes.size(); ++r) {
+    for (int64_t done = 0, tag = 0; done < bytes[r]; done += kPiece, ++tag)
+      piece(static_cast<int>(r), offset + done, static_cast<int>(std::min(kPiece, bytes[r] - done)), static_cast<int>(tag));
+    offset += bytes[r];
   }
-  std::vector<std::byte> received(recv_offsets[size_ - 1] + recv_counts[size_ - 1]);
-  const int64_t kWindow = std::max<int64_t>(1, (int64_t{1} << 30) / size_);
-  int64_t largest = 0;
-  for (int r = 0; r < size_; ++r) largest = std::max({largest, send_counts[r], recv_counts[r]});
-  const int64_t rounds = std::max<int64_t>(1, (max(largest) + kWindow - 1) / kWindow);
-  std::vector<std::byte> send_window, recv_window;
-  for (int64_t round = 0; round < rounds; ++round) {
-    std::vector<int> sc(size_), rc(size_), sd(size_), rd(size_);
-    int send_total = 0, recv_total = 0;
-    for (int r = 0; r < size_; ++r) {
-      const int64_t begin = std::min(send_counts[r], round * kWindow), rbegin = std::min(recv_counts[r], round * kWindow);
-      sc[r] = static_cast<int>(std::min(send_counts[r], begin + kWindow) - begin);
-      rc[r] = static_cast<int>(std::min(recv_counts[r], rbegin + kWindow) - rbegin);
-      sd[r] = send_total, rd[r] = recv_total;
-      send_total += sc[r], recv_total += rc[r];
-    }
-    send_window.resize(send_total);
-    for (int r = 0; r < size_; ++r)
-      std::copy_n(send.begin() + send_offsets[r] + std::min(send_counts[r], round * kWindow), sc[r], send_window.begin() + sd[r]);
-    recv_window.resize(recv_total);
-    KSEG_MPI_CHECK(MPI_Alltoallv(send_window.data(), sc.data(), sd.data(), MPI_BYTE, recv_window.data(), rc.data(),
-                                 rd.data(), MPI_BYTE, comm_));
-    for (int r = 0; r < size_; ++r)
-      std::copy_n(recv_window.begin() + rd[r], rc[r], received.begin() + recv_offsets[r] + std::min(recv_counts[r], round * kWindow));
-  }
-  return received;
+}
+
+}  // namespace
+
+void Communicator::exchange_bytes(const void* send, const std::vector<int64_t>& send_bytes, void* receive,
+                                  const std::vector<int64_t>& recv_bytes) const {
+  std::vector<MPI_Request> requests;
+  for_each_piece(recv_bytes, [&](int rank, int64_t offset, int bytes, int tag) {
+    requests.emplace_back();
+    KSEG_MPI_CHECK(MPI_Irecv(static_cast<char*>(receive) + offset, bytes, MPI_BYTE, rank, tag, comm_, &requests.back()));
+  });
+  for_each_piece(send_bytes, [&](int rank, int64_t offset, int bytes, int tag) {
+    requests.emplace_back();
+    KSEG_MPI_CHECK(MPI_Isend(static_cast<const char*>(send) + offset, bytes, MPI_BYTE, rank, tag, comm_, &requests.back()));
+  });
+  KSEG_MPI_CHECK(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE));
 }
 
 void Communicator::broadcast(void* data, std::size_t bytes, int root) const {

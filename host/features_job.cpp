@@ -41,11 +41,11 @@ CustomerFeatureTable features_from_transactions(const std::string& path, const F
                                                 const Communicator& comm, const Logger& log) {
   const FeatureOptions options = feature_options(o);
   Stopwatch clock;
-  const TransactionShard shard = read_transaction_shard(path, comm);
+  TransactionShard shard = read_transaction_shard(path, comm);
   log.line("read      ", with_thousands(shard.total_rows), " transaction lines from ", path, " on ", comm.size(),
            " rank(s), ", milliseconds(clock.milliseconds()));
   clock = Stopwatch();
-  CustomerFeatureTable table = build_customer_features(shard.rows, shard.schema, options, path, comm);
+  CustomerFeatureTable table = build_customer_features(std::move(shard.rows), shard.schema, options, path, comm);
   log.line("features  ", with_thousands(table.total_customers), " customers x ", table.names.size(), " features as of ",
            o.as_of, " from ", with_thousands(table.lines_total - table.lines_after_as_of), " lines (",
            with_thousands(table.lines_after_as_of), " later lines left out), ", milliseconds(clock.milliseconds()));

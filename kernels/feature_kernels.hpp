@@ -27,6 +27,22 @@ struct FeatureKernelParams {
   std::vector<int32_t> category_column;
 };
 
+/// Read-only pointers to n lines' columns (null where a column is absent), on the host for the
+/// CPU kernels.
+struct LineColumns {
+  int64_t n = 0;
+  const int64_t* customer_id = nullptr;
+  const int64_t* timestamp = nullptr;
+  const double* amount = nullptr;
+  const int64_t* order_id = nullptr;
+  const int32_t* quantity = nullptr;
+  const int32_t* category = nullptr;
+  const int32_t* channel = nullptr;
+  const double* discount = nullptr;
+};
+
+LineColumns line_columns(const TransactionColumns& lines);
+
 /// One row of features per customer, customers in increasing id order.
 struct CustomerFeatureRows {
   std::vector<int64_t> customer_id;
@@ -36,12 +52,12 @@ struct CustomerFeatureRows {
 /// Sorts the lines by (customer, timestamp, order, position), finds each customer's run with a
 /// reduce by key, and computes every feature of a customer in one sequential pass over its run
 /// (so results do not depend on threads or devices). Thrust, OpenMP backend.
-CustomerFeatureRows customer_features_cpu(const TransactionColumns& lines, const TransactionSchema& schema,
-                                          const FeatureLayout& layout, const FeatureKernelParams& params);
+CustomerFeatureRows customer_features_cpu(const TransactionColumns& lines, const FeatureLayout& layout,
+                                          const FeatureKernelParams& params);
 
 /// The same source compiled by nvcc for the CUDA backend (built when KSEG_CUDA is on).
-CustomerFeatureRows customer_features_cuda(const TransactionColumns& lines, const TransactionSchema& schema,
-                                           const FeatureLayout& layout, const FeatureKernelParams& params);
+CustomerFeatureRows customer_features_cuda(const TransactionColumns& lines, const FeatureLayout& layout,
+                                           const FeatureKernelParams& params);
 
 /// Days since 1970-01-01 of a Unix time, rounding towards minus infinity.
 inline int64_t unix_day(int64_t seconds) {

@@ -3,9 +3,9 @@
 
 namespace kseg {
 
-CustomerFeatureRows customer_features_cpu(const TransactionColumns& lines, const TransactionSchema& schema,
-                                          const FeatureLayout& layout, const FeatureKernelParams& params) {
-  return detail::compute_customer_features(lines, schema, layout, params);
+CustomerFeatureRows customer_features_cpu(const TransactionColumns& lines, const FeatureLayout& layout,
+                                          const FeatureKernelParams& params) {
+  return detail::compute_customer_features(line_columns(lines), layout, params);  // host memory is the device's
 }
 
 }  // namespace kseg

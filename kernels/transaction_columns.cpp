@@ -1,5 +1,7 @@
 #include "kernels/transaction_columns.hpp"
 
+#include "kernels/feature_kernels.hpp"
+
 namespace kseg {
 
 void TransactionColumns::resize(const TransactionSchema& schema, std::size_t rows) {
@@ -11,6 +13,16 @@ void TransactionColumns::resize(const TransactionSchema& schema, std::size_t row
   category.resize(schema.category ? rows : 0);
   channel.resize(schema.channel ? rows : 0);
   discount.resize(schema.discount ? rows : 0);
+}
+
+template <typename T>
+static const T* or_null(const std::vector<T>& column) {
+  return column.empty() ? nullptr : column.data();
+}
+
+LineColumns line_columns(const TransactionColumns& c) {
+  return {static_cast<int64_t>(c.size()), or_null(c.customer_id), or_null(c.timestamp), or_null(c.amount),
+          or_null(c.order_id), or_null(c.quantity), or_null(c.category), or_null(c.channel), or_null(c.discount)};
 }
 
 }  // namespace kseg

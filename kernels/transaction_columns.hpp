@@ -30,6 +30,11 @@ struct TransactionColumns {
   std::vector<double> discount;
 
   std::size_t size() const { return customer_id.size(); }
+  /// Calls f(column) for every column vector, present or not (absent ones are empty).
+  template <typename F>
+  void for_each_column(F f) {
+    f(customer_id), f(timestamp), f(amount), f(order_id), f(quantity), f(category), f(channel), f(discount);
+  }
   /// Makes room for `rows` rows of every column the schema has.
   void resize(const TransactionSchema& schema, std::size_t rows);
 };

@@ -4,7 +4,9 @@
 #include <thrust/device_vector.h>
 #include <thrust/execution_policy.h>
 #include <thrust/for_each.h>
-#include <thrust/gather.h>
+#include <thrust/functional.h>
+#include <thrust/inner_product.h>
+#include <thrust/iterator/transform_iterator.h>
 #include <thrust/iterator/constant_iterator.h>
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/reduce.h>
@@ -21,6 +23,7 @@ namespace kseg::detail {
 
 // Strict total order on line positions: customer, time, order, then the position itself, so
 // equal keys keep their input order (which is the file's order whatever the number of ranks).
+// (A comparison sort on positions measured faster here than stable radix passes over the keys.)
 struct LineOrder {
   const int64_t* customer;
   const int64_t* timestamp;
@@ -33,6 +36,12 @@ struct LineOrder {
   }
 };
 
+struct CustomerOf {
+  const int64_t* customer;
+  const int64_t* sorted;
+  KSEG_HD int64_t operator()(int64_t k) const { return customer[sorted[k]]; }
+};
+
 KSEG_HD inline int64_t day_of(int64_t seconds) {
   return seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
 }
@@ -40,13 +49,8 @@ KSEG_HD inline int64_t day_of(int64_t seconds) {
 // Every feature of one customer from its time-ordered lines, in one pass. Purchases are lines
 // with amount >= 0; returns (amount < 0) count only towards monetary and the return rate.
 struct CustomerFeatures {
-  const int64_t* timestamp;
-  const double* amount;
-  const int64_t* order;      // optional
-  const int32_t* quantity;   // optional
-  const int32_t* category;   // optional
-  const int32_t* channel;    // optional
-  const double* discount;    // optional
+  LineColumns lines;
+  const int64_t* sorted;  // line positions in (customer, time, order) order
   const int64_t* run_start;
   const int64_t* run_length;
   const int32_t* category_column;
@@ -63,14 +67,18 @@ struct CustomerFeatures {
     double gross = 0, returned = 0, net = 0, discounted = 0, items = 0, day_value = 0, repeat_value = 0;
     double gap_mean = 0, gap_m2 = 0;  // Welford over gaps between purchase days
     int64_t orders = 0, purchase_days = 0, first_day = 0, last_day = 0, previous_order = 0;
-    for (int64_t i = begin; i < end; ++i) {
-      const double a = amount[i];
+    const int64_t* order = lines.order_id;
+    const int32_t *quantity = lines.quantity, *category = lines.category, *channel = lines.channel;
+    const double* discount = lines.discount;
+    for (int64_t k = begin; k < end; ++k) {
+      const int64_t i = sorted[k];
+      const double a = lines.amount[i];
       net += a;
       if (a < 0) {
         returned -= a;
         continue;
       }
-      const int64_t day = day_of(timestamp[i]);
+      const int64_t day = day_of(lines.timestamp[i]);
       if (purchase_days == 0 || day != last_day) {
         if (purchase_days > 1) repeat_value += day_value;  // the day just closed was a repeat day
         if (purchase_days > 0) {
@@ -93,7 +101,7 @@ struct CustomerFeatures {
       if (channel) row[layout.channel_first + channel[i]] += a;
     }
     if (purchase_days > 1) repeat_value += day_value;
-    if (purchase_days == 0) first_day = last_day = day_of(timestamp[end - 1]);  // returns only
+    if (purchase_days == 0) first_day = last_day = day_of(lines.timestamp[sorted[end - 1]]);  // returns only
 
     const double frequency = static_cast<double>(order ? orders : purchase_days);
     const int64_t x = purchase_days > 0 ? purchase_days - 1 : 0;
@@ -117,61 +125,38 @@ struct CustomerFeatures {
   }
 };
 
-template <typename T>
-thrust::device_vector<T> gathered(const std::vector<T>& column, const thrust::device_vector<int64_t>& order) {
-  thrust::device_vector<T> out(column.empty() ? 0 : order.size());
-  if (!column.empty()) {
-    const thrust::device_vector<T> source(column.begin(), column.end());
-    thrust::gather(thrust::device, order.begin(), order.end(), source.begin(), out.begin());
-  }
-  return out;
-}
-
-template <typename T>
-const T* raw_or_null(const thrust::device_vector<T>& v) {
-  return v.empty() ? nullptr : thrust::raw_pointer_cast(v.data());
-}
-
-inline CustomerFeatureRows compute_customer_features(const TransactionColumns& lines, const TransactionSchema& schema,
-                                                     const FeatureLayout& layout, const FeatureKernelParams& params) {
+// `lines` points to memory the device can read (host memory for the OpenMP build).
+inline CustomerFeatureRows compute_customer_features(const LineColumns& lines, const FeatureLayout& layout,
+                                                     const FeatureKernelParams& params) {
   CustomerFeatureRows result;
-  const int64_t n = static_cast<int64_t>(lines.size());
+  const int64_t n = lines.n;
   if (n == 0) return result;
+  thrust::device_vector<int64_t> sorted(n);
+  thrust::sequence(thrust::device, sorted.begin(), sorted.end());
+  thrust::sort(thrust::device, sorted.begin(), sorted.end(), LineOrder{lines.customer_id, lines.timestamp, lines.order_id});
+  const int64_t* order = thrust::raw_pointer_cast(sorted.data());
 
-  const thrust::device_vector<int64_t> customer(lines.customer_id.begin(), lines.customer_id.end());
-  const thrust::device_vector<int64_t> timestamp(lines.timestamp.begin(), lines.timestamp.end());
-  const thrust::device_vector<int64_t> order_ids(lines.order_id.begin(), lines.order_id.end());
-  thrust::device_vector<int64_t> order(n);
-  thrust::sequence(thrust::device, order.begin(), order.end());
-  thrust::sort(thrust::device, order.begin(), order.end(),
-               LineOrder{raw_or_null(customer), raw_or_null(timestamp), schema.order_id ? raw_or_null(order_ids) : nullptr});
+  // Runs of one customer's lines: their number, then each run's customer, length and start.
+  const auto customer_at = thrust::make_transform_iterator(thrust::counting_iterator<int64_t>(0),
+                                                           CustomerOf{lines.customer_id, order});
+  const int64_t count = thrust::inner_product(thrust::device, customer_at + 1, customer_at + n, customer_at, int64_t{1},
+                                              thrust::plus<int64_t>(), thrust::not_equal_to<int64_t>());
+  thrust::device_vector<int64_t> customers(count), run_length(count), run_start(count);
+  thrust::reduce_by_key(thrust::device, customer_at, customer_at + n, thrust::constant_iterator<int64_t>(1),
+                        customers.begin(), run_length.begin());
+  thrust::exclusive_scan(thrust::device, run_length.begin(), run_length.end(), run_start.begin());
 
-  const auto sorted_customer = gathered(lines.customer_id, order);
-  thrust::device_vector<int64_t> customers(n), run_length(n);
-  const auto ends = thrust::reduce_by_key(thrust::device, sorted_customer.begin(), sorted_customer.end(),
-                                          thrust::constant_iterator<int64_t>(1), customers.begin(), run_length.begin());
-  const int64_t count = ends.first - customers.begin();
-  thrust::device_vector<int64_t> run_start(count);
-  thrust::exclusive_scan(thrust::device, run_length.begin(), run_length.begin() + count, run_start.begin());
-
-  const auto sorted_timestamp = gathered(lines.timestamp, order);
-  const auto sorted_amount = gathered(lines.amount, order);
-  const auto sorted_order = gathered(lines.order_id, order);
-  const auto sorted_quantity = gathered(lines.quantity, order);
-  const auto sorted_category = gathered(lines.category, order);
-  const auto sorted_channel = gathered(lines.channel, order);
-  const auto sorted_discount = gathered(lines.discount, order);
   const thrust::device_vector<int32_t> category_column(params.category_column.begin(), params.category_column.end());
   thrust::device_vector<double> values(count * layout.columns);
   thrust::for_each(thrust::device, thrust::counting_iterator<int64_t>(0), thrust::counting_iterator<int64_t>(count),
-                   CustomerFeatures{raw_or_null(sorted_timestamp), raw_or_null(sorted_amount), raw_or_null(sorted_order),
-                                    raw_or_null(sorted_quantity), raw_or_null(sorted_category),
-                                    raw_or_null(sorted_channel), raw_or_null(sorted_discount), raw_or_null(run_start),
-                                    raw_or_null(run_length), raw_or_null(category_column), layout, params.as_of_day,
-                                    params.time_unit_days, thrust::raw_pointer_cast(values.data())});
+                   CustomerFeatures{lines, order, thrust::raw_pointer_cast(run_start.data()),
+                                    thrust::raw_pointer_cast(run_length.data()),
+                                    category_column.empty() ? nullptr : thrust::raw_pointer_cast(category_column.data()),
+                                    layout, params.as_of_day, params.time_unit_days,
+                                    thrust::raw_pointer_cast(values.data())});
 
   result.customer_id.resize(count);
-  thrust::copy(customers.begin(), customers.begin() + count, result.customer_id.begin());
+  thrust::copy(customers.begin(), customers.end(), result.customer_id.begin());
   result.values.resize(values.size());
   thrust::copy(values.begin(), values.end(), result.values.begin());
   return result;
