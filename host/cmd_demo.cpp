@@ -33,11 +33,7 @@ std::string demo_directory(const std::string& requested, const Communicator& com
       std::filesystem::create_directories(path);
     }
   }
-  uint64_t length = path.size();
-  comm.broadcast(&length, sizeof length, 0);
-  path.resize(length);
-  comm.broadcast(path.data(), length, 0);
-  return path;
+  return comm.broadcast_string(path, 0);
 }
 
 void print_segment_table(const JobSummary& s) {
