@@ -168,6 +168,11 @@ CustomerFeatureRows redistribute_by_id(const CustomerFeatureRows& rows, int colu
   return sorted;
 }
 
+CustomerFeatureRows reduce_per_customer(const TransactionColumns& lines, const FeatureLayout& layout,
+                                       const FeatureKernelParams& params, bool cuda) {
+  return cuda ? customer_features_cuda(lines, layout, params) : customer_features_cpu(lines, layout, params);
+}
+
 CustomerFeatureTable finish_table(CustomerFeatureTable table, const CustomerFeatureRows& rows, const Communicator& comm) {
   table.customer_id = rows.customer_id;
   table.matrix.assign(rows.values.begin(), rows.values.end());
@@ -208,12 +213,12 @@ CustomerFeatureTable build_customer_features(TransactionColumns lines, const Tra
   for (int32_t& column : params.category_column) column += layout.category_first;
 
   if (comm.size() == 1) {  // one rank already holds every customer, in id order after the kernels
-    const CustomerFeatureRows rows = customer_features_cpu(lines, layout, params);
+    const CustomerFeatureRows rows = reduce_per_customer(lines, layout, params, options.use_cuda);
     return finish_table(std::move(table), rows, comm);
   }
   shuffle_by_customer(lines, comm);
   const CustomerFeatureRows rows =
-      redistribute_by_id(customer_features_cpu(lines, layout, params), layout.columns, comm);
+      redistribute_by_id(reduce_per_customer(lines, layout, params, options.use_cuda), layout.columns, comm);
   return finish_table(std::move(table), rows, comm);
 }
 

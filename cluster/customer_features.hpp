@@ -13,6 +13,7 @@ struct FeatureOptions {
   int64_t as_of_day = 0;          ///< days since 1970-01-01: lines on later days are left out
   double time_unit_days = 1.0;    ///< unit of the BG/NBD inputs: 1 (days) or 7 (weeks)
   int top_categories = 8;         ///< category shares for the C most bought categories, plus "other"
+  bool use_cuda = false;          ///< run the feature kernels on this rank's GPU
 };
 
 /// Per-customer features of the customers this rank holds: a contiguous block of all customers

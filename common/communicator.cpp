@@ -46,6 +46,15 @@ Communicator::Communicator(MPI_Comm comm) : comm_(comm) {
   KSEG_MPI_CHECK(MPI_Comm_size(comm_, &size_));
 }
 
+int Communicator::node_local_rank() const {
+  MPI_Comm node;
+  KSEG_MPI_CHECK(MPI_Comm_split_type(comm_, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node));
+  int local = 0;
+  KSEG_MPI_CHECK(MPI_Comm_rank(node, &local));
+  KSEG_MPI_CHECK(MPI_Comm_free(&node));
+  return local;
+}
+
 void Communicator::sum(int64_t* values, std::size_t count) const {
   KSEG_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, values, static_cast<int>(count), MPI_INT64_T, MPI_SUM, comm_));
 }

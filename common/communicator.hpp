@@ -22,6 +22,8 @@ class Communicator {
   int rank() const { return rank_; }
   int size() const { return size_; }
   bool is_root() const { return rank_ == 0; }
+  /// This rank's index among the ranks on its node (an MPI shared-memory split): which GPU it binds.
+  int node_local_rank() const;
 
   void sum(int64_t* values, std::size_t count) const;
   void sum(int128* values, std::size_t count) const;

@@ -38,6 +38,12 @@ class MpiError : public Error {
   using Error::Error;
 };
 
+/// A CUDA call failed, or a device was asked for and is not there.
+class DeviceError : public Error {
+ public:
+  using Error::Error;
+};
+
 /// Process exit codes; distinct so that batch scripts can tell the cases apart.
 enum ExitCode : int {
   kExitOk = 0,
@@ -45,6 +51,7 @@ enum ExitCode : int {
   kExitInput = 2,
   kExitIo = 3,
   kExitMpi = 4,
+  kExitDevice = 5,
 };
 
 }  // namespace kseg

@@ -4,6 +4,7 @@
 #include "common/peak_memory.hpp"
 #include "common/timer.hpp"
 #include "host/commands.hpp"
+#include "host/device_setup.hpp"
 #include "host/features_job.hpp"
 #include "host/json.hpp"
 #include "io/atomic_output.hpp"
@@ -19,13 +20,16 @@ struct FeaturesCommandOptions {
   bool quiet = false;
   bool json = false;
   FeatureStepOptions step;
+  DeviceOptions device;
 };
 
 void run_features(const FeaturesCommandOptions& o, const Communicator& comm) {
   const Logger log(comm.is_root() && !o.quiet);
   const Stopwatch clock;
   AtomicOutput output(o.output, o.force, comm);
-  const CustomerFeatureTable table = features_from_transactions(o.input, o.step, comm, log);
+  FeatureStepOptions step = o.step;
+  step.use_cuda = use_cuda(o.device, comm, log);
+  const CustomerFeatureTable table = features_from_transactions(o.input, step, comm, log);
   FeatureFileSpec spec;
   spec.rows = table.total_customers;
   spec.d = static_cast<int>(table.names.size());
@@ -67,6 +71,7 @@ Command add_features_command(CLI::App& app, const Communicator& comm) {
   cmd->add_option("--out", o->output, "Features file to write (/features/customer_id, /features/matrix)")->required();
   cmd->add_flag("--force", o->force, "Replace --out if it exists");
   add_feature_step_options(*cmd, o->step, /*as_of_required=*/true);
+  add_device_options(*cmd, o->device);
   cmd->add_flag("--quiet,-q", o->quiet, "No progress lines on stderr");
   cmd->add_flag("--json", o->json, "Print a machine-readable summary on stdout when done");
   return {cmd, [o, &comm] { run_features(*o, comm); }};

@@ -20,6 +20,7 @@ FeatureOptions feature_options(const FeatureStepOptions& o) {
   options.as_of_day = unix_day(*seconds);
   options.time_unit_days = o.time_unit == "weeks" ? 7.0 : 1.0;
   options.top_categories = o.top_categories;
+  options.use_cuda = o.use_cuda;
   return options;
 }
 

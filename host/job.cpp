@@ -89,6 +89,7 @@ void add_kmeans_options(CLI::App& cmd, RunOptions& o) {
       ->capture_default_str()->check(at_least(0));
   cmd.add_option("--init", o.init, "Initialisation: k-means|| (scalable), k-means++ or random")
       ->capture_default_str()->check(CLI::IsMember({"k-means||", "k-means++", "random"}));
+  add_device_options(cmd, o.device);
   cmd.add_option("--threads", o.threads, "OpenMP threads per rank (0: OpenMP's default)")->capture_default_str()->check(at_least(0));
 }
 
@@ -108,6 +109,8 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
   s.ranks = comm.size();
   AtomicOutput output(o.output, o.force, comm);
 
+  const bool cuda = use_cuda(o.device, comm, log);
+  o.model.step.use_cuda = cuda;
   Stopwatch phase;
   const ModelInputs inputs = load_model_inputs(o.input, o.model, comm, log);
   const FeatureShard& shard = inputs.shard;
@@ -126,7 +129,7 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
   const DataSummary data = summarize(view, shard.customer_id.data(), comm);
   s.summarize_seconds = phase.seconds();
 
-  std::unique_ptr<Backend> backend = make_cpu_backend();
+  std::unique_ptr<Backend> backend = make_backend(cuda, o.device);
   backend->load_shard(view);
   s.backend = backend->name();
   log.line("backend   ", s.backend, ", ", omp_get_max_threads(), " thread(s) per rank; k=", o.kmeans.k, " init=",

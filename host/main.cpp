@@ -18,6 +18,7 @@ int exit_code_of(const kseg::Error& e) {
   if (dynamic_cast<const kseg::InputError*>(&e)) return kseg::kExitInput;
   if (dynamic_cast<const kseg::IoError*>(&e)) return kseg::kExitIo;
   if (dynamic_cast<const kseg::MpiError*>(&e)) return kseg::kExitMpi;
+  if (dynamic_cast<const kseg::DeviceError*>(&e)) return kseg::kExitDevice;
   return kseg::kExitInternal;
 }
 

@@ -1,0 +1,295 @@
+// The CUDA backend: the fused assign + accumulate pass on the GPU, bit-identical to the CPU
+// backend. Each point's distance is the canonical squared_distance() (no FMA contraction:
+// nvcc runs with --fmad=false), ties go to the smaller segment, and sums are the same
+// fixed-point integers as on the CPU, added with integer atomics only: exact in any order.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "kernels/detail/cuda_check.hpp"
+#include "kernels/device.hpp"
+#include "kernels/distance.hpp"
+#include "kernels/fixed_point.hpp"
+
+namespace kseg {
+namespace {
+
+constexpr int kThreads = 256;
+constexpr int kTileFloats = 8192;  // centroid floats staged in shared memory at a time (32 KiB)
+
+// Two's-complement 128-bit add from two 64-bit atomics: the carry follows from the low word's
+// old value, so concurrent adds stay exact.
+__device__ void atomic_add_i128(unsigned long long* slot, __int128 value) {
+  const unsigned long long low = static_cast<unsigned long long>(value);
+  const unsigned long long high = static_cast<unsigned long long>(value >> 64);
+  const unsigned long long old = atomicAdd(&slot[0], low);
+  atomicAdd(&slot[1], high + (old + low < old ? 1ull : 0ull));
+}
+
+struct PassArgs {
+  const float* x;  // chunk rows
+  int64_t n;
+  int d;
+  const float* centroids;
+  int k;
+  const double* feature_scale;  // null: no sums
+  double distance_scale;
+  long long* block_sums;              // gridDim × (k·d + k): per-block feature sums then counts
+  unsigned long long* inertia;        // 2 words
+  int32_t* labels;                    // nullable, chunk-relative
+  float* sq_distances;                // nullable
+  float* min_sq;                      // nullable: lower_min mode
+};
+
+// One pass over the chunk: every block stages the centroids tile by tile in shared memory and
+// each thread keeps its point's best distance across tiles; a block handles at most
+// FixedPoint::kInt64Block points, so its int64 sums cannot overflow.
+__global__ void pass_kernel(PassArgs a) {
+  __shared__ float tile[kTileFloats];
+  const int64_t per_block = (a.n + gridDim.x - 1) / gridDim.x;
+  const int64_t begin = blockIdx.x * per_block, end = min(a.n, begin + per_block);
+  const int per_tile = max(1, kTileFloats / a.d);
+  long long* my_sums = a.block_sums ? a.block_sums + static_cast<int64_t>(blockIdx.x) * (a.k * a.d + a.k) : nullptr;
+  __int128 inertia = 0;
+  for (int64_t base = begin; base < end; base += blockDim.x) {
+    const int64_t i = base + threadIdx.x;
+    const bool mine = i < end;
+    const float* row = a.x + i * a.d;
+    float best = INFINITY;
+    int best_c = 0;
+    for (int first = 0; first < a.k; first += per_tile) {
+      const int count = min(per_tile, a.k - first);
+      __syncthreads();
+      for (int f = threadIdx.x; f < count * a.d; f += blockDim.x) tile[f] = a.centroids[first * a.d + f];
+      __syncthreads();
+      if (!mine) continue;
+      for (int c = 0; c < count; ++c) {
+        const float dist = squared_distance(row, tile + c * a.d, a.d);
+        if (dist < best) best = dist, best_c = first + c;
+      }
+    }
+    if (!mine) continue;
+    if (a.min_sq) a.min_sq[i] = fminf(a.min_sq[i], best);
+    if (a.labels) a.labels[i] = best_c;
+    if (a.sq_distances) a.sq_distances[i] = best;
+    if (!my_sums) continue;
+    for (int j = 0; j < a.d; ++j)
+      atomicAdd(reinterpret_cast<unsigned long long*>(&my_sums[best_c * a.d + j]),
+                static_cast<unsigned long long>(FixedPoint::quantize(row[j], a.feature_scale[j])));
+    atomicAdd(reinterpret_cast<unsigned long long*>(&my_sums[a.k * a.d + best_c]), 1ull);
+    inertia += FixedPoint::quantize(best, a.distance_scale);
+  }
+  if (my_sums && inertia != 0) atomic_add_i128(a.inertia, inertia);
+}
+
+// Per entry of k·d + k: the exact sum over blocks, as a 128-bit integer.
+__global__ void reduce_blocks_kernel(const long long* block_sums, int blocks, int entries, __int128* totals) {
+  const int e = blockIdx.x * blockDim.x + threadIdx.x;
+  if (e >= entries) return;
+  __int128 sum = 0;
+  for (int b = 0; b < blocks; ++b) sum += block_sums[static_cast<int64_t>(b) * entries + e];
+  totals[e] = sum;
+}
+
+template <typename T>
+struct DeviceArray {
+  T* data = nullptr;
+  std::size_t size = 0;
+  void ensure(std::size_t count) {
+    if (count <= size) return;
+    if (data) cudaFree(data);
+    data = nullptr;
+    size = 0;
+    KSEG_CUDA_CHECK(cudaMalloc(&data, sizeof(T) * count));
+    size = count;
+  }
+  ~DeviceArray() {
+    if (data) cudaFree(data);
+  }
+};
+
+template <typename T>
+struct PinnedArray {
+  T* data = nullptr;
+  std::size_t size = 0;
+  void ensure(std::size_t count) {
+    if (count <= size) return;
+    if (data) cudaFreeHost(data);
+    data = nullptr;
+    size = 0;
+    KSEG_CUDA_CHECK(cudaMallocHost(&data, sizeof(T) * count));
+    size = count;
+  }
+  ~PinnedArray() {
+    if (data) cudaFreeHost(data);
+  }
+};
+
+// What one stream needs to process a chunk: the rows (streaming only), the per-block sums, the
+// chunk's totals on the device and on the host, and per-point outputs.
+struct StreamState {
+  cudaStream_t stream = nullptr;
+  DeviceArray<float> rows, min_sq, sq;
+  DeviceArray<int32_t> labels;
+  DeviceArray<long long> block_sums;
+  DeviceArray<__int128> totals;
+  DeviceArray<unsigned long long> inertia;
+  PinnedArray<float> staging;
+  PinnedArray<__int128> host_totals;
+  PinnedArray<unsigned long long> host_inertia;
+  bool pending = false;  // a chunk's totals are on their way to host_totals
+};
+
+class CudaBackend final : public Backend {
+ public:
+  explicit CudaBackend(const CudaBackendOptions& options) : options_(options) {
+    for (StreamState& s : streams_) KSEG_CUDA_CHECK(cudaStreamCreateWithFlags(&s.stream, cudaStreamNonBlocking));
+    int device = 0;
+    KSEG_CUDA_CHECK(cudaGetDevice(&device));
+    KSEG_CUDA_CHECK(cudaDeviceGetAttribute(&multiprocessors_, cudaDevAttrMultiProcessorCount, device));
+  }
+  ~CudaBackend() override {
+    for (StreamState& s : streams_)
+      if (s.stream) cudaStreamDestroy(s.stream);
+  }
+
+  std::string name() const override { return "cuda"; }
+
+  void load_shard(const ShardView& shard) override {
+    if (shard.d > kTileFloats)
+      throw DeviceError("the CUDA backend handles up to " + std::to_string(kTileFloats) + " features, not " +
+                        std::to_string(shard.d) + "; use --device cpu");
+    shard_ = shard;
+    size_t free_bytes = 0, total_bytes = 0;
+    KSEG_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
+    const int64_t row_bytes = static_cast<int64_t>(shard.d) * sizeof(float);
+    chunk_ = options_.chunk_points;
+    if (chunk_ == 0 && shard.n * row_bytes > static_cast<int64_t>(0.8 * free_bytes))
+      chunk_ = std::max<int64_t>(1, static_cast<int64_t>(0.2 * free_bytes) / row_bytes);  // two buffers: 40%
+    resident_ = chunk_ == 0;
+    if (resident_) {
+      chunk_ = std::max<int64_t>(shard.n, 1);
+      resident_rows_.ensure(std::max<int64_t>(shard.n * shard.d, 1));
+      if (shard.n > 0)
+        KSEG_CUDA_CHECK(cudaMemcpy(resident_rows_.data, shard.x, shard.n * row_bytes, cudaMemcpyHostToDevice));
+    }
+  }
+
+  void assign_and_accumulate(const float* centroids, int k, const Quantization& q, LloydSums* sums, int32_t* labels,
+                             float* sq_distances) override {
+    upload_model(centroids, k, q);
+    if (sums) sums->reset(k, shard_.d);
+    run_chunks(k, sums, labels, sq_distances, nullptr);
+  }
+
+  void lower_min_sq_distances(const float* centroids, int k, float* min_sq_distances) override {
+    upload_model(centroids, k, Quantization{std::vector<double>(shard_.d, 1.0), 1.0});
+    run_chunks(k, nullptr, nullptr, nullptr, min_sq_distances);
+  }
+
+ private:
+  void upload_model(const float* centroids, int k, const Quantization& q) {
+    centroids_.ensure(static_cast<std::size_t>(k) * shard_.d);
+    KSEG_CUDA_CHECK(cudaMemcpy(centroids_.data, centroids, sizeof(float) * k * shard_.d, cudaMemcpyHostToDevice));
+    scale_.ensure(shard_.d);
+    KSEG_CUDA_CHECK(cudaMemcpy(scale_.data, q.feature_scale.data(), sizeof(double) * shard_.d, cudaMemcpyHostToDevice));
+    distance_scale_ = q.distance_scale;
+  }
+
+  int blocks_for(int64_t points) const {
+    const int64_t at_least = (points + FixedPoint::kInt64Block - 1) / FixedPoint::kInt64Block;
+    return static_cast<int>(std::max<int64_t>({1, at_least, std::min<int64_t>(8 * multiprocessors_, (points + kThreads - 1) / kThreads)}));
+  }
+
+  // Chunk c goes to stream c % 2: while one stream computes, the other copies its next rows in.
+  void run_chunks(int k, LloydSums* sums, int32_t* labels, float* sq_distances, float* min_sq) {
+    const int d = shard_.d;
+    const int entries = k * d + k;
+    for (int64_t first = 0, c = 0; first < shard_.n; first += chunk_, ++c) {
+      StreamState& s = streams_[c % 2];
+      collect(s, sums);  // the stream's previous chunk is done with its buffers
+      const int64_t n = std::min(chunk_, shard_.n - first);
+      const float* rows = resident_rows_.data ? resident_rows_.data + first * d : stage_rows(s, first, n);
+      const int blocks = blocks_for(n);
+      PassArgs a{rows, n, d, centroids_.data, k, sums ? scale_.data : nullptr, distance_scale_};
+      if (sums) {
+        s.block_sums.ensure(static_cast<std::size_t>(blocks) * entries);
+        s.inertia.ensure(2);
+        KSEG_CUDA_CHECK(cudaMemsetAsync(s.block_sums.data, 0, sizeof(long long) * blocks * entries, s.stream));
+        KSEG_CUDA_CHECK(cudaMemsetAsync(s.inertia.data, 0, 2 * sizeof(unsigned long long), s.stream));
+        a.block_sums = s.block_sums.data;
+        a.inertia = s.inertia.data;
+      }
+      if (labels) s.labels.ensure(n), a.labels = s.labels.data;
+      if (sq_distances) s.sq.ensure(n), a.sq_distances = s.sq.data;
+      if (min_sq) {
+        s.min_sq.ensure(n);
+        KSEG_CUDA_CHECK(cudaMemcpyAsync(s.min_sq.data, min_sq + first, sizeof(float) * n, cudaMemcpyHostToDevice, s.stream));
+        a.min_sq = s.min_sq.data;
+      }
+      pass_kernel<<<blocks, kThreads, 0, s.stream>>>(a);
+      KSEG_CUDA_CHECK(cudaGetLastError());
+      if (sums) {
+        s.totals.ensure(entries);
+        reduce_blocks_kernel<<<(entries + kThreads - 1) / kThreads, kThreads, 0, s.stream>>>(s.block_sums.data, blocks,
+                                                                                            entries, s.totals.data);
+        KSEG_CUDA_CHECK(cudaGetLastError());
+        s.host_totals.ensure(entries);
+        s.host_inertia.ensure(2);
+        KSEG_CUDA_CHECK(cudaMemcpyAsync(s.host_totals.data, s.totals.data, sizeof(__int128) * entries,
+                                        cudaMemcpyDeviceToHost, s.stream));
+        KSEG_CUDA_CHECK(cudaMemcpyAsync(s.host_inertia.data, s.inertia.data, 2 * sizeof(unsigned long long),
+                                        cudaMemcpyDeviceToHost, s.stream));
+        s.pending = true;
+      }
+      copy_back(s, labels, a.labels, first, n);
+      copy_back(s, sq_distances, a.sq_distances, first, n);
+      copy_back(s, min_sq, a.min_sq, first, n);
+    }
+    for (StreamState& s : streams_) collect(s, sums);
+  }
+
+  const float* stage_rows(StreamState& s, int64_t first, int64_t n) {
+    const std::size_t floats = static_cast<std::size_t>(n) * shard_.d;
+    s.staging.ensure(floats);
+    s.rows.ensure(floats);
+    std::copy_n(shard_.x + first * shard_.d, floats, s.staging.data);  // pageable → pinned, then async DMA
+    KSEG_CUDA_CHECK(cudaMemcpyAsync(s.rows.data, s.staging.data, sizeof(float) * floats, cudaMemcpyHostToDevice, s.stream));
+    return s.rows.data;
+  }
+
+  template <typename T>
+  void copy_back(StreamState& s, T* host, const T* device, int64_t first, int64_t n) {
+    if (host) KSEG_CUDA_CHECK(cudaMemcpyAsync(host + first, device, sizeof(T) * n, cudaMemcpyDeviceToHost, s.stream));
+  }
+
+  // Waits for the stream and adds its chunk's totals: K·(D+1) integers and the inertia.
+  void collect(StreamState& s, LloydSums* sums) {
+    KSEG_CUDA_CHECK(cudaStreamSynchronize(s.stream));
+    if (!s.pending || !sums) return;
+    const std::size_t features = sums->feature_sums.size();
+    for (std::size_t e = 0; e < features; ++e) sums->feature_sums[e] += s.host_totals.data[e];
+    for (int c = 0; c < sums->k; ++c) sums->counts[c] += static_cast<int64_t>(s.host_totals.data[features + c]);
+    sums->inertia += static_cast<__int128>((static_cast<unsigned __int128>(s.host_inertia.data[1]) << 64) |
+                                           s.host_inertia.data[0]);
+    s.pending = false;
+  }
+
+  CudaBackendOptions options_;
+  ShardView shard_;
+  int64_t chunk_ = 0;
+  bool resident_ = false;
+  int multiprocessors_ = 1;
+  DeviceArray<float> resident_rows_, centroids_;
+  DeviceArray<double> scale_;
+  double distance_scale_ = 1.0;
+  StreamState streams_[2];
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_cuda_backend(const CudaBackendOptions& options) {
+  return std::make_unique<CudaBackend>(options);
+}
+
+}  // namespace kseg

@@ -1,0 +1,69 @@
+// The CUDA backend against the CPU backend, bit for bit, over a table of sizes; streaming
+// against resident. Skipped (loudly) where there is no GPU.
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "kernels/device.hpp"
+#include "tests/gpu/cuda_test_support.hpp"
+#include "tests/support/test_data.hpp"
+
+namespace kseg {
+namespace {
+
+struct Size {
+  int64_t n;
+  int d;
+  int k;
+};
+
+struct Pass {
+  std::vector<int32_t> labels;
+  std::vector<float> sq;
+  LloydSums sums;
+  std::vector<float> min_sq;
+};
+
+Pass run_pass(Backend& backend, const testing::LocalFit& fit, const std::vector<float>& centroids, int k) {
+  Pass p{std::vector<int32_t>(fit.view.n), std::vector<float>(fit.view.n), {}, std::vector<float>(fit.view.n, 3.0f)};
+  backend.load_shard(fit.view);
+  backend.assign_and_accumulate(centroids.data(), k, fit.summary.quantization, &p.sums, p.labels.data(), p.sq.data());
+  backend.lower_min_sq_distances(centroids.data(), k, p.min_sq.data());
+  return p;
+}
+
+void expect_identical(const Pass& a, const Pass& b, const std::string& what) {
+  EXPECT_EQ(a.labels, b.labels) << what;
+  EXPECT_EQ(0, std::memcmp(a.sq.data(), b.sq.data(), sizeof(float) * a.sq.size())) << what;
+  EXPECT_EQ(0, std::memcmp(a.min_sq.data(), b.min_sq.data(), sizeof(float) * a.min_sq.size())) << what;
+  EXPECT_TRUE(a.sums.feature_sums == b.sums.feature_sums) << what;
+  EXPECT_EQ(a.sums.counts, b.sums.counts) << what;
+  EXPECT_TRUE(a.sums.inertia == b.sums.inertia) << what;
+}
+
+class CudaBackend : public ::testing::TestWithParam<Size> {};
+
+TEST_P(CudaBackend, BitIdenticalToCpuResidentAndStreamed) {
+  KSEG_REQUIRE_CUDA_DEVICE();
+  const Size s = GetParam();
+  const testing::LocalFit fit(testing::random_matrix(s.n, s.d, 21), testing::sequential_ids(s.n), s.d);
+  const std::vector<float> centroids = testing::random_matrix(s.k, s.d, 22);
+  const Pass cpu = run_pass(*make_cpu_backend(), fit, centroids, s.k);
+  expect_identical(run_pass(*make_cuda_backend({}), fit, centroids, s.k), cpu, "resident");
+  const int64_t chunk = std::max<int64_t>(1, s.n / 3 + 7);
+  expect_identical(run_pass(*make_cuda_backend({chunk}), fit, centroids, s.k), cpu, "streamed");
+}
+
+// N from 1 to 10M, not multiples of the 256-thread block; D 1..64; K 1..256 (K·D beyond one
+// shared-memory tile too).
+INSTANTIATE_TEST_SUITE_P(Sizes, CudaBackend,
+                         ::testing::Values(Size{1, 1, 1}, Size{255, 3, 2}, Size{257, 8, 7}, Size{10007, 16, 16},
+                                           Size{100003, 32, 64}, Size{65537, 64, 256}, Size{1000003, 7, 33},
+                                           Size{10000019, 32, 16}),
+                         [](const auto& info) {
+                           return "n" + std::to_string(info.param.n) + "_d" + std::to_string(info.param.d) + "_k" +
+                                  std::to_string(info.param.k);
+                         });
+
+}  // namespace
+}  // namespace kseg
