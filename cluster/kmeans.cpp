@@ -25,30 +25,39 @@ struct RestartOutcome {
   LloydSums final_sums;
   int iterations = 0;
   bool converged = false;
+  bool interrupted = false;
 };
 
-RestartOutcome lloyd(const FitContext& ctx, const KMeansParams& p, int restart, std::vector<float> centroids,
+// Lloyd iterations first_iteration.. of one restart, from `centroids`.
+RestartOutcome lloyd(const FitContext& ctx, const KMeansParams& p, FitState& state, int first_iteration,
                      FitObserver& observer) {
   const int d = ctx.shard.d;
   const double shift_scale = ctx.summary.mean_variance > 0 ? ctx.summary.mean_variance : 1.0;
   RestartOutcome out;
-  for (int iteration = 1; iteration <= p.max_iter; ++iteration) {
+  out.iterations = first_iteration - 1;
+  std::vector<float>& centroids = state.centroids;
+  for (int iteration = first_iteration; iteration <= p.max_iter; ++iteration) {
     Stopwatch clock;
     const LloydSums sums = global_lloyd_sums(ctx, centroids, p.k);
     std::vector<float> next = centroids_from_sums(sums, ctx.summary.quantization, centroids);
     const int reseeded = reseed_empty_segments(ctx, centroids, sums.counts, next);
     const double shift = max_squared_shift(next, centroids, p.k, d) / shift_scale;
     centroids.swap(next);
-    out.iterations = iteration;
-    observer.on_iteration({restart, iteration, FixedPoint::to_double(sums.inertia, ctx.summary.quantization.distance_scale),
-                           shift, reseeded, clock.milliseconds()});
+    out.iterations = state.iteration = iteration;
+    observer.on_iteration({state.restart, iteration,
+                           FixedPoint::to_double(sums.inertia, ctx.summary.quantization.distance_scale), shift,
+                           reseeded, clock.milliseconds()});
     if (reseeded == 0 && shift <= p.tol) {
       out.converged = true;
       break;
     }
+    if (!observer.keep_going(state)) {
+      out.interrupted = true;
+      return out;
+    }
   }
   out.final_sums = global_lloyd_sums(ctx, centroids, p.k);  // inertia and sizes of the final centroids
-  out.centroids = std::move(centroids);
+  out.centroids = centroids;
   return out;
 }
 
@@ -76,28 +85,38 @@ std::vector<float> centroids_from_sums(const LloydSums& sums, const Quantization
   return centroids;
 }
 
-KMeansResult fit_kmeans(const FitContext& ctx, const KMeansParams& params, FitObserver& observer) {
+KMeansResult fit_kmeans(const FitContext& ctx, const KMeansParams& params, FitObserver& observer,
+                        const ResumePoint* resume) {
   validate(params, ctx.summary.total_points);
-  KMeansResult result;
+  KMeansResult result = resume ? resume->best : KMeansResult{};
   result.k = params.k;
   result.d = ctx.shard.d;
-  int128 best_inertia = -1;
-  for (int restart = 0; restart < params.n_init; ++restart) {
-    Stopwatch init_clock;
-    std::vector<float> start = initial_centroids(ctx, params, restart);
-    const double init_seconds = init_clock.seconds();
-    result.init_seconds += init_seconds;
-    observer.on_init(restart, init_seconds);
-
+  FitState state;
+  if (resume) state = resume->state;
+  for (int restart = state.restart; restart < params.n_init; ++restart) {
+    const bool resuming = resume && restart == resume->state.restart;
+    if (!resuming) {
+      Stopwatch init_clock;
+      state.restart = restart;
+      state.iteration = 0;
+      state.centroids = initial_centroids(ctx, params, restart);
+      result.init_seconds += init_clock.seconds();
+      observer.on_init(restart, init_clock.seconds());
+    }
+    state.best = &result;
     Stopwatch lloyd_clock;
-    RestartOutcome outcome = lloyd(ctx, params, restart, std::move(start), observer);
+    RestartOutcome outcome = lloyd(ctx, params, state, state.iteration + 1, observer);
     result.lloyd_seconds += lloyd_clock.seconds();
+    if (outcome.interrupted) {
+      result.interrupted = true;
+      return result;
+    }
 
     const double inertia = FixedPoint::to_double(outcome.final_sums.inertia, ctx.summary.quantization.distance_scale);
     result.restart_inertia.push_back(inertia);
     observer.on_restart_done(restart, inertia, outcome.iterations, outcome.converged);
-    if (best_inertia < 0 || outcome.final_sums.inertia < best_inertia) {  // exact: ties keep the earlier
-      best_inertia = outcome.final_sums.inertia;
+    if (state.best_inertia < 0 || outcome.final_sums.inertia < state.best_inertia) {  // exact: ties keep the earlier
+      state.best_inertia = outcome.final_sums.inertia;
       result.centroids = std::move(outcome.centroids);
       result.sizes = outcome.final_sums.counts;
       result.inertia = inertia;

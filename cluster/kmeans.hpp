@@ -19,13 +19,16 @@ struct IterationReport {
   double milliseconds = 0;
 };
 
-/// Progress callbacks; the host logs them from rank 0. Algorithms never print.
-class FitObserver {
- public:
-  virtual ~FitObserver() = default;
-  virtual void on_init(int /*restart*/, double /*seconds*/) {}
-  virtual void on_iteration(const IterationReport& /*report*/) {}
-  virtual void on_restart_done(int /*restart*/, double /*inertia*/, int /*iterations*/, bool /*converged*/) {}
+struct KMeansResult;
+
+/// Where a fit stands after a Lloyd iteration: all a checkpoint needs to continue it bit for bit
+/// (random draws are keyed by seed, customer and restart, so they hold no other state).
+struct FitState {
+  int restart = 0;                   ///< the restart in progress
+  int iteration = 0;                 ///< its Lloyd iterations done
+  std::vector<float> centroids;      ///< after them
+  int128 best_inertia = -1;          ///< exact inertia of the best finished restart; -1: none yet
+  const KMeansResult* best = nullptr;  ///< that restart's result (valid during the callback)
 };
 
 struct KMeansResult {
@@ -40,11 +43,31 @@ struct KMeansResult {
   std::vector<double> restart_inertia;
   double init_seconds = 0;
   double lloyd_seconds = 0;
+  bool interrupted = false;  ///< stopped by FitObserver::keep_going; the rest is not a result
+};
+
+/// Progress callbacks; the host logs them from rank 0. Algorithms never print.
+class FitObserver {
+ public:
+  virtual ~FitObserver() = default;
+  virtual void on_init(int /*restart*/, double /*seconds*/) {}
+  virtual void on_iteration(const IterationReport& /*report*/) {}
+  virtual void on_restart_done(int /*restart*/, double /*inertia*/, int /*iterations*/, bool /*converged*/) {}
+  /// After every Lloyd iteration, on every rank alike: false stops the fit there (for a
+  /// checkpoint), and fit_kmeans returns with `interrupted` set.
+  virtual bool keep_going(const FitState& /*state*/) { return true; }
+};
+
+/// A fit to continue: the state a checkpoint recorded, with the best restart so far.
+struct ResumePoint {
+  FitState state;
+  KMeansResult best;
 };
 
 /// Distributed k-means over every rank's shard: `params.n_init` restarts of (init, Lloyd), the
 /// lowest exact inertia kept. Collective: every rank calls it and gets the same result.
-KMeansResult fit_kmeans(const FitContext& ctx, const KMeansParams& params, FitObserver& observer);
+KMeansResult fit_kmeans(const FitContext& ctx, const KMeansParams& params, FitObserver& observer,
+                        const ResumePoint* resume = nullptr);
 
 /// One fused pass on every rank, then the only cross-rank traffic of an iteration: k·(d+1)
 /// exact sums (and the inertia). Collective.

@@ -44,6 +44,12 @@ class DeviceError : public Error {
   using Error::Error;
 };
 
+/// The job stopped on request (SIGUSR1/SIGTERM) after writing a checkpoint: not a failure.
+class Interrupted : public Error {
+ public:
+  using Error::Error;
+};
+
 /// Process exit codes; distinct so that batch scripts can tell the cases apart.
 enum ExitCode : int {
   kExitOk = 0,
@@ -52,6 +58,7 @@ enum ExitCode : int {
   kExitIo = 3,
   kExitMpi = 4,
   kExitDevice = 5,
+  kExitCheckpointed = 75,  ///< stopped with a checkpoint: requeue and resume (EX_TEMPFAIL)
 };
 
 }  // namespace kseg

@@ -21,6 +21,7 @@ Command add_run_command(CLI::App& app, const Communicator& comm) {
   cmd->add_flag("--force", o->force, "Replace --out if it exists (otherwise kseg refuses)");
   add_model_input_options(*cmd, o->model);
   add_kmeans_options(*cmd, *o);
+  add_checkpoint_options(*cmd, o->checkpoint);
   add_output_style_options(*cmd, o->quiet, o->json);
   cmd->add_option("--config", o->config_file,
                   "TOML file of `option = value` lines, e.g. k = 12 (command-line values win)")

@@ -11,6 +11,7 @@
 #include "common/version.hpp"
 #include "io/atomic_output.hpp"
 #include "io/result_file.hpp"
+#include "common/errors.hpp"
 
 namespace kseg {
 namespace {
@@ -136,8 +137,18 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
            to_string(o.kmeans.init), " n-init=", o.kmeans.n_init, " seed=", o.kmeans.seed);
 
   const FitContext ctx{*backend, view, shard.customer_id.data(), data, comm};
-  LoggingObserver observer(log, o.kmeans);
-  s.fit = fit_kmeans(ctx, o.kmeans, observer);
+  LoggingObserver progress(log, o.kmeans);
+  const std::string identity = run_identity(o.kmeans, s.d, data.checksum);
+  const std::optional<ResumePoint> resume = load_resume_point(o.checkpoint, identity, o.kmeans.k, s.d);
+  if (resume) log.line("resume    ", o.checkpoint.resume, ": restart ", resume->state.restart + 1, " after iteration ",
+                       resume->state.iteration);
+  const std::string checkpoint = o.checkpoint.path.empty() ? o.output + ".ckpt" : o.checkpoint.path;
+  CheckpointingObserver observer(progress, o.checkpoint, checkpoint, identity, comm, log);
+  s.fit = fit_kmeans(ctx, o.kmeans, observer, resume ? &*resume : nullptr);
+  if (s.fit.interrupted)
+    throw Interrupted("stopped on request after a Lloyd iteration; checkpoint " + checkpoint +
+                          "; continue with the same command plus --resume " + checkpoint,
+                      ErrorScope::all_ranks);
   log.line("fit       inertia ", s.fit.inertia, " (restart ", s.fit.best_restart + 1, "), ", s.fit.iterations,
            " iterations, ", s.fit.converged ? "converged" : "not converged (raise --max-iter?)");
 
@@ -168,6 +179,7 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
   content.attributes = result_attributes(o, s, data);
   write_result_file(output.partial_path(), content, comm);
   output.commit();
+  if (comm.is_root()) std::remove(checkpoint.c_str());  // the result supersedes it
   s.write_seconds = phase.seconds();
   s.total_seconds = total.seconds();
   log.line("write     ", o.output, ", ", milliseconds(s.write_seconds * 1e3), "; total ", milliseconds(s.total_seconds * 1e3));

@@ -8,6 +8,7 @@
 #include "cluster/kmeans.hpp"
 #include "common/communicator.hpp"
 #include "host/json.hpp"
+#include "host/checkpointing.hpp"
 #include "host/device_setup.hpp"
 #include "host/logger.hpp"
 #include "host/model_inputs.hpp"
@@ -21,6 +22,7 @@ struct RunOptions {
   bool force = false;
   ModelInputOptions model;
   DeviceOptions device;
+  CheckpointOptions checkpoint;
   KMeansParams kmeans;
   std::string init = "k-means||";
   int threads = 0;  ///< OpenMP threads per rank; 0 = the OpenMP default

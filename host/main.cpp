@@ -19,6 +19,7 @@ int exit_code_of(const kseg::Error& e) {
   if (dynamic_cast<const kseg::IoError*>(&e)) return kseg::kExitIo;
   if (dynamic_cast<const kseg::MpiError*>(&e)) return kseg::kExitMpi;
   if (dynamic_cast<const kseg::DeviceError*>(&e)) return kseg::kExitDevice;
+  if (dynamic_cast<const kseg::Interrupted*>(&e)) return kseg::kExitCheckpointed;
   return kseg::kExitInternal;
 }
 
@@ -26,7 +27,7 @@ int exit_code_of(const kseg::Error& e) {
 // this rank saw is reported here and the other ranks are aborted, so none is left waiting.
 int finish_with_error(const std::string& message, kseg::ErrorScope scope, int code, int rank, int ranks) {
   if (scope == kseg::ErrorScope::this_rank || rank == 0)
-    std::cerr << "kseg: error" << (ranks > 1 && scope == kseg::ErrorScope::this_rank ? " on rank " + std::to_string(rank) : "")
+    std::cerr << "kseg: " << (code == kseg::kExitCheckpointed ? "stopped" : "error") << (ranks > 1 && scope == kseg::ErrorScope::this_rank ? " on rank " + std::to_string(rank) : "")
               << ": " << message << std::endl;
   if (scope == kseg::ErrorScope::this_rank && ranks > 1) MPI_Abort(MPI_COMM_WORLD, code);
   MPI_Finalize();
