@@ -1,5 +1,6 @@
 #include "io/feature_file.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -70,6 +71,46 @@ void refuse_non_finite(const FeatureShard& shard, const Communicator& comm) {
          (std::isnan(bad.value) ? "NaN" : "infinite") + "; features must be finite numbers");
 }
 
+uint64_t spread(int64_t id) {  // splitmix64: consecutive ids land on different ranks
+  uint64_t x = static_cast<uint64_t>(id) + 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+// A customer id on two rows would be two customers to k-means and one to every later join:
+// refused. Ids and rows meet on rank hash(id) % ranks, where sorting finds the repeats.
+void refuse_duplicate_ids(const FeatureShard& shard, const Communicator& comm) {
+  const std::size_t ranks = static_cast<std::size_t>(comm.size());
+  std::vector<std::vector<int64_t>> to(ranks);
+  for (std::size_t i = 0; i < shard.customer_id.size(); ++i) {
+    auto& bucket = to[spread(shard.customer_id[i]) % ranks];
+    bucket.push_back(shard.customer_id[i]);
+    bucket.push_back(shard.block.first + static_cast<int64_t>(i));
+  }
+  std::vector<int64_t> send, counts(ranks);
+  for (std::size_t r = 0; r < ranks; ++r) {
+    send.insert(send.end(), to[r].begin(), to[r].end());
+    counts[r] = static_cast<int64_t>(to[r].size());
+  }
+  const std::vector<int64_t> pairs = comm.all_to_all(send, counts);  // (id, row) pairs
+  std::vector<std::pair<int64_t, int64_t>> seen;
+  for (std::size_t i = 0; i + 1 < pairs.size(); i += 2) seen.emplace_back(pairs[i], pairs[i + 1]);
+  std::sort(seen.begin(), seen.end());
+  int64_t duplicate[3] = {INT64_MAX, 0, 0};  // id, first row, second row
+  for (std::size_t i = 1; i < seen.size(); ++i)
+    if (seen[i].first == seen[i - 1].first) {
+      duplicate[0] = seen[i].first, duplicate[1] = seen[i - 1].second, duplicate[2] = seen[i].second;
+      break;
+    }
+  const int64_t smallest = comm.min(duplicate[0]);
+  if (smallest == INT64_MAX) return;
+  const int holder = static_cast<int>(comm.min(duplicate[0] == smallest ? comm.rank() : INT64_MAX));
+  comm.broadcast(duplicate, sizeof duplicate, holder);
+  refuse(shard.path + ":" + kFeatureIds + ": customer_id " + std::to_string(duplicate[0]) + " appears on rows " +
+         std::to_string(duplicate[1]) + " and " + std::to_string(duplicate[2]) + "; each customer needs one row");
+}
+
 }  // namespace
 
 FeatureShard read_feature_shard(const std::string& path, const Communicator& comm) {
@@ -108,6 +149,7 @@ FeatureShard read_feature_shard(const std::string& path, const Communicator& com
   h5::read_rows(comm, matrix, H5T_NATIVE_FLOAT, shard.block.first, shard.block.count, shard.d, shard.matrix.data(),
                 matrix_where);
   refuse_non_finite(shard, comm);
+  refuse_duplicate_ids(shard, comm);
   return shard;
 }
 

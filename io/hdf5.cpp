@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
 
 #include "common/errors.hpp"
 
@@ -24,7 +25,10 @@ Id& Id::operator=(Id&& other) noexcept {
 }
 
 Id::~Id() {
-  if (id_ >= 0) closer_(id_);
+  // While an exception unwinds, closing could be a collective call (a parallel file) that other
+  // ranks never join: the job would hang instead of aborting. The process is about to end, so
+  // the identifier is left open.
+  if (id_ >= 0 && std::uncaught_exceptions() == 0) closer_(id_);
 }
 
 void Id::close(const std::string& what) {
@@ -142,7 +146,7 @@ void write_rows(const Communicator& comm, hid_t dataset, hid_t mem_type, int64_t
                 int64_t columns, const void* data, const std::string& what) {
   const auto* bytes = static_cast<const char*>(data);
   const std::size_t element = H5Tget_size(mem_type);
-  transfer_rows(comm, dataset, mem_type, first, count, columns, "cannot write " + what,
+  transfer_rows(comm, dataset, mem_type, first, count, columns, "cannot write " + what + " (disk full?)",
                 [&](hid_t mem, hid_t file, hid_t dxpl, int64_t offset) {
                   return H5Dwrite(dataset, mem_type, mem, file, dxpl, bytes ? bytes + offset * element : nullptr);
                 });

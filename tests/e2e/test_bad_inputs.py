@@ -88,6 +88,10 @@ class BadInputs:
                      write_features(k.path("float-ids.h5"), ids=np.arange(N, dtype=np.float64)))
         self.refused("unequal lengths", f"has {N - 1} rows but /features/matrix has {N}",
                      write_features(k.path("short-ids.h5"), ids=np.arange(N - 1, dtype=np.int64)))
+        repeated = np.arange(N, dtype=np.int64) + 1
+        repeated[411] = repeated[17]
+        self.refused("duplicate customer ids", "customer_id 18 appears on rows 17 and 411",
+                     write_features(k.path("duplicates.h5"), ids=repeated), ranks=4)
         self.refused("no customers", "has no rows",
                      write_features(k.path("empty.h5"), matrix=np.zeros((0, D), dtype=np.float32),
                                     ids=np.zeros(0, dtype=np.int64)))

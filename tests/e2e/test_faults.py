@@ -1,0 +1,70 @@
+"""What clusters do to jobs: a rank killed with SIGKILL mid-run ends the whole job instead of
+hanging, and leaves no result; a full disk (a 200 KiB tmpfs) gives a clear message and no
+partial file, on every rank, within seconds."""
+import os
+import signal
+import subprocess
+import tempfile
+import time
+
+from kseg_e2e import RUN_TIMEOUT_S, Checks, Kseg, parse_args
+
+
+def rank_pids(out):
+    found = subprocess.run(["pgrep", "-f", f"kseg run .*--out {out}"], capture_output=True, text=True).stdout.split()
+    return [int(p) for p in found if int(p) != os.getpid()]
+
+
+def killed_rank(kseg, checks, data):
+    out = kseg.path("killed.h5")
+    command = kseg.command(["run", "--input", data, "--out", out, "--k", 40, "--tol", 0, "--max-iter", 200,
+                            "--init", "random", "--checkpoint-every", 1, "--quiet"], ranks=2)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    while not os.path.exists(out + ".ckpt") and time.monotonic() < deadline:
+        time.sleep(0.02)
+    pids = [p for p in rank_pids(out) if "mpiexec" not in open(f"/proc/{p}/cmdline").read()]
+    checks.expect(len(pids) == 2, f"two ranks running ({pids})")
+    started = time.monotonic()
+    os.kill(pids[-1], signal.SIGKILL)
+    try:
+        process.communicate(timeout=60)
+        seconds = time.monotonic() - started
+        checks.expect(process.returncode != 0 and seconds < 30,
+                      f"job ends ({process.returncode}) {seconds:.1f} s after a rank was killed")
+    except subprocess.TimeoutExpired:
+        process.kill()
+        checks.expect(False, "job hung after a rank was killed")
+    checks.expect(not os.path.exists(out), "no result from the killed job")
+
+
+def disk_full(kseg, checks, data):
+    tiny = tempfile.mkdtemp(prefix="kseg-tiny-")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", tiny], capture_output=True, text=True)
+    checks.expect(mounted.returncode == 0, f"a 200 KiB tmpfs to fill ({mounted.stderr.strip()})")
+    if mounted.returncode != 0:
+        return
+    try:
+        out = os.path.join(tiny, "result.h5")
+        started = time.monotonic()
+        done = kseg.run("run", "--input", data, "--out", out, "--k", 5, "--quiet", ranks=2, check=False)
+        errors = [line for line in done.stderr.splitlines() if "kseg: error" in line]
+        checks.expect(done.returncode != 0 and time.monotonic() - started < 30, "disk full: the job stops")
+        checks.expect(any("cannot write" in e and "disk full" in e and out in e for e in errors),
+                      f"disk full: the message names the file ({errors})")
+        checks.expect(os.listdir(tiny) == [], f"disk full: nothing left behind ({os.listdir(tiny)})")
+    finally:
+        subprocess.run(["umount", tiny])
+
+
+def main():
+    kseg = Kseg(parse_args())
+    checks = Checks()
+    data = kseg.generate("customers.h5", customers=300000, features=16, segments=40, separation=1.5)
+    killed_rank(kseg, checks, data)
+    disk_full(kseg, checks, data)
+    checks.finish()
+
+
+if __name__ == "__main__":
+    main()
