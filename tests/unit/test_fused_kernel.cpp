@@ -2,7 +2,10 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <sys/mman.h>
+
 #include <cstring>
+#include <memory>
 
 #include "kernels/distance.hpp"
 #include "kernels/fixed_point.hpp"
@@ -94,6 +97,32 @@ TEST(FusedKernel, TiesGoToTheSmallerSegment) {
   fit.backend->assign_and_accumulate(centroids.data(), 3, fit.summary.quantization, nullptr, &label, &sq);
   EXPECT_EQ(label, 0);
   EXPECT_EQ(sq, 1.0f);
+}
+
+}  // namespace
+}  // namespace kseg
+
+namespace kseg {
+namespace {
+
+// Rows × features past 2^31 without 9 GiB of memory: an untouched anonymous mapping reads as
+// zeros from one shared page. Every index into the shard must be 64-bit for this to count right.
+TEST(FusedKernel, CountsPastTwoToThe31Elements) {
+  const int d = 9;
+  const int64_t n = (int64_t{1} << 28) + 3;  // n·d ≈ 2.4e9 > 2^31
+  const std::size_t bytes = static_cast<std::size_t>(n) * d * sizeof(float);
+  void* zeros = mmap(nullptr, bytes, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  ASSERT_NE(zeros, MAP_FAILED);
+  std::unique_ptr<Backend> backend = make_cpu_backend();
+  backend->load_shard({static_cast<const float*>(zeros), n, d});
+  Quantization q{std::vector<double>(d, 1.0), 1.0};
+  const std::vector<float> centroids = {0, 0, 0, 0, 0, 0, 0, 0, 1, /* far: */ 5, 5, 5, 5, 5, 5, 5, 5, 5};
+  LloydSums sums;
+  backend->assign_and_accumulate(centroids.data(), 2, q, &sums, nullptr, nullptr);
+  munmap(zeros, bytes);
+  EXPECT_EQ(sums.counts[0], n);
+  EXPECT_EQ(sums.counts[1], 0);
+  EXPECT_TRUE(sums.inertia == static_cast<int128>(n)) << "each point is at squared distance 1";
 }
 
 }  // namespace
