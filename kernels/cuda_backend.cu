@@ -91,39 +91,38 @@ __global__ void reduce_blocks_kernel(const long long* block_sums, int blocks, in
   totals[e] = sum;
 }
 
-template <typename T>
-struct DeviceArray {
+struct DeviceMemory {
+  static cudaError_t allocate(void** p, std::size_t bytes) { return cudaMalloc(p, bytes); }
+  static void release(void* p) { cudaFree(p); }
+};
+
+struct PinnedMemory {  // page-locked host memory: what asynchronous copies need
+  static cudaError_t allocate(void** p, std::size_t bytes) { return cudaMallocHost(p, bytes); }
+  static void release(void* p) { cudaFreeHost(p); }
+};
+
+// A buffer that only grows: reallocated when a larger one is needed, freed at the end.
+template <typename T, typename Memory>
+struct Buffer {
   T* data = nullptr;
   std::size_t size = 0;
   void ensure(std::size_t count) {
     if (count <= size) return;
-    if (data) cudaFree(data);
+    if (data) Memory::release(data);
     data = nullptr;
     size = 0;
-    KSEG_CUDA_CHECK(cudaMalloc(&data, sizeof(T) * count));
+    KSEG_CUDA_CHECK(Memory::allocate(reinterpret_cast<void**>(&data), sizeof(T) * count));
     size = count;
   }
-  ~DeviceArray() {
-    if (data) cudaFree(data);
+  ~Buffer() {
+    if (data) Memory::release(data);
   }
 };
 
 template <typename T>
-struct PinnedArray {
-  T* data = nullptr;
-  std::size_t size = 0;
-  void ensure(std::size_t count) {
-    if (count <= size) return;
-    if (data) cudaFreeHost(data);
-    data = nullptr;
-    size = 0;
-    KSEG_CUDA_CHECK(cudaMallocHost(&data, sizeof(T) * count));
-    size = count;
-  }
-  ~PinnedArray() {
-    if (data) cudaFreeHost(data);
-  }
-};
+using DeviceArray = Buffer<T, DeviceMemory>;
+template <typename T>
+using PinnedArray = Buffer<T, PinnedMemory>;
 
 // What one stream needs to process a chunk: the rows (streaming only), the per-block sums, the
 // chunk's totals on the device and on the host, and per-point outputs.
