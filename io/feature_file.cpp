@@ -140,6 +140,8 @@ FeatureShard read_feature_shard(const std::string& path, const Communicator& com
     refuse(path + ": " + std::to_string(shard.total_rows) + " customers cannot be split over " +
            std::to_string(comm.size()) + " ranks; run with at most " + std::to_string(shard.total_rows) + " ranks");
   shard.feature_names = feature_names(matrix, matrix_where, shard.d);
+  h5::expect_stored(matrix, shard.total_rows * shard.d, matrix_where);
+  h5::expect_stored(ids, shard.total_rows, ids_where);
 
   shard.block = row_block(shard.total_rows, comm.size(), comm.rank());
   shard.customer_id.resize(shard.block.count);

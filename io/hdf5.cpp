@@ -142,6 +142,18 @@ std::vector<hsize_t> dataset_dims(hid_t dataset) {
   return dims;
 }
 
+void expect_stored(hid_t dataset, int64_t elements, const std::string& where) {
+  Id plist(H5Dget_create_plist(dataset), H5Pclose, where + ": cannot read its layout");
+  if (H5Pget_layout(plist) != H5D_CONTIGUOUS) return;  // chunked data may be compressed or sparse
+  Id type(H5Dget_type(dataset), H5Tclose, where + ": cannot read its type");
+  const long double needed = static_cast<long double>(elements) * H5Tget_size(type);
+  const hsize_t stored = H5Dget_storage_size(dataset);
+  if (static_cast<long double>(stored) < needed)
+    throw InputError(where + ": its shape claims " + std::to_string(elements) + " values but the file stores " +
+                         std::to_string(stored) + " bytes (truncated or corrupt file)",
+                     ErrorScope::all_ranks);
+}
+
 void write_rows(const Communicator& comm, hid_t dataset, hid_t mem_type, int64_t first, int64_t count,
                 int64_t columns, const void* data, const std::string& what) {
   const auto* bytes = static_cast<const char*>(data);

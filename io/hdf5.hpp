@@ -50,6 +50,9 @@ Id create_group(hid_t file, const std::string& path);
 Id create_dataset(hid_t parent, const std::string& path, hid_t type, const std::vector<hsize_t>& dims);
 Id open_dataset(hid_t file, const std::string& path, const std::string& file_name);
 std::vector<hsize_t> dataset_dims(hid_t dataset);
+/// Refuses (InputError on every rank) a contiguous dataset whose stored bytes cannot hold the
+/// `elements` its shape claims: a truncated or corrupt file must not make a rank allocate them.
+void expect_stored(hid_t dataset, int64_t elements, const std::string& where);
 
 /// Collective write/read of rows [first, first + count) of a dataset with `columns` values per
 /// row (1 for a 1-D dataset). Every rank calls it, a rank with count 0 too.

@@ -109,6 +109,7 @@ TransactionShard read_transaction_shard(const std::string& path, const Communica
     if (H5Tget_class(type) != c.kind)
       refuse(where + ": expected " + kind_name(c.kind) + ", found " + kind_name(H5Tget_class(type)));
     const int64_t rows = static_cast<int64_t>(dims[0]);
+    h5::expect_stored(dataset, rows, where);
     if (&c == &columns().front()) {
       shard.total_rows = rows;
     } else if (rows != shard.total_rows) {
