@@ -12,5 +12,5 @@ clang++ -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-reco
 mkdir -p "$work/corpus"
 head -c 4000 "$repo/tests/data/cdnow/CDNOW_sample.txt" | { printf '\001'; cat; } >"$work/corpus/cdnow"
 printf '\000Invoice,Customer,Date\r\n"C1, x",17850.0,12/1/2010 8:26\r\n' >"$work/corpus/quirks"
-"$work/fuzz_text_import" -max_total_time="$seconds" -max_len=4096 -timeout=10 -print_final_stats=1 "$work/corpus" 2>&1 |
+"$work/fuzz_text_import" -artifact_prefix="$PWD/fuzz-" -max_total_time="$seconds" -max_len=4096 -timeout=10 -print_final_stats=1 "$work/corpus" 2>&1 |
   tail -n 12
