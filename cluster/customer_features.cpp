@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "common/errors.hpp"
+#include "common/spread.hpp"
 #include "kernels/feature_kernels.hpp"
 
 namespace kseg {
@@ -103,13 +104,6 @@ FeatureLayout make_layout(const TransactionSchema& schema, const std::vector<int
   return layout;
 }
 
-uint64_t mix(uint64_t x) {  // splitmix64 finaliser: spreads consecutive ids over ranks
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
 // All of a customer's lines to rank hash(id) % ranks, one column at a time so that only one
 // column is ever held twice. Lines arrive grouped by source rank in rank order, i.e. in the
 // file's order: ties in the kernels' sort resolve the same way for any number of ranks.
@@ -117,7 +111,7 @@ void shuffle_by_customer(TransactionColumns& lines, const Communicator& comm) {
   const std::size_t n = lines.size(), ranks = static_cast<std::size_t>(comm.size());
   std::vector<int32_t> destination(n);
   std::vector<int64_t> counts(ranks, 0);
-  for (std::size_t i = 0; i < n; ++i) counts[destination[i] = static_cast<int32_t>(mix(lines.customer_id[i]) % ranks)] += 1;
+  for (std::size_t i = 0; i < n; ++i) counts[destination[i] = static_cast<int32_t>(spread(lines.customer_id[i]) % ranks)] += 1;
   std::vector<int64_t> start(ranks, 0);
   for (std::size_t r = 1; r < ranks; ++r) start[r] = start[r - 1] + counts[r - 1];
   lines.for_each_column([&](auto& column) {

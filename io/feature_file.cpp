@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "common/errors.hpp"
+#include "common/spread.hpp"
 #include "io/hdf5.hpp"
 
 namespace kseg {
@@ -69,13 +70,6 @@ void refuse_non_finite(const FeatureShard& shard, const Communicator& comm) {
   refuse(shard.path + ":" + kFeatureMatrix + " row " + std::to_string(first_bad_row) + " (customer_id " +
          std::to_string(bad.id) + ", feature '" + shard.feature_names[bad.column] + "'): value is " +
          (std::isnan(bad.value) ? "NaN" : "infinite") + "; features must be finite numbers");
-}
-
-uint64_t spread(int64_t id) {  // splitmix64: consecutive ids land on different ranks
-  uint64_t x = static_cast<uint64_t>(id) + 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
 }
 
 // A customer id on two rows would be two customers to k-means and one to every later join:

@@ -11,11 +11,7 @@
 namespace kseg {
 namespace {
 
-struct Size {
-  int64_t n;
-  int d;
-  int k;
-};
+using testing::Size;
 
 struct Pass {
   std::vector<int32_t> labels;
@@ -60,10 +56,7 @@ INSTANTIATE_TEST_SUITE_P(Sizes, CudaBackend,
                          ::testing::Values(Size{1, 1, 1}, Size{255, 3, 2}, Size{257, 8, 7}, Size{10007, 16, 16},
                                            Size{100003, 32, 64}, Size{65537, 64, 256}, Size{1000003, 7, 33},
                                            Size{10000019, 32, 16}),
-                         [](const auto& info) {
-                           return "n" + std::to_string(info.param.n) + "_d" + std::to_string(info.param.d) + "_k" +
-                                  std::to_string(info.param.k);
-                         });
+                         testing::size_name);
 
 }  // namespace
 }  // namespace kseg

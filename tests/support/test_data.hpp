@@ -1,6 +1,9 @@
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
+#include <string>
 #include <memory>
 #include <numeric>
 #include <random>
@@ -25,6 +28,17 @@ inline std::vector<int64_t> sequential_ids(int64_t n, int64_t first = 1000) {
   std::vector<int64_t> ids(n);
   std::iota(ids.begin(), ids.end(), first);
   return ids;
+}
+
+/// A point of the size tables of parameterised kernel tests.
+struct Size {
+  int64_t n;
+  int d;
+  int k;
+};
+
+inline std::string size_name(const ::testing::TestParamInfo<Size>& info) {
+  return "n" + std::to_string(info.param.n) + "_d" + std::to_string(info.param.d) + "_k" + std::to_string(info.param.k);
 }
 
 /// Data, ids, backend and summary of one rank, owning everything a FitContext points to.

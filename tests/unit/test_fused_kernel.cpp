@@ -14,11 +14,7 @@
 namespace kseg {
 namespace {
 
-struct Size {
-  int64_t n;
-  int d;
-  int k;
-};
+using testing::Size;
 
 class FusedKernel : public ::testing::TestWithParam<Size> {};
 
@@ -84,10 +80,7 @@ INSTANTIATE_TEST_SUITE_P(Sizes, FusedKernel,
                          ::testing::Values(Size{1, 1, 1}, Size{7, 1, 3}, Size{8, 3, 1}, Size{9, 2, 12},
                                            Size{1001, 5, 7}, Size{4099, 16, 16}, Size{10007, 33, 64},
                                            Size{513, 64, 256}),
-                         [](const auto& info) {
-                           return "n" + std::to_string(info.param.n) + "_d" + std::to_string(info.param.d) + "_k" +
-                                  std::to_string(info.param.k);
-                         });
+                         testing::size_name);
 
 TEST(FusedKernel, TiesGoToTheSmallerSegment) {
   testing::LocalFit fit({0.0f, 0.0f}, {1}, 2);
