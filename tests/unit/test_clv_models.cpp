@@ -1,0 +1,53 @@
+// BG/NBD and Gamma-Gamma against the published CDNOW fits (Fader, Hardie & Lee 2005; BTYD).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "cluster/clv_models.hpp"
+
+namespace kseg {
+namespace {
+
+std::vector<RepeatSummary> cdnow_summary() {
+  std::ifstream in(KSEG_TEST_DATA_DIR "/cdnow/cdnow_customers_summary_with_transactions.csv");
+  std::vector<RepeatSummary> customers;
+  std::string line;
+  std::getline(in, line);  // header: ID,x,t_x,T,zbar
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string id, x, t_x, T, zbar;
+    std::getline(fields, id, ','), std::getline(fields, x, ','), std::getline(fields, t_x, ',');
+    std::getline(fields, T, ','), std::getline(fields, zbar, ',');
+    customers.push_back({std::stod(x), std::stod(t_x), std::stod(T), std::stod(zbar)});
+  }
+  return customers;
+}
+
+void expect_3_significant(double got, double published, const char* name) {
+  EXPECT_LT(std::fabs(got - published), 0.5e-2 * std::pow(10.0, std::floor(std::log10(std::fabs(published)))))
+      << name << " = " << got << ", published " << published;
+}
+
+TEST(ClvModels, BgNbdMatchesThePublishedCdnowFit) {
+  const std::vector<RepeatSummary> customers = cdnow_summary();
+  ASSERT_EQ(customers.size(), 2357u);
+  const Fit<BgNbd> fit = fit_bgnbd(customers, Communicator(MPI_COMM_SELF));
+  expect_3_significant(fit.model.r, 0.243, "r");
+  expect_3_significant(fit.model.alpha, 4.414, "alpha");
+  expect_3_significant(fit.model.a, 0.793, "a");
+  expect_3_significant(fit.model.b, 2.426, "b");
+  EXPECT_NEAR(fit.log_likelihood, -9582.43, 0.01);
+  EXPECT_NEAR(bgnbd_expected_purchases(fit.model, {2, 30.43, 38.86, 0}, 39), 1.226, 0.0005);
+}
+
+TEST(ClvModels, GammaGammaMatchesThePublishedCdnowFit) {
+  const Fit<GammaGamma> fit = fit_gamma_gamma(cdnow_summary(), Communicator(MPI_COMM_SELF));
+  expect_3_significant(fit.model.p, 6.25, "p");
+  expect_3_significant(fit.model.q, 3.74, "q");
+  expect_3_significant(fit.model.v, 15.44, "v");
+}
+
+}  // namespace
+}  // namespace kseg
