@@ -20,6 +20,7 @@ Command add_generate_command(CLI::App& app, const Communicator& comm);
 Command add_import_command(CLI::App& app, const Communicator& comm);
 Command add_run_command(CLI::App& app, const Communicator& comm);
 Command add_features_command(CLI::App& app, const Communicator& comm);
+Command add_select_k_command(CLI::App& app, const Communicator& comm);
 Command add_demo_command(CLI::App& app, const Communicator& comm);
 Command add_bench_command(CLI::App& app, const Communicator& comm);
 
