@@ -136,6 +136,33 @@ double bgnbd_probability_alive(const BgNbd& m, const RepeatSummary& c) {
   return 1.0 / (1.0 + m.a / (m.b + c.x - 1) * std::pow((m.alpha + c.T) / (m.alpha + c.t_x), m.r + c.x));
 }
 
+double gamma_gamma_expected_spend(const GammaGamma& m, const RepeatSummary& c) {
+  const double px = m.p * c.x, population = m.p * m.v / (m.q - 1);
+  if (c.x <= 0) return population;
+  const double weight = (m.q - 1) / (px + m.q - 1);
+  return weight * population + (1 - weight) * c.zbar;
+}
+
+CustomerValue customer_value(const std::vector<RepeatSummary>& customers, const ClvOptions& o, const Communicator& comm) {
+  CustomerValue v{fit_bgnbd(customers, comm), fit_gamma_gamma(customers, comm), {}, {}, {}, {}};
+  const double month = 30.4375 / o.unit_days;  // one month in the summary's unit
+  const int whole_months = static_cast<int>(std::ceil(o.horizon_months));
+  for (const RepeatSummary& c : customers) {
+    const double spend = gamma_gamma_expected_spend(v.gamma_gamma.model, c);
+    double clv = 0, before = 0;
+    for (int m = 1; m <= whole_months; ++m) {
+      const double upto = bgnbd_expected_purchases(v.bgnbd.model, c, std::min<double>(m, o.horizon_months) * month);
+      clv += (upto - before) * spend / std::pow(1 + o.monthly_discount, m);
+      before = upto;
+    }
+    v.p_alive.push_back(static_cast<float>(bgnbd_probability_alive(v.bgnbd.model, c)));
+    v.expected_purchases.push_back(static_cast<float>(before));
+    v.expected_spend.push_back(static_cast<float>(spend));
+    v.clv.push_back(static_cast<float>(clv));
+  }
+  return v;
+}
+
 Fit<BgNbd> fit_bgnbd(const std::vector<RepeatSummary>& customers, const Communicator& comm) {
   return fit<BgNbd, 4>(
       customers, comm,

@@ -29,17 +29,38 @@ struct GammaGamma {
 double bgnbd_log_likelihood(const BgNbd& m, const RepeatSummary& c);
 double gamma_gamma_log_likelihood(const GammaGamma& m, const RepeatSummary& c);  ///< c.x > 0
 
-/// E[purchases in the next t | x, t_x, T] (Fader, Hardie & Lee 2005, eq. 10).
-double bgnbd_expected_purchases(const BgNbd& m, const RepeatSummary& c, double t);
-/// P(alive | x, t_x, T).
-double bgnbd_probability_alive(const BgNbd& m, const RepeatSummary& c);
-
 template <typename Model>
 struct Fit {
   Model model;
   double log_likelihood = 0;
   int evaluations = 0;
 };
+
+/// E[purchases in the next t | x, t_x, T] (Fader, Hardie & Lee 2005, eq. 10).
+double bgnbd_expected_purchases(const BgNbd& m, const RepeatSummary& c, double t);
+/// P(alive | x, t_x, T).
+double bgnbd_probability_alive(const BgNbd& m, const RepeatSummary& c);
+/// E[mean spend | x, zbar] (Fader, Hardie & Lee 2005, "RFM and CLV"): the population mean
+/// p·v/(q−1) shrunk towards the customer's own zbar as x grows.
+double gamma_gamma_expected_spend(const GammaGamma& m, const RepeatSummary& c);
+
+struct ClvOptions {
+  double horizon_months = 12;    ///< how far ahead CLV counts purchases
+  double monthly_discount = 0.01;  ///< discount rate per month
+  double unit_days = 1;          ///< days per unit of x, t_x, T (1: days, 7: weeks)
+};
+
+/// Per customer: P(alive), expected purchases and spend over the horizon, and CLV (expected
+/// purchases month by month × expected spend, discounted monthly).
+struct CustomerValue {
+  Fit<BgNbd> bgnbd;
+  Fit<GammaGamma> gamma_gamma;
+  std::vector<float> p_alive, expected_purchases, expected_spend, clv;
+};
+
+/// Collective: fits both models over every rank's customers, then values this rank's.
+CustomerValue customer_value(const std::vector<RepeatSummary>& customers, const ClvOptions& options,
+                             const Communicator& comm);
 
 /// Collective maximum-likelihood fits over every rank's customers: each rank sums its customers'
 /// log-likelihood, the sums meet in an exact fixed-point allreduce, and every rank steps the same

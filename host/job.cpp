@@ -78,6 +78,21 @@ std::vector<std::pair<std::string, h5::AttributeValue>> result_attributes(const 
           {"config", o.effective_config}};
 }
 
+// CLV columns per customer and the fitted models as attributes.
+void add_customer_value(const CustomerValue& v, const ClvOptions& clv, ResultContent& content) {
+  content.customer_columns = {{"p_alive", v.p_alive.data()},
+                              {"expected_purchases", v.expected_purchases.data()},
+                              {"expected_spend", v.expected_spend.data()},
+                              {"clv", v.clv.data()}};
+  const BgNbd& b = v.bgnbd.model;
+  const GammaGamma& g = v.gamma_gamma.model;
+  for (const auto& [name, value] : std::vector<std::pair<std::string, double>>{
+           {"bgnbd_r", b.r}, {"bgnbd_alpha", b.alpha}, {"bgnbd_a", b.a}, {"bgnbd_b", b.b},
+           {"bgnbd_log_likelihood", v.bgnbd.log_likelihood}, {"gamma_gamma_p", g.p}, {"gamma_gamma_q", g.q},
+           {"gamma_gamma_v", g.v}, {"clv_horizon_months", clv.horizon_months}, {"clv_monthly_discount", clv.monthly_discount}})
+    content.attributes.emplace_back(name, value);
+}
+
 }  // namespace
 
 void add_kmeans_options(CLI::App& cmd, RunOptions& o) {
@@ -177,6 +192,7 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
   content.segment_size = s.fit.sizes;
   content.feature_names = shard.feature_names;
   content.attributes = result_attributes(o, s, data);
+  if (inputs.value) add_customer_value(*inputs.value, o.model.clv, content);
   write_result_file(output.partial_path(), content, comm);
   output.commit();
   if (comm.is_root()) std::remove(checkpoint.c_str());  // the result supersedes it

@@ -86,6 +86,29 @@ std::vector<FeatureTransform> transforms_for(const std::vector<std::string>& nam
   return steps;
 }
 
+// BG/NBD and Gamma-Gamma on the customers' repeat-purchase summaries, then CLV per customer.
+CustomerValue value_customers(const FeatureShard& shard, const ModelInputOptions& o, const Communicator& comm,
+                              const Logger& log) {
+  auto column = [&](const char* name) {
+    return static_cast<std::size_t>(std::find(shard.feature_names.begin(), shard.feature_names.end(), name) -
+                                    shard.feature_names.begin());
+  };
+  const std::size_t x = column("bgnbd_x"), t_x = column("bgnbd_t_x"), T = column("bgnbd_T"), zbar = column("bgnbd_zbar");
+  std::vector<RepeatSummary> customers;
+  for (int64_t i = 0; i < shard.block.count; ++i) {
+    const float* row = &shard.matrix[i * shard.d];
+    customers.push_back({row[x], row[t_x], row[T], row[zbar]});
+  }
+  ClvOptions clv = o.clv;
+  clv.unit_days = o.step.time_unit == "weeks" ? 7.0 : 1.0;
+  CustomerValue value = customer_value(customers, clv, comm);
+  const BgNbd& b = value.bgnbd.model;
+  const GammaGamma& g = value.gamma_gamma.model;
+  log.line("clv       BG/NBD r=", b.r, " alpha=", b.alpha, " a=", b.a, " b=", b.b, " (LL ", value.bgnbd.log_likelihood,
+           "); Gamma-Gamma p=", g.p, " q=", g.q, " v=", g.v, "; horizon ", clv.horizon_months, " months");
+  return value;
+}
+
 }  // namespace
 
 void add_model_input_options(CLI::App& cmd, ModelInputOptions& o) {
@@ -97,6 +120,10 @@ void add_model_input_options(CLI::App& cmd, ModelInputOptions& o) {
   cmd.add_option("--transform", o.transforms,
                  "NAME=steps, steps from log1p, winsorize, standardize joined by '+', or none; NAME '*' for "
                  "every feature not named (default: none for a features file, RFM defaults for transactions)");
+  cmd.add_option("--clv-horizon-months", o.clv.horizon_months, "Transactions input: months of future purchases in CLV")
+      ->capture_default_str()->check(at_least(0));
+  cmd.add_option("--discount-rate", o.clv.monthly_discount, "Transactions input: monthly discount rate of CLV")
+      ->capture_default_str()->check(at_least(0));
   cmd.add_option("--winsorize-quantiles", o.winsor_quantiles, "Lower and upper clipping quantiles")
       ->expected(2)->delimiter(',')->capture_default_str()->check(CLI::Range(0.0, 1.0));
 }
@@ -107,6 +134,7 @@ ModelInputs load_model_inputs(const std::string& path, const ModelInputOptions& 
   inputs.from_transactions = has_transactions(path, comm);
   inputs.shard = inputs.from_transactions ? shard_from_table(path, features_from_transactions(path, o.step, comm, log))
                                           : read_feature_shard(path, comm);
+  if (inputs.from_transactions) inputs.value = value_customers(inputs.shard, o, comm, log);
   std::vector<std::string> wanted = o.features;
   if (wanted.empty() && inputs.from_transactions)
     for (const auto& [name, steps] : rfm_defaults()) wanted.push_back(name);

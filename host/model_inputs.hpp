@@ -1,10 +1,12 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "cluster/clv_models.hpp"
 #include "cluster/transforms.hpp"
 #include "common/communicator.hpp"
 #include "host/features_job.hpp"
@@ -19,6 +21,7 @@ struct ModelInputOptions {
   std::vector<std::string> features;     ///< --features; empty: the default set
   std::vector<std::string> transforms;   ///< --transform NAME=steps ("*" for every other feature)
   std::vector<double> winsor_quantiles = {0.01, 0.99};
+  ClvOptions clv;                        ///< transactions input: CLV horizon and discount
 };
 
 void add_model_input_options(CLI::App& command, ModelInputOptions& options);
@@ -28,6 +31,7 @@ struct ModelInputs {
   FeatureShard shard;  ///< columns selected and transformed
   Scaler scaler;
   bool from_transactions = false;
+  std::optional<CustomerValue> value;  ///< transactions input: BG/NBD + Gamma-Gamma CLV per customer
 };
 
 /// Collective: reads a features file, or computes features when the file holds transactions;

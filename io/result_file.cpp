@@ -12,9 +12,14 @@ void write_segments(const std::string& path, const ResultContent& c, const Commu
     hid_t file_type, mem_type;
     const void* data;
   };
-  for (const Column& col : {Column{"/segments/customer_id", H5T_STD_I64LE, H5T_NATIVE_INT64, c.customer_id},
-                            Column{"/segments/segment", H5T_STD_I32LE, H5T_NATIVE_INT32, c.segment},
-                            Column{"/segments/distance", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, c.distance}}) {
+  std::vector<Column> columns = {Column{"/segments/customer_id", H5T_STD_I64LE, H5T_NATIVE_INT64, c.customer_id},
+                                 Column{"/segments/segment", H5T_STD_I32LE, H5T_NATIVE_INT32, c.segment},
+                                 Column{"/segments/distance", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, c.distance}};
+  std::vector<std::string> names;  // keeps the extra columns' paths alive for Column::name
+  for (const auto& [name, data] : c.customer_columns) names.push_back("/segments/" + name);
+  for (std::size_t i = 0; i < names.size(); ++i)
+    columns.push_back({names[i].c_str(), H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, c.customer_columns[i].second});
+  for (const Column& col : columns) {
     h5::Id dataset = h5::create_dataset(file, col.name, col.file_type, {rows});
     h5::write_rows(comm, dataset, col.mem_type, c.block.first, c.block.count, 1, col.data, path + ":" + col.name);
     dataset.close(path + ": cannot close " + col.name);

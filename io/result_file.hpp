@@ -18,6 +18,7 @@ struct ResultContent {
   const int64_t* customer_id = nullptr;  ///< block.count values
   const int32_t* segment = nullptr;
   const float* distance = nullptr;  ///< Euclidean distance to the segment's centroid
+  std::vector<std::pair<std::string, const float*>> customer_columns;  ///< more /segments/<name>, block.count each
 
   int k = 0;
   int d = 0;
