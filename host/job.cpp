@@ -10,7 +10,9 @@
 #include "cluster/data_summary.hpp"
 #include "common/version.hpp"
 #include "io/atomic_output.hpp"
+#include "io/report_files.hpp"
 #include "io/result_file.hpp"
+#include "cluster/segment_profiles.hpp"
 #include "common/errors.hpp"
 
 namespace kseg {
@@ -124,6 +126,9 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
   s.output = o.output;
   s.ranks = comm.size();
   AtomicOutput output(o.output, o.force, comm);
+  const std::string stem = o.output.size() > 3 && o.output.substr(o.output.size() - 3) == ".h5"
+                               ? o.output.substr(0, o.output.size() - 3) : o.output;
+  AtomicOutput report_json(stem + ".report.json", o.force, comm), segments_csv(stem + ".csv", o.force, comm);
 
   const bool cuda = use_cuda(o.device, comm, log);
   o.model.step.use_cuda = cuda;
@@ -193,8 +198,30 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
   content.feature_names = shard.feature_names;
   content.attributes = result_attributes(o, s, data);
   if (inputs.value) add_customer_value(*inputs.value, o.model.clv, content);
+  const ProfileInputs profile_inputs{shard.feature_names,
+                                     inputs.original.empty() ? shard.matrix.data() : inputs.original.data(),
+                                     shard.block.count, segment.data(),
+                                     inputs.value ? inputs.value->clv.data() : nullptr,
+                                     inputs.value ? inputs.value->p_alive.data() : nullptr};
+  const std::vector<SegmentProfile> profiles = profile_segments(profile_inputs, s.fit.k, comm);
+  for (const SegmentProfile& p : profiles) {
+    content.segment_names.push_back(p.name);
+    content.segment_actions.push_back(p.action);
+    log.line("segment   ", p.segment, "  ", p.name, "  ", with_thousands(p.customers), " customers",
+             inputs.value ? "  mean CLV " + std::to_string(p.mean_clv) : std::string(), p.action.empty() ? "" : "  -> ",
+             p.action);
+  }
   write_result_file(output.partial_path(), content, comm);
+  if (comm.is_root()) {
+    write_report_json(report_json.partial_path(), profiles, shard.feature_names,
+                      {{"input", "\"" + o.input + "\""}, {"result", "\"" + o.output + "\""},
+                       {"customers", std::to_string(s.customers)}, {"k", std::to_string(s.fit.k)},
+                       {"inertia", std::to_string(s.fit.inertia)}, {"version", std::string("\"") + kVersion + "\""}});
+    write_segments_csv(segments_csv.partial_path(), profiles, shard.feature_names);
+  }
   output.commit();
+  report_json.commit();
+  segments_csv.commit();
   if (comm.is_root()) std::remove(checkpoint.c_str());  // the result supersedes it
   s.write_seconds = phase.seconds();
   s.total_seconds = total.seconds();

@@ -143,6 +143,8 @@ ModelInputs load_model_inputs(const std::string& path, const ModelInputOptions& 
   const std::vector<FeatureTransform> steps =
       transforms_for(inputs.shard.feature_names, o.transforms, inputs.from_transactions);
   const TransformParams params{o.winsor_quantiles[0], o.winsor_quantiles[1]};
+  if (std::any_of(steps.begin(), steps.end(), [](const FeatureTransform& t) { return to_string(t) != "none"; }))
+    inputs.original = inputs.shard.matrix;  // the profiles report original units
   if (!(params.winsor_low < params.winsor_high)) refuse("--winsorize-quantiles: the lower must be below the upper");
   inputs.scaler = fit_and_apply_transforms(inputs.shard.matrix.data(), inputs.shard.block.count, inputs.shard.d, steps,
                                            params, inputs.shard.customer_id.data(), comm);

@@ -31,7 +31,8 @@ struct ModelInputs {
   FeatureShard shard;  ///< columns selected and transformed
   Scaler scaler;
   bool from_transactions = false;
-  std::optional<CustomerValue> value;  ///< transactions input: BG/NBD + Gamma-Gamma CLV per customer
+  std::optional<CustomerValue> value;
+  std::vector<float> original;  ///< the selected features before the transforms; empty when none applies  ///< transactions input: BG/NBD + Gamma-Gamma CLV per customer
 };
 
 /// Collective: reads a features file, or computes features when the file holds transactions;

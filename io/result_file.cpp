@@ -39,6 +39,8 @@ void write_model(const std::string& path, const ResultContent& c) {
   for (const auto& [name, values] : c.scaler)
     h5::write_small(file, "/model/scaler/" + name, H5T_NATIVE_DOUBLE, {d}, values.data());
   h5::write_strings(file, "/model/scaler/steps", c.transforms);
+  h5::write_strings(file, "/model/segment_names", c.segment_names);
+  h5::write_strings(file, "/model/segment_actions", c.segment_actions);
   h5::write_strings(file, "/model/feature_names", c.feature_names);
   for (const auto& [name, value] : c.attributes) h5::write_attribute(file, name, value);
   file.close(path + ": cannot close (disk full?)");

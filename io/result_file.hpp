@@ -26,6 +26,7 @@ struct ResultContent {
   std::vector<float> centroids_original;  ///< k × d, in the features' own units
   std::vector<std::pair<std::string, std::vector<double>>> scaler;  ///< /model/scaler/<name>, d values each
   std::vector<std::string> transforms;                              ///< /model/scaler/steps, per feature
+  std::vector<std::string> segment_names, segment_actions;          ///< /model/segment_names, /model/segment_actions
   std::vector<int64_t> segment_size;
   std::vector<std::string> feature_names;
   std::vector<std::pair<std::string, h5::AttributeValue>> attributes;  ///< on the file's root

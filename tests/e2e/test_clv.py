@@ -1,8 +1,13 @@
 """CLV end to end on the CDNOW sample: import → run (features, BG/NBD and Gamma-Gamma fitted across
 ranks, k-means) reproduces the published parameters to 3 significant digits at 1 and 4 ranks, and
-customer 1 (x = 2, t_x = 30.43, T = 38.86 weeks) expects 1.226 purchases in the next 39 weeks."""
+customer 1 (x = 2, t_x = 30.43, T = 38.86 weeks) expects 1.226 purchases in the next 39 weeks.
+The run's report.json and CSV are readable without kseg, and segment names agree with R/F/M: a
+segment named Champions has recency below and frequency above the population's medians."""
+import json
+
 import h5py
 import numpy as np
+import pandas as pd
 
 from kseg_e2e import CDNOW, CDNOW_MAPPING, Checks, Kseg, parse_args
 
@@ -40,7 +45,33 @@ def main():
                       f"{ranks} rank(s): P(alive) in (0, 1], CLV >= 0")
     checks.expect(all(np.array_equal(results[1][n], results[4][n]) for n in results[1]),
                   "4 ranks bit-identical to 1 rank, CLV columns included")
+    check_report(kseg, checks, transactions)
     checks.finish()
+
+
+def check_report(kseg, checks, transactions):
+    features = kseg.path("features.h5")
+    kseg.run("features", "--input", transactions, "--as-of", "1997-09-30", "--time-unit", "weeks", "--out", features,
+             "--quiet", "--device", "cpu")
+    with h5py.File(features, "r") as f:
+        names = list(f["features/matrix"].attrs["names"])
+        matrix = f["features/matrix"][:]
+    median = {name: float(np.median(matrix[:, names.index(name)])) for name in ("recency_days", "frequency")}
+    report = json.load(open(kseg.path("segments-1.report.json")))
+    table = pd.read_csv(kseg.path("segments-1.csv"))
+    checks.expect(report["customers"] == 2357 and sum(s["customers"] for s in report["segments"]) == 2357,
+                  "report.json covers every customer")
+    checks.expect(len(table) == 4 and abs(table["share"].sum() - 1) < 1e-9 and table["name"].str.len().min() > 0
+                  and table["action"].str.len().min() > 0, "segments.csv: one named row per segment, with an action")
+    with h5py.File(kseg.path("segments-1.h5"), "r") as f:
+        checks.expect(list(f["model/segment_names"].asstr()[:]) == list(table["name"]), "names stored in the model")
+    champions = [s for s in report["segments"] if s["name"].startswith("Champions")]
+    for s in champions:
+        checks.expect(s["mean"]["recency_days"] < median["recency_days"] and
+                      s["mean"]["frequency"] > median["frequency"],
+                      f"{s['name']}: recency {s['mean']['recency_days']:.1f} < median {median['recency_days']:.1f}, "
+                      f"frequency {s['mean']['frequency']:.2f} > median {median['frequency']:.2f}")
+    checks.expect(len(champions) >= 1, f"CDNOW has Champions ({[s['name'] for s in report['segments']]})")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/communicator.hpp"
+
+namespace kseg {
+
+/// What a marketer reads about one segment.
+struct SegmentProfile {
+  int segment = 0;
+  std::string name;    ///< RFM name, e.g. "Champions" or "Loyal — high aov"
+  std::string action;  ///< one-line suggested action
+  int64_t customers = 0;
+  double share = 0;
+  std::vector<double> mean;  ///< per profiled feature, original units
+  int r_score = 0, f_score = 0, m_score = 0;  ///< 1–5: the segment mean's population quintile
+  double revenue = 0, revenue_share = 0;      ///< Σ monetary, when profiled
+  double mean_clv = 0, total_clv = 0, mean_p_alive = 0, churn_risk = 0;  ///< when CLV exists
+};
+
+/// Per-customer inputs of the profiles on this rank.
+struct ProfileInputs {
+  std::vector<std::string> features;  ///< names of the columns of `values`
+  const float* values = nullptr;      ///< n × features.size(), original units
+  int64_t n = 0;
+  const int32_t* segment = nullptr;
+  const float* clv = nullptr;      ///< optional
+  const float* p_alive = nullptr;  ///< optional
+};
+
+/// Collective: exact per-segment means (fixed-point sums), RFM scores against the population's
+/// quintiles (from the global histogram quantiles of the transforms), names by the rule table
+/// in the README, duplicates told apart by their most distinctive feature.
+std::vector<SegmentProfile> profile_segments(const ProfileInputs& in, int k, const Communicator& comm);
+
+}  // namespace kseg
