@@ -11,7 +11,7 @@ PACKAGES=(
   cmake ninja-build g++ pkg-config
   libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools libcli11-dev libgtest-dev
   python3 python3-numpy python3-h5py python3-sklearn python3-pandas libopenblas0-pthread
-  slurmctld slurmd slurm-client munge clang libclang-rt-14-dev
+  slurmctld slurmd slurm-client munge clang libclang-rt-14-dev chromium python3-pil
 )
 BUILD_DIR=${KSEG_BUILD_DIR:-build}
 

@@ -11,6 +11,7 @@
 #include "common/version.hpp"
 #include "io/atomic_output.hpp"
 #include "io/report_files.hpp"
+#include "io/report_html.hpp"
 #include "io/result_file.hpp"
 #include "cluster/segment_profiles.hpp"
 #include "common/errors.hpp"
@@ -128,7 +129,8 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
   AtomicOutput output(o.output, o.force, comm);
   const std::string stem = o.output.size() > 3 && o.output.substr(o.output.size() - 3) == ".h5"
                                ? o.output.substr(0, o.output.size() - 3) : o.output;
-  AtomicOutput report_json(stem + ".report.json", o.force, comm), segments_csv(stem + ".csv", o.force, comm);
+  AtomicOutput report_json(stem + ".report.json", o.force, comm), segments_csv(stem + ".csv", o.force, comm),
+      report_html(stem + ".report.html", o.force, comm);
 
   const bool cuda = use_cuda(o.device, comm, log);
   o.model.step.use_cuda = cuda;
@@ -218,10 +220,14 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
                        {"customers", std::to_string(s.customers)}, {"k", std::to_string(s.fit.k)},
                        {"inertia", std::to_string(s.fit.inertia)}, {"version", std::string("\"") + kVersion + "\""}});
     write_segments_csv(segments_csv.partial_path(), profiles, shard.feature_names);
+    write_report_html(report_html.partial_path(), profiles, shard.feature_names,
+                      {{"input", o.input}, {"result", o.output}, {"customers", with_thousands(s.customers)},
+                       {"segments", std::to_string(s.fit.k)}, {"kseg", kVersion}});
   }
   output.commit();
   report_json.commit();
   segments_csv.commit();
+  report_html.commit();
   if (comm.is_root()) std::remove(checkpoint.c_str());  // the result supersedes it
   s.write_seconds = phase.seconds();
   s.total_seconds = total.seconds();
