@@ -103,6 +103,14 @@ std::vector<SegmentProfile> profile_segments(const ProfileInputs& in, int k, con
     }
   }
   for (SegmentProfile& p : profiles) p.revenue_share = revenue_total != 0 ? p.revenue / revenue_total : 0;
+  for (int s = 0; s < k; ++s) {  // medians: the global histogram quantile over each segment's rows
+    std::vector<float> rows;
+    for (int64_t i = 0; i < in.n; ++i)
+      if (in.segment[i] == s) rows.insert(rows.end(), in.values + i * d, in.values + (i + 1) * d);
+    const int64_t count = static_cast<int64_t>(rows.size()) / std::max(d, 1);
+    for (int j = 0; j < d; ++j)
+      profiles[s].median.push_back(counts[s] ? global_quantile(rows.data(), count, d, j, 0.5, comm) : 0.0);
+  }
 
   // Equal names: each gets its most distinctive feature, the one whose mean is furthest (in
   // population spreads) from the population's.

@@ -14,7 +14,8 @@ struct SegmentProfile {
   std::string action;  ///< one-line suggested action
   int64_t customers = 0;
   double share = 0;
-  std::vector<double> mean;  ///< per profiled feature, original units
+  std::vector<double> mean;    ///< per profiled feature, original units
+  std::vector<double> median;  ///< per profiled feature, within (max − min)/2^20 (global histogram)
   int r_score = 0, f_score = 0, m_score = 0;  ///< 1–5: the segment mean's population quintile
   double revenue = 0, revenue_share = 0;      ///< Σ monetary, when profiled
   double mean_clv = 0, total_clv = 0, mean_p_alive = 0, churn_risk = 0;  ///< when CLV exists

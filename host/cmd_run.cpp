@@ -22,6 +22,8 @@ Command add_run_command(CLI::App& app, const Communicator& comm) {
   add_model_input_options(*cmd, o->model);
   add_kmeans_options(*cmd, *o);
   add_checkpoint_options(*cmd, o->checkpoint);
+  cmd->add_option("--segment-name", o->segment_names,
+                  "I=NAME: call segment I NAME instead of its RFM name (repeatable; in --config: segment-name = [\"2=VIP\"])");
   add_output_style_options(*cmd, o->quiet, o->json);
   cmd->add_option("--config", o->config_file,
                   "TOML file of `option = value` lines, e.g. k = 12 (command-line values win)")

@@ -81,6 +81,22 @@ std::vector<std::pair<std::string, h5::AttributeValue>> result_attributes(const 
           {"config", o.effective_config}};
 }
 
+// The user's names win over the RFM ones.
+void rename_segments(const std::vector<std::string>& overrides, std::vector<SegmentProfile>& profiles) {
+  for (const std::string& entry : overrides) {
+    const std::size_t eq = entry.find('=');
+    int segment = -1;
+    try {
+      segment = eq == std::string::npos ? -1 : std::stoi(entry.substr(0, eq));
+    } catch (const std::exception&) {
+    }
+    if (segment < 0 || segment >= static_cast<int>(profiles.size()) || eq + 1 >= entry.size())
+      throw InputError("--segment-name '" + entry + "' must look like 2=VIP with a segment below " +
+                           std::to_string(profiles.size()), ErrorScope::all_ranks);
+    profiles[segment].name = entry.substr(eq + 1);
+  }
+}
+
 // CLV columns per customer and the fitted models as attributes.
 void add_customer_value(const CustomerValue& v, const ClvOptions& clv, ResultContent& content) {
   content.customer_columns = {{"p_alive", v.p_alive.data()},
@@ -205,7 +221,8 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
                                      shard.block.count, segment.data(),
                                      inputs.value ? inputs.value->clv.data() : nullptr,
                                      inputs.value ? inputs.value->p_alive.data() : nullptr};
-  const std::vector<SegmentProfile> profiles = profile_segments(profile_inputs, s.fit.k, comm);
+  std::vector<SegmentProfile> profiles = profile_segments(profile_inputs, s.fit.k, comm);
+  rename_segments(o.segment_names, profiles);
   for (const SegmentProfile& p : profiles) {
     content.segment_names.push_back(p.name);
     content.segment_actions.push_back(p.action);

@@ -28,6 +28,7 @@ struct RunOptions {
   int threads = 0;  ///< OpenMP threads per rank; 0 = the OpenMP default
   bool quiet = false;
   bool json = false;
+  std::vector<std::string> segment_names;  ///< --segment-name I=NAME overrides
   std::string config_file;       ///< --config: TOML defaults for any option
   std::string effective_config;  ///< TOML text of every option's value, stored in the result
 };

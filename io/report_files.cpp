@@ -58,6 +58,9 @@ void write_report_json(const std::string& path, const std::vector<SegmentProfile
         << ", \"mean\": {";
     for (std::size_t j = 0; j < features.size(); ++j)
       out << (j ? ", " : "") << json_string(features[j]) << ": " << number(p.mean[j]);
+    out << "}, \"median\": {";
+    for (std::size_t j = 0; j < features.size(); ++j)
+      out << (j ? ", " : "") << json_string(features[j]) << ": " << number(p.median[j]);
     out << "}}" << (i + 1 < profiles.size() ? "," : "") << "\n";
   }
   out << "  ]\n}\n";
@@ -70,6 +73,7 @@ void write_segments_csv(const std::string& path, const std::vector<SegmentProfil
   out << "segment,name,action,customers,share,revenue,revenue_share,r_score,f_score,m_score,mean_clv,total_clv,"
          "mean_p_alive,churn_risk";
   for (const std::string& f : features) out << ",mean_" << f;
+  for (const std::string& f : features) out << ",median_" << f;
   out << "\n";
   for (const SegmentProfile& p : profiles) {
     out << p.segment << "," << csv_field(p.name) << "," << csv_field(p.action) << "," << p.customers << ","
@@ -77,6 +81,7 @@ void write_segments_csv(const std::string& path, const std::vector<SegmentProfil
         << p.f_score << "," << p.m_score << "," << number(p.mean_clv) << "," << number(p.total_clv) << ","
         << number(p.mean_p_alive) << "," << number(p.churn_risk);
     for (double v : p.mean) out << "," << number(v);
+    for (double v : p.median) out << "," << number(v);
     out << "\n";
   }
   close_checked(out, path);

@@ -67,6 +67,21 @@ def check_report(kseg, checks, transactions):
                   and table["action"].str.len().min() > 0, "segments.csv: one named row per segment, with an action")
     with h5py.File(kseg.path("segments-1.h5"), "r") as f:
         checks.expect(list(f["model/segment_names"].asstr()[:]) == list(table["name"]), "names stored in the model")
+    with h5py.File(kseg.path("segments-1.h5"), "r") as f:
+        segment_of = dict(zip(f["segments/customer_id"][:], f["segments/segment"][:]))
+    with h5py.File(features, "r") as f:
+        ids = f["features/customer_id"][:]
+    labels = np.array([segment_of[i] for i in ids])
+    recency = matrix[:, names.index("recency_days")]
+    tolerance = (recency.max() - recency.min()) / 2**20 + 1e-3
+    checks.expect(all(abs(s["median"]["recency_days"] - np.quantile(recency[labels == s["segment"]], 0.5,
+                                                                   method="lower")) <= tolerance
+                      for s in report["segments"]), "segment medians within the stated histogram accuracy")
+    renamed = kseg.path("renamed.h5")
+    kseg.run("run", "--input", transactions, "--as-of", "1997-09-30", "--time-unit", "weeks", "--k", 4,
+             "--segment-name", "2=Weekend browsers", "--device", "cpu", "--out", renamed, "--quiet")
+    with h5py.File(renamed, "r") as f:
+        checks.expect(f["model/segment_names"].asstr()[2] == "Weekend browsers", "--segment-name overrides a name")
     champions = [s for s in report["segments"] if s["name"].startswith("Champions")]
     for s in champions:
         checks.expect(s["mean"]["recency_days"] < median["recency_days"] and
