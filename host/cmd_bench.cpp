@@ -12,7 +12,7 @@
 #include "host/cli_checks.hpp"
 #include "host/commands.hpp"
 #include "host/device_setup.hpp"
-#include "host/json.hpp"
+#include "common/json.hpp"
 #include "host/logger.hpp"
 #include "io/feature_file.hpp"
 #include "io/hdf5.hpp"

@@ -6,7 +6,7 @@
 #include "host/commands.hpp"
 #include "host/device_setup.hpp"
 #include "host/features_job.hpp"
-#include "host/json.hpp"
+#include "common/json.hpp"
 #include "io/atomic_output.hpp"
 #include "io/feature_file.hpp"
 

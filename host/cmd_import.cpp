@@ -6,7 +6,7 @@
 #include "host/commands.hpp"
 #include "host/config_file.hpp"
 #include "host/job.hpp"
-#include "host/json.hpp"
+#include "common/json.hpp"
 #include "host/logger.hpp"
 #include "io/atomic_output.hpp"
 #include "io/transaction_import.hpp"

@@ -77,17 +77,18 @@ void run_select_k(SelectKOptions& o, const Communicator& comm) {
   const int best = recommended_k(sweep);
   if (!comm.is_root()) return;
   if (!o.run.json) return print_table(sweep, best);
-  std::string rows;
+  std::vector<JsonObject> rows;
   for (const FitQuality& q : sweep) {
     JsonObject row;
     row.add("k", q.k).add("inertia", q.inertia).add("calinski_harabasz", q.calinski_harabasz)
         .add("davies_bouldin", q.davies_bouldin).add("silhouette", q.silhouette)
         .add("silhouette_stderr", q.silhouette_stderr).add("silhouette_sample", q.silhouette_sample);
-    rows += (rows.empty() ? "" : ",") + row.str();
+    rows.push_back(row);
   }
   JsonObject out;
-  out.add("input", o.run.input).add("recommended_k", best).add("rule", "highest mean silhouette (ties: smaller k)");
-  std::cout << out.str().substr(0, out.str().size() - 1) << ",\"sweep\":[" << rows << "]}" << std::endl;
+  out.add("input", o.run.input).add("recommended_k", best).add("rule", "highest mean silhouette (ties: smaller k)")
+      .add("sweep", rows);
+  std::cout << out.str() << std::endl;
 }
 
 }  // namespace

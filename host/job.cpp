@@ -232,10 +232,10 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
   }
   write_result_file(output.partial_path(), content, comm);
   if (comm.is_root()) {
-    write_report_json(report_json.partial_path(), profiles, shard.feature_names,
-                      {{"input", "\"" + o.input + "\""}, {"result", "\"" + o.output + "\""},
-                       {"customers", std::to_string(s.customers)}, {"k", std::to_string(s.fit.k)},
-                       {"inertia", std::to_string(s.fit.inertia)}, {"version", std::string("\"") + kVersion + "\""}});
+    JsonObject facts;
+    facts.add("input", o.input).add("result", o.output).add("customers", s.customers).add("k", s.fit.k)
+        .add("inertia", s.fit.inertia).add("version", kVersion);
+    write_report_json(report_json.partial_path(), profiles, shard.feature_names, facts);
     write_segments_csv(segments_csv.partial_path(), profiles, shard.feature_names);
     write_report_html(report_html.partial_path(), profiles, shard.feature_names,
                       {{"input", o.input}, {"result", o.output}, {"customers", with_thousands(s.customers)},

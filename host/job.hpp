@@ -7,7 +7,7 @@
 
 #include "cluster/kmeans.hpp"
 #include "common/communicator.hpp"
-#include "host/json.hpp"
+#include "common/json.hpp"
 #include "host/checkpointing.hpp"
 #include "host/device_setup.hpp"
 #include "host/logger.hpp"
