@@ -101,6 +101,8 @@ FeatureLayout make_layout(const TransactionSchema& schema, const std::vector<int
   layout.bgnbd_t_x = add("bgnbd_t_x");
   layout.bgnbd_T = add("bgnbd_T");
   layout.bgnbd_zbar = add("bgnbd_zbar");
+  layout.bought_current_period = add("bought_current_period");
+  layout.bought_previous_period = add("bought_previous_period");
   return layout;
 }
 
@@ -194,6 +196,7 @@ CustomerFeatureTable build_customer_features(TransactionColumns lines, const Tra
   FeatureKernelParams params;
   params.as_of_day = options.as_of_day;
   params.time_unit_days = options.time_unit_days;
+  params.period_days = options.period_days;
   std::vector<int32_t> top_codes;
   int32_t channels = 0;
   if (schema.category) {

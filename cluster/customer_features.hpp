@@ -13,6 +13,7 @@ struct FeatureOptions {
   int64_t as_of_day = 0;          ///< days since 1970-01-01: lines on later days are left out
   double time_unit_days = 1.0;    ///< unit of the BG/NBD inputs: 1 (days) or 7 (weeks)
   int top_categories = 8;         ///< category shares for the C most bought categories, plus "other"
+  int64_t period_days = 90;       ///< retention: bought in (as_of − p, as_of] and in the p days before
   bool use_cuda = false;          ///< run the feature kernels on this rank's GPU
 };
 

@@ -46,12 +46,14 @@ int column_of(const std::vector<std::string>& names, const char* name) {
 
 std::vector<SegmentProfile> profile_segments(const ProfileInputs& in, int k, const Communicator& comm) {
   const int d = static_cast<int>(in.features.size());
-  const int extra = 2;  // CLV and P(alive) sums after the features
+  const float* per_customer[] = {in.clv, in.p_alive, in.retained};  // summed after the features
+  const int extra = 3;
   std::vector<double> bound(d + extra, 0.0);
   for (int64_t i = 0; i < in.n; ++i)
     for (int j = 0; j < d; ++j) bound[j] = std::max(bound[j], std::fabs(static_cast<double>(in.values[i * d + j])));
-  for (int64_t i = 0; in.clv && i < in.n; ++i) bound[d] = std::max(bound[d], std::fabs(static_cast<double>(in.clv[i])));
-  bound[d + 1] = 1.0;
+  for (int e = 0; e < extra; ++e)
+    for (int64_t i = 0; per_customer[e] && i < in.n; ++i)
+      bound[d + e] = std::max(bound[d + e], std::fabs(static_cast<double>(per_customer[e][i])));
   comm.max(bound.data(), bound.size());
   std::vector<double> scale(bound.size());
   for (std::size_t j = 0; j < bound.size(); ++j) scale[j] = FixedPoint::scale_for_bound(bound[j], FixedPoint::kFeatureBits);
@@ -63,8 +65,8 @@ std::vector<SegmentProfile> profile_segments(const ProfileInputs& in, int k, con
     counts[s] += 1;
     int128* row = &sums[static_cast<std::size_t>(s) * (d + extra)];
     for (int j = 0; j < d; ++j) row[j] += FixedPoint::quantize(in.values[i * d + j], scale[j]);
-    if (in.clv) row[d] += FixedPoint::quantize(in.clv[i], scale[d]);
-    if (in.p_alive) row[d + 1] += FixedPoint::quantize(in.p_alive[i], scale[d + 1]);
+    for (int e = 0; e < extra; ++e)
+      if (per_customer[e]) row[d + e] += FixedPoint::quantize(per_customer[e][i], scale[d + e]);
   }
   comm.sum(sums.data(), sums.size());
   comm.sum(counts.data(), counts.size());
@@ -91,6 +93,7 @@ std::vector<SegmentProfile> profile_segments(const ProfileInputs& in, int k, con
     if (m >= 0) p.revenue = FixedPoint::to_double(row[m], scale[m]), revenue_total += p.revenue;
     if (in.clv) p.total_clv = FixedPoint::to_double(row[d], scale[d]), p.mean_clv = p.total_clv / n;
     if (in.p_alive) p.mean_p_alive = FixedPoint::to_double(row[d + 1], scale[d + 1]) / n, p.churn_risk = 1 - p.mean_p_alive;
+    if (in.retained) p.retention = FixedPoint::to_double(row[d + 2], scale[d + 2]) / n;
     if (r >= 0 && f >= 0 && m >= 0) {
       p.r_score = quintile_score(p.mean[r], cuts[r], /*lower_is_better=*/true);
       p.f_score = quintile_score(p.mean[f], cuts[f], false);
@@ -103,13 +106,18 @@ std::vector<SegmentProfile> profile_segments(const ProfileInputs& in, int k, con
     }
   }
   for (SegmentProfile& p : profiles) p.revenue_share = revenue_total != 0 ? p.revenue / revenue_total : 0;
-  for (int s = 0; s < k; ++s) {  // medians: the global histogram quantile over each segment's rows
-    std::vector<float> rows;
+  for (int s = 0; s < k; ++s) {  // medians and CLV spread: global histogram quantiles of each segment's rows
+    std::vector<float> rows, clv;
     for (int64_t i = 0; i < in.n; ++i)
-      if (in.segment[i] == s) rows.insert(rows.end(), in.values + i * d, in.values + (i + 1) * d);
+      if (in.segment[i] == s) {
+        rows.insert(rows.end(), in.values + i * d, in.values + (i + 1) * d);
+        if (in.clv) clv.push_back(in.clv[i]);
+      }
     const int64_t count = static_cast<int64_t>(rows.size()) / std::max(d, 1);
     for (int j = 0; j < d; ++j)
       profiles[s].median.push_back(counts[s] ? global_quantile(rows.data(), count, d, j, 0.5, comm) : 0.0);
+    for (double q : kClvQuantiles)
+      if (in.clv) profiles[s].clv_quantiles.push_back(counts[s] ? global_quantile(clv.data(), count, 1, 0, q, comm) : 0.0);
   }
 
   // Equal names: each gets its most distinctive feature, the one whose mean is furthest (in

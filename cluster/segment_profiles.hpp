@@ -19,7 +19,12 @@ struct SegmentProfile {
   int r_score = 0, f_score = 0, m_score = 0;  ///< 1–5: the segment mean's population quintile
   double revenue = 0, revenue_share = 0;      ///< Σ monetary, when profiled
   double mean_clv = 0, total_clv = 0, mean_p_alive = 0, churn_risk = 0;  ///< when CLV exists
+  std::vector<double> clv_quantiles;  ///< CLV at kClvQuantiles, when CLV exists
+  double retention = -1;  ///< share who bought in both the previous and the current period; −1: unknown
 };
+
+/// Where the CLV distribution of each segment is cut (a box plot: whiskers, box, median).
+inline constexpr double kClvQuantiles[] = {0.05, 0.25, 0.5, 0.75, 0.95};
 
 /// Per-customer inputs of the profiles on this rank.
 struct ProfileInputs {
@@ -29,6 +34,7 @@ struct ProfileInputs {
   const int32_t* segment = nullptr;
   const float* clv = nullptr;      ///< optional
   const float* p_alive = nullptr;  ///< optional
+  const float* retained = nullptr;  ///< optional: 1 bought in both periods, else 0
 };
 
 /// Collective: exact per-segment means (fixed-point sums), RFM scores against the population's

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -25,21 +26,27 @@ class JsonObject {
   JsonObject& add(const std::string& key, double value) { return raw(key, json_number(value)); }
   JsonObject& add(const std::string& key, int64_t value) { return raw(key, std::to_string(value)); }
   JsonObject& add(const std::string& key, int value) { return raw(key, std::to_string(value)); }
+  JsonObject& add(const std::string& key, std::nullptr_t) { return raw(key, "null"); }
   JsonObject& add(const std::string& key, const std::vector<int64_t>& values) {
-    std::string list = "[";
-    for (std::size_t i = 0; i < values.size(); ++i) list += (i ? "," : "") + std::to_string(values[i]);
-    return raw(key, list + "]");
+    return raw(key, list(values, [](int64_t v) { return std::to_string(v); }));
   }
-  JsonObject& add(const std::string& key, const std::vector<double>& values) {
-    std::string list = "[";
-    for (std::size_t i = 0; i < values.size(); ++i) list += (i ? "," : "") + json_number(values[i]);
-    return raw(key, list + "]");
+  JsonObject& add(const std::string& key, const std::vector<int32_t>& values) {
+    return raw(key, list(values, [](int32_t v) { return std::to_string(v); }));
+  }
+  JsonObject& add(const std::string& key, const std::vector<double>& values) { return raw(key, list(values, json_number)); }
+  JsonObject& add(const std::string& key, const std::vector<std::string>& values) { return raw(key, list(values, quote)); }
+  /// A matrix as an array of its rows.
+  JsonObject& add(const std::string& key, const std::vector<std::vector<int64_t>>& rows) {
+    return raw(key, list(rows, [](const std::vector<int64_t>& row) {
+                 return list(row, [](int64_t v) { return std::to_string(v); });
+               }));
+  }
+  JsonObject& add(const std::string& key, const std::vector<std::vector<double>>& rows) {
+    return raw(key, list(rows, [](const std::vector<double>& row) { return list(row, json_number); }));
   }
   JsonObject& add(const std::string& key, const JsonObject& nested) { return raw(key, nested.str()); }
   JsonObject& add(const std::string& key, const std::vector<JsonObject>& objects) {
-    std::string list = "[";
-    for (std::size_t i = 0; i < objects.size(); ++i) list += (i ? "," : "") + objects[i].str();
-    return raw(key, list + "]");
+    return raw(key, list(objects, [](const JsonObject& o) { return o.str(); }));
   }
 
   std::string str() const { return "{" + body_ + "}"; }
@@ -48,6 +55,12 @@ class JsonObject {
   JsonObject& raw(const std::string& key, const std::string& value) {
     body_ += (body_.empty() ? "" : ",") + quote(key) + ":" + value;
     return *this;
+  }
+  template <typename T, typename Format>
+  static std::string list(const std::vector<T>& values, Format format) {
+    std::string text = "[";
+    for (std::size_t i = 0; i < values.size(); ++i) text += (i ? "," : "") + format(values[i]);
+    return text + "]";
   }
   static std::string quote(const std::string& s) {
     std::string out = "\"";

@@ -7,6 +7,7 @@
 #include "host/commands.hpp"
 #include "host/generate.hpp"
 #include "io/atomic_output.hpp"
+#include "io/customer_attributes.hpp"
 #include "io/feature_file.hpp"
 #include "io/hdf5.hpp"
 #include "io/synthetic_blobs.hpp"
@@ -21,10 +22,7 @@ constexpr int64_t kRowsPerChunk = 1 << 20;  // bounds a rank's memory whatever -
 constexpr int64_t kCustomersPerChunk = 100000;  // about 2M transactions, ~100 MB
 
 // The ground truth of a synthetic retailer (DESIGN.md's customer attributes table).
-constexpr const char* kCustomers = "/customers";
 constexpr const char* kCustomerIds = "/customers/customer_id";
-constexpr const char* kCustomerPersona = "/customers/persona";
-constexpr const char* kCustomerAcquisitionCost = "/customers/acquisition_cost";
 
 // As many chunks as the largest block (rank 0's) needs: every rank makes that many collective
 // writes, some of them empty.
@@ -84,44 +82,71 @@ void write_transactions(const std::string& path, const RetailerModel& model, con
   writer.finish();
 }
 
-// /customers, the truth behind the transactions, added once the transactions writer has closed
-// the file; each rank writes its block, chunk by chunk.
+// One column of /customers: its name, its type on disk, its value for a customer and, for codes,
+// the names behind them.
+struct CustomerColumn {
+  const char* name;
+  hid_t file_type;
+  double (*value)(const RetailCustomer&);
+  const std::vector<std::string>* labels;
+};
+
+const std::vector<CustomerColumn>& customer_columns() {
+  static const std::vector<CustomerColumn> columns = {
+      {"persona", H5T_STD_I32LE, [](const RetailCustomer& c) { return double(c.persona); }, &persona_labels()},
+      {"acquisition_cost", H5T_IEEE_F64LE, [](const RetailCustomer& c) { return c.acquisition_cost; }, nullptr},
+      {"age", H5T_STD_I32LE, [](const RetailCustomer& c) { return double(c.age); }, nullptr},
+      {"region", H5T_STD_I32LE, [](const RetailCustomer& c) { return double(c.region); }, &region_labels()},
+      {"email_opens", H5T_STD_I32LE, [](const RetailCustomer& c) { return double(c.email_opens); }, nullptr},
+      {"email_clicks", H5T_STD_I32LE, [](const RetailCustomer& c) { return double(c.email_clicks); }, nullptr},
+  };
+  return columns;
+}
+
+std::string customer_dataset(const CustomerColumn& c) { return std::string(kCustomers) + "/" + c.name; }
+
+// /customers, the truth behind the transactions and the attributes a CRM would hold, added once
+// the transactions writer has closed the file; each rank writes its block, chunk by chunk.
 void write_customers(const std::string& path, int64_t total, const RetailerModel& model, const RowBlock& block,
                      int64_t chunks, const Communicator& comm) {
   h5::Id file = h5::open_parallel_for_write(path, comm);
   h5::create_group(file, kCustomers);
   const hsize_t customers = static_cast<hsize_t>(total);
   h5::Id ids = h5::create_dataset(file, kCustomerIds, H5T_STD_I64LE, {customers});
-  h5::Id persona = h5::create_dataset(file, kCustomerPersona, H5T_STD_I32LE, {customers});
-  h5::Id cost = h5::create_dataset(file, kCustomerAcquisitionCost, H5T_IEEE_F64LE, {customers});
+  std::vector<h5::Id> datasets;
+  for (const CustomerColumn& c : customer_columns())
+    datasets.push_back(h5::create_dataset(file, customer_dataset(c), c.file_type, {customers}));
   const std::size_t chunk_rows = static_cast<std::size_t>(std::min(block.count, kCustomersPerChunk));
   std::vector<int64_t> id_rows(chunk_rows);
-  std::vector<int32_t> persona_rows(chunk_rows);
-  std::vector<double> cost_rows(chunk_rows);
+  std::vector<std::vector<double>> values(customer_columns().size(), std::vector<double>(chunk_rows));
   for (int64_t c = 0; c < chunks; ++c) {
     const RowBlock rows = chunk_of(block, c, kCustomersPerChunk);
     for (int64_t i = 0; i < rows.count; ++i) {
       const RetailCustomer customer = retail_customer(model, rows.first + i);
       id_rows[i] = customer.id;
-      persona_rows[i] = static_cast<int32_t>(customer.persona);
-      cost_rows[i] = customer.acquisition_cost;
+      for (std::size_t j = 0; j < values.size(); ++j) values[j][i] = customer_columns()[j].value(customer);
     }
     h5::write_rows(comm, ids, H5T_NATIVE_INT64, rows.first, rows.count, 1, id_rows.data(), path + ":" + kCustomerIds);
-    h5::write_rows(comm, persona, H5T_NATIVE_INT32, rows.first, rows.count, 1, persona_rows.data(),
-                   path + ":" + kCustomerPersona);
-    h5::write_rows(comm, cost, H5T_NATIVE_DOUBLE, rows.first, rows.count, 1, cost_rows.data(),
-                   path + ":" + kCustomerAcquisitionCost);
+    for (std::size_t j = 0; j < values.size(); ++j)
+      h5::write_rows(comm, datasets[j], H5T_NATIVE_DOUBLE, rows.first, rows.count, 1, values[j].data(),
+                     path + ":" + customer_dataset(customer_columns()[j]));
   }
-  for (h5::Id* dataset : {&ids, &persona, &cost}) dataset->close(path + ": cannot close a /customers dataset");
+  ids.close(path + ": cannot close " + kCustomerIds);
+  for (std::size_t j = 0; j < datasets.size(); ++j)
+    datasets[j].close(path + ": cannot close " + customer_dataset(customer_columns()[j]));
   file.close(path + ": cannot close (disk full?)");
 }
 
-// Rank 0, on the finished file: the persona names and how the file was made.
-void label_personas_and_run(const std::string& path, const GenerateOptions& o) {
+// Rank 0, on the finished file: the names behind the codes and how the file was made.
+void label_codes_and_run(const std::string& path, const GenerateOptions& o) {
   h5::Id file = h5::open_serial_for_write(path);
-  h5::Id persona(H5Dopen2(file, kCustomerPersona, H5P_DEFAULT), H5Dclose, path + ": cannot reopen " + kCustomerPersona);
-  h5::write_string_array_attribute(persona, "labels", persona_labels());
-  persona.close(path + ": cannot close " + kCustomerPersona);
+  for (const CustomerColumn& c : customer_columns()) {
+    if (!c.labels) continue;
+    const std::string name = customer_dataset(c);
+    h5::Id dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, path + ": cannot reopen " + name);
+    h5::write_string_array_attribute(dataset, "labels", *c.labels);
+    dataset.close(path + ": cannot close " + name);
+  }
   for (const auto& [name, value] : std::vector<std::pair<std::string, h5::AttributeValue>>{
            {"generator", std::string("kseg generate --transactions")}, {"version", std::string(kVersion)},
            {"seed", static_cast<int64_t>(o.seed)}, {"start", o.start}, {"end", o.end}, {"customers", o.customers}})
@@ -173,10 +198,10 @@ void generate_transactions_file(const GenerateOptions& o, const Communicator& co
   write_transactions(output.partial_path(), model, block, chunks, comm.exclusive_prefix_sum(local_rows), total_rows,
                      comm, log);
   write_customers(output.partial_path(), o.customers, model, block, chunks, comm);
-  if (comm.is_root()) label_personas_and_run(output.partial_path(), o);
+  if (comm.is_root()) label_codes_and_run(output.partial_path(), o);
   output.commit();  // after a barrier: rank 0 has finished too
   log.line("wrote     ", o.output, ": ", with_thousands(total_rows), " transactions of ", with_thousands(o.customers),
-           " customers, their personas in ", kCustomerPersona);
+           " customers, their personas and attributes in ", kCustomers);
 }
 
 Command add_generate_command(CLI::App& app, const Communicator& comm) {

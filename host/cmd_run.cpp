@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "host/commands.hpp"
+#include "host/cli_checks.hpp"
 #include "host/config_file.hpp"
 #include "host/job.hpp"
 
@@ -22,6 +23,12 @@ Command add_run_command(CLI::App& app, const Communicator& comm) {
   add_model_input_options(*cmd, o->model);
   add_kmeans_options(*cmd, *o);
   add_checkpoint_options(*cmd, o->checkpoint);
+  add_previous_options(*cmd, o->previous);
+  cmd->add_option("--select-k", o->select_k,
+                  "LOW..HIGH: first fit every k of the range and score it (as kseg select-k); without --k the "
+                  "recommended k is used; the report shows the curves");
+  cmd->add_option("--select-k-sample", o->select_k_sample, "Customers in --select-k's silhouette sample")
+      ->capture_default_str()->check(at_least(2));
   cmd->add_option("--segment-name", o->segment_names,
                   "I=NAME: call segment I NAME instead of its RFM name (repeatable; in --config: segment-name = [\"2=VIP\"])");
   add_output_style_options(*cmd, o->quiet, o->json);
@@ -31,6 +38,7 @@ Command add_run_command(CLI::App& app, const Communicator& comm) {
   return {cmd, [o, cmd, &comm] {
     apply_config_file(*cmd, o->config_file);
     o->effective_config = cmd->config_to_str(/*default_also=*/true, /*write_description=*/false);
+    o->k_given = cmd->get_option("--k")->count() > 0;
     const JobSummary summary = run_job(*o, comm, Logger(comm.is_root() && !o->quiet));
     if (o->json && comm.is_root()) std::cout << to_json(summary).str() << std::endl;
   }};

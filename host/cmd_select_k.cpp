@@ -10,6 +10,7 @@
 #include "host/cli_checks.hpp"
 #include "host/commands.hpp"
 #include "host/job.hpp"
+#include "host/k_sweep.hpp"
 
 namespace kseg {
 namespace {
@@ -20,22 +21,6 @@ struct SelectKOptions {
   int sample = 2000;
 };
 
-std::vector<int> parse_k_range(const std::string& text) {
-  const std::size_t dots = text.find("..");
-  try {
-    if (dots != std::string::npos) {
-      const int low = std::stoi(text.substr(0, dots)), high = std::stoi(text.substr(dots + 2));
-      if (low >= 1 && low <= high) {
-        std::vector<int> ks;
-        for (int k = low; k <= high; ++k) ks.push_back(k);
-        return ks;
-      }
-    }
-  } catch (const std::exception&) {
-  }
-  throw InputError("--k '" + text + "' must look like 2..15", ErrorScope::all_ranks);
-}
-
 void print_table(const std::vector<FitQuality>& sweep, int best) {
   std::cout << std::setw(4) << "k" << std::setw(16) << "inertia" << std::setw(20) << "calinski_harabasz"
             << std::setw(16) << "davies_bouldin" << std::setw(22) << "silhouette (±se)" << '\n';
@@ -44,15 +29,15 @@ void print_table(const std::vector<FitQuality>& sweep, int best) {
               << q.calinski_harabasz << std::setw(16) << q.davies_bouldin << std::setw(13) << std::setprecision(4)
               << q.silhouette << " ±" << std::setprecision(2) << q.silhouette_stderr << (q.k == best ? "  <- recommended" : "")
               << '\n';
-  std::cout << "recommended k = " << best << ": the highest mean silhouette on " << sweep.front().silhouette_sample
-            << " sampled customers (ties: the smaller k)\n";
+  std::cout << "recommended k = " << best << ": " << kRecommendedKRule << ", silhouette on "
+            << sweep.front().silhouette_sample << " sampled customers\n";
 }
 
 void run_select_k(SelectKOptions& o, const Communicator& comm) {
   const Logger log(comm.is_root() && !o.run.quiet);
   if (o.run.threads > 0) omp_set_num_threads(o.run.threads);
   o.run.kmeans.init = parse_init_method(o.run.init);
-  const std::vector<int> ks = parse_k_range(o.k_range);
+  const std::vector<int> ks = parse_k_range(o.k_range, "--k");
   const bool cuda = use_cuda(o.run.device, comm, log);
   o.run.model.step.use_cuda = cuda;
   const ModelInputs inputs = load_model_inputs(o.run.input, o.run.model, comm, log);  // loaded once for the sweep
@@ -62,19 +47,9 @@ void run_select_k(SelectKOptions& o, const Communicator& comm) {
   backend->load_shard(view);
   const FitContext ctx{*backend, view, inputs.shard.customer_id.data(), data, comm};
 
-  std::vector<FitQuality> sweep;
-  for (int k : ks) {
-    KMeansParams params = o.run.kmeans;
-    params.k = k;
-    FitObserver quiet;
-    Stopwatch clock;
-    const KMeansResult fit = fit_kmeans(ctx, params, quiet);
-    sweep.push_back(fit_quality(ctx, fit, o.sample, params.seed));
-    const FitQuality& q = sweep.back();
-    log.line("k=", k, "  inertia ", q.inertia, "  CH ", q.calinski_harabasz, "  DB ", q.davies_bouldin, "  silhouette ",
-             q.silhouette, "  ", milliseconds(clock.milliseconds()));
-  }
-  const int best = recommended_k(sweep);
+  const KSweep result = sweep_k(ctx, o.run.kmeans, ks, o.sample, log);
+  const std::vector<FitQuality>& sweep = result.sweep;
+  const int best = result.recommended_k;
   if (!comm.is_root()) return;
   if (!o.run.json) return print_table(sweep, best);
   std::vector<JsonObject> rows;
@@ -86,7 +61,7 @@ void run_select_k(SelectKOptions& o, const Communicator& comm) {
     rows.push_back(row);
   }
   JsonObject out;
-  out.add("input", o.run.input).add("recommended_k", best).add("rule", "highest mean silhouette (ties: smaller k)")
+  out.add("input", o.run.input).add("recommended_k", best).add("rule", kRecommendedKRule)
       .add("sweep", rows);
   std::cout << out.str() << std::endl;
 }

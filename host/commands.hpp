@@ -23,5 +23,6 @@ Command add_features_command(CLI::App& app, const Communicator& comm);
 Command add_select_k_command(CLI::App& app, const Communicator& comm);
 Command add_demo_command(CLI::App& app, const Communicator& comm);
 Command add_bench_command(CLI::App& app, const Communicator& comm);
+Command add_assign_command(CLI::App& app, const Communicator& comm);
 
 }  // namespace kseg

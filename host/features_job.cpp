@@ -20,6 +20,7 @@ FeatureOptions feature_options(const FeatureStepOptions& o) {
   options.as_of_day = unix_day(*seconds);
   options.time_unit_days = o.time_unit == "weeks" ? 7.0 : 1.0;
   options.top_categories = o.top_categories;
+  options.period_days = o.period_days;
   options.use_cuda = o.use_cuda;
   return options;
 }
@@ -36,6 +37,10 @@ void add_feature_step_options(CLI::App& cmd, FeatureStepOptions& o, bool as_of_r
   cmd.add_option("--top-categories", o.top_categories,
                  "Category shares for the C most bought categories (plus 'other')")
       ->capture_default_str()->check(at_least(0));
+  cmd.add_option("--period-days", o.period_days,
+                 "Retention period: bought_current_period is a purchase in the last P days up to --as-of, "
+                 "bought_previous_period one in the P days before; retention = share with both")
+      ->capture_default_str()->check(at_least(1));
 }
 
 CustomerFeatureTable features_from_transactions(const std::string& path, const FeatureStepOptions& o,

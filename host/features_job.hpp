@@ -15,6 +15,7 @@ struct FeatureStepOptions {
   std::string as_of;              ///< YYYY-MM-DD; lines on later days are left out
   std::string time_unit = "days";  ///< days | weeks, for the BG/NBD inputs
   int top_categories = 8;
+  int64_t period_days = 90;  ///< retention period
   bool use_cuda = false;  ///< set from --device once the device is chosen
 };
 

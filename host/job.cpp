@@ -1,20 +1,24 @@
-#include "host/cli_checks.hpp"
 #include "host/job.hpp"
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
 
+#include "cluster/attribute_profiles.hpp"
 #include "cluster/data_summary.hpp"
+#include "cluster/segment_profiles.hpp"
+#include "common/errors.hpp"
 #include "common/version.hpp"
+#include "host/cli_checks.hpp"
+#include "host/k_sweep.hpp"
 #include "io/atomic_output.hpp"
 #include "io/report_files.hpp"
 #include "io/report_html.hpp"
 #include "io/result_file.hpp"
-#include "cluster/segment_profiles.hpp"
-#include "common/errors.hpp"
+#include "io/run_report.hpp"
 
 namespace kseg {
 namespace {
@@ -81,7 +85,7 @@ std::vector<std::pair<std::string, h5::AttributeValue>> result_attributes(const 
           {"config", o.effective_config}};
 }
 
-// The user's names win over the RFM ones.
+// The user's names win over the RFM ones and last quarter's; I is the segment's (stable) id.
 void rename_segments(const std::vector<std::string>& overrides, std::vector<SegmentProfile>& profiles) {
   for (const std::string& entry : overrides) {
     const std::size_t eq = entry.find('=');
@@ -90,11 +94,66 @@ void rename_segments(const std::vector<std::string>& overrides, std::vector<Segm
       segment = eq == std::string::npos ? -1 : std::stoi(entry.substr(0, eq));
     } catch (const std::exception&) {
     }
-    if (segment < 0 || segment >= static_cast<int>(profiles.size()) || eq + 1 >= entry.size())
-      throw InputError("--segment-name '" + entry + "' must look like 2=VIP with a segment below " +
-                           std::to_string(profiles.size()), ErrorScope::all_ranks);
-    profiles[segment].name = entry.substr(eq + 1);
+    const auto named = std::find_if(profiles.begin(), profiles.end(),
+                                    [&](const SegmentProfile& p) { return p.segment == segment; });
+    if (named == profiles.end() || eq + 1 >= entry.size())
+      throw InputError("--segment-name '" + entry + "' must look like 2=VIP with the id of a segment of this run",
+                       ErrorScope::all_ranks);
+    named->name = entry.substr(eq + 1);
   }
+}
+
+// Centroid rows in increasing stable id, so that the model reads in id order.
+struct SegmentOrder {
+  std::vector<int> source_row;  // new row → the fit's row
+  std::vector<int32_t> ids;     // new row → stable id
+  SegmentMatch match;           // with --previous, in the new row order
+
+  static SegmentOrder identity(int k) {
+    SegmentOrder order;
+    for (int i = 0; i < k; ++i) order.source_row.push_back(i), order.ids.push_back(i);
+    return order;
+  }
+  std::vector<float> rows_of(const std::vector<float>& centroids, int d) const {
+    std::vector<float> rows;
+    for (int row : source_row) rows.insert(rows.end(), &centroids[row * d], &centroids[(row + 1) * d]);
+    return rows;
+  }
+};
+
+SegmentOrder order_by_match(const SegmentMatch& match) {
+  SegmentOrder order = SegmentOrder::identity(static_cast<int>(match.ids.size()));
+  std::sort(order.source_row.begin(), order.source_row.end(), [&](int a, int b) { return match.ids[a] < match.ids[b]; });
+  order.match = match;
+  order.match.previous_row.clear(), order.match.distance.clear(), order.match.ids.clear();
+  for (int row : order.source_row) {
+    order.match.previous_row.push_back(match.previous_row[row]);
+    order.match.distance.push_back(match.distance[row]);
+    order.match.ids.push_back(match.ids[row]);
+  }
+  order.ids = order.match.ids;
+  return order;
+}
+
+// A matched segment keeps last quarter's name and action; a new one keeps its RFM name.
+void carry_names_over(const PreviousQuarter& previous, const SegmentMatch& match, std::vector<SegmentProfile>& profiles) {
+  for (std::size_t i = 0; i < profiles.size(); ++i) {
+    const int row = match.previous_row[i];
+    if (row < 0) continue;
+    profiles[i].name = previous.model.segment_names[row];
+    profiles[i].action = previous.model.segment_actions[row];
+  }
+}
+
+// One feature's values on this rank (original units), or empty when the model lacks it.
+std::vector<float> feature_column(const float* rows, int64_t n, const std::vector<std::string>& names,
+                                  const std::string& name) {
+  const auto at = std::find(names.begin(), names.end(), name);
+  std::vector<float> column;
+  if (at == names.end()) return column;
+  const std::size_t j = at - names.begin(), d = names.size();
+  for (int64_t i = 0; i < n; ++i) column.push_back(rows[i * d + j]);
+  return column;
 }
 
 // CLV columns per customer and the fitted models as attributes.
@@ -171,15 +230,34 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
   std::unique_ptr<Backend> backend = make_backend(cuda, o.device);
   backend->load_shard(view);
   s.backend = backend->name();
-  log.line("backend   ", s.backend, ", ", omp_get_max_threads(), " thread(s) per rank; k=", o.kmeans.k, " init=",
-           to_string(o.kmeans.init), " n-init=", o.kmeans.n_init, " seed=", o.kmeans.seed);
 
   const FitContext ctx{*backend, view, shard.customer_id.data(), data, comm};
+  std::optional<PreviousQuarter> previous;
+  if (!o.previous.path.empty()) {
+    previous = load_previous_quarter(o.previous.path, shard.feature_names, inputs.scaler);
+    if (!o.k_given) o.kmeans.k = previous->model.k;
+    log.line("previous  ", o.previous.path, ": ", previous->model.k, " segments");
+  }
+  std::optional<KSweep> sweep;
+  if (!o.select_k.empty()) {
+    sweep = sweep_k(ctx, o.kmeans, parse_k_range(o.select_k, "--select-k"), o.select_k_sample, log);
+    if (!o.k_given) o.kmeans.k = sweep->recommended_k;
+  }
+  log.line("backend   ", s.backend, ", ", omp_get_max_threads(), " thread(s) per rank; k=", o.kmeans.k, " init=",
+           to_string(o.kmeans.init), " n-init=", o.kmeans.n_init, " seed=", o.kmeans.seed);
   LoggingObserver progress(log, o.kmeans);
   const std::string identity = run_identity(o.kmeans, s.d, data.checksum);
-  const std::optional<ResumePoint> resume = load_resume_point(o.checkpoint, identity, o.kmeans.k, s.d);
-  if (resume) log.line("resume    ", o.checkpoint.resume, ": restart ", resume->state.restart + 1, " after iteration ",
-                       resume->state.iteration);
+  std::optional<ResumePoint> resume = load_resume_point(o.checkpoint, identity, o.kmeans.k, s.d);
+  if (resume) {
+    log.line("resume    ", o.checkpoint.resume, ": restart ", resume->state.restart + 1, " after iteration ",
+             resume->state.iteration);
+  } else if (previous && o.previous.warm_start) {
+    if (previous->model.k != o.kmeans.k)
+      throw InputError("--warm-start needs --k " + std::to_string(previous->model.k) + " (last quarter's), not " +
+                           std::to_string(o.kmeans.k), ErrorScope::all_ranks);
+    resume = warm_start_point(*previous);
+    log.line("warm      restart 1 starts from last quarter's centroids");
+  }
   const std::string checkpoint = o.checkpoint.path.empty() ? o.output + ".ckpt" : o.checkpoint.path;
   CheckpointingObserver observer(progress, o.checkpoint, checkpoint, identity, comm, log);
   s.fit = fit_kmeans(ctx, o.kmeans, observer, resume ? &*resume : nullptr);
@@ -191,17 +269,56 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
            " iterations, ", s.fit.converged ? "converged" : "not converged (raise --max-iter?)");
 
   phase = Stopwatch();
+  SegmentOrder order = previous ? order_by_match(match_segments(previous->centroids, previous->model.segment_ids,
+                                                                previous->model.segment_names, s.fit.centroids, s.d,
+                                                                o.previous.comparison))
+                                : SegmentOrder::identity(s.fit.k);
+  s.fit.centroids = order.rows_of(s.fit.centroids, s.d);
   std::vector<int32_t> segment(shard.block.count);
   std::vector<float> distance(shard.block.count);
   backend->assign_and_accumulate(s.fit.centroids.data(), s.fit.k, data.quantization, nullptr, segment.data(),
                                  distance.data());
   for (float& v : distance) v = std::sqrt(v);
+  std::vector<int64_t> sizes(s.fit.k, 0);
+  std::vector<int32_t> segment_id(segment.size());
+  for (std::size_t i = 0; i < segment.size(); ++i) sizes[segment[i]] += 1, segment_id[i] = order.ids[segment[i]];
+  comm.sum(sizes.data(), sizes.size());
+  s.fit.sizes = sizes;
+
+  const float* original = inputs.original.empty() ? shard.matrix.data() : inputs.original.data();
+  const std::vector<float> monetary = feature_column(original, shard.block.count, shard.feature_names, "monetary");
+  RunReport report;
+  report.features = shard.feature_names;
+  report.profiles = profile_segments({shard.feature_names, original, shard.block.count, segment.data(),
+                                      inputs.value ? inputs.value->clv.data() : nullptr,
+                                      inputs.value ? inputs.value->p_alive.data() : nullptr,
+                                      inputs.retained.empty() ? nullptr : inputs.retained.data()},
+                                     s.fit.k, comm);
+  for (SegmentProfile& p : report.profiles) p.segment = order.ids[p.segment];
+  if (previous) {
+    carry_names_over(*previous, order.match, report.profiles);
+    report.comparison = compare_with_previous(*previous, order.match,
+                                              {shard.customer_id.data(), segment_id.data(),
+                                               monetary.empty() ? nullptr : monetary.data(), shard.block.count},
+                                              sizes, o.previous.comparison, comm);
+    for (const std::string& warning : report.comparison->drift.warnings) log.line("drift     warning: ", warning);
+  }
+  rename_segments(o.segment_names, report.profiles);
+  if (inputs.attributes)
+    report.attributes = profile_attributes(*inputs.attributes, shard.customer_id.data(), segment.data(),
+                                           inputs.value ? inputs.value->clv.data() : nullptr, shard.block.count,
+                                           s.fit.k, comm);
+  if (sweep) report.sweep = sweep->sweep, report.recommended_k = sweep->recommended_k;
+  for (const SegmentProfile& p : report.profiles)
+    log.line("segment   ", p.segment, "  ", p.name, "  ", with_thousands(p.customers), " customers",
+             inputs.value ? "  mean CLV " + std::to_string(p.mean_clv) : std::string(), p.action.empty() ? "" : "  -> ",
+             p.action);
 
   ResultContent content;
   content.total_rows = shard.total_rows;
   content.block = shard.block;
   content.customer_id = shard.customer_id.data();
-  content.segment = segment.data();
+  content.segment = segment_id.data();
   content.distance = distance.data();
   content.k = s.fit.k;
   content.d = s.d;
@@ -212,34 +329,29 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
                     {"center", inputs.scaler.center},
                     {"scale", inputs.scaler.scale}};
   for (const FeatureTransform& t : inputs.scaler.steps) content.transforms.push_back(to_string(t));
-  content.segment_size = s.fit.sizes;
+  content.segment_size = sizes;
+  content.segment_ids = order.ids;
+  if (previous)
+    for (int row : order.match.previous_row) content.segment_status.push_back(row >= 0 ? "matched" : "new segment");
+  content.comparison = report.comparison ? &*report.comparison : nullptr;
   content.feature_names = shard.feature_names;
   content.attributes = result_attributes(o, s, data);
   if (inputs.value) add_customer_value(*inputs.value, o.model.clv, content);
-  const ProfileInputs profile_inputs{shard.feature_names,
-                                     inputs.original.empty() ? shard.matrix.data() : inputs.original.data(),
-                                     shard.block.count, segment.data(),
-                                     inputs.value ? inputs.value->clv.data() : nullptr,
-                                     inputs.value ? inputs.value->p_alive.data() : nullptr};
-  std::vector<SegmentProfile> profiles = profile_segments(profile_inputs, s.fit.k, comm);
-  rename_segments(o.segment_names, profiles);
-  for (const SegmentProfile& p : profiles) {
+  if (!monetary.empty()) content.customer_columns.emplace_back("monetary", monetary.data());
+  for (const SegmentProfile& p : report.profiles) {
     content.segment_names.push_back(p.name);
     content.segment_actions.push_back(p.action);
-    log.line("segment   ", p.segment, "  ", p.name, "  ", with_thousands(p.customers), " customers",
-             inputs.value ? "  mean CLV " + std::to_string(p.mean_clv) : std::string(), p.action.empty() ? "" : "  -> ",
-             p.action);
   }
   write_result_file(output.partial_path(), content, comm);
   if (comm.is_root()) {
-    JsonObject facts;
-    facts.add("input", o.input).add("result", o.output).add("customers", s.customers).add("k", s.fit.k)
+    report.facts.add("input", o.input).add("result", o.output).add("customers", s.customers).add("k", s.fit.k)
         .add("inertia", s.fit.inertia).add("version", kVersion);
-    write_report_json(report_json.partial_path(), profiles, shard.feature_names, facts);
-    write_segments_csv(segments_csv.partial_path(), profiles, shard.feature_names);
-    write_report_html(report_html.partial_path(), profiles, shard.feature_names,
-                      {{"input", o.input}, {"result", o.output}, {"customers", with_thousands(s.customers)},
-                       {"segments", std::to_string(s.fit.k)}, {"kseg", kVersion}});
+    report.headline = {{"input", o.input}, {"result", o.output}, {"customers", with_thousands(s.customers)},
+                       {"segments", std::to_string(s.fit.k)}, {"kseg", kVersion}};
+    if (previous) report.headline.emplace_back("last quarter", o.previous.path);
+    write_report_json(report_json.partial_path(), report);
+    write_segments_csv(segments_csv.partial_path(), report);
+    write_report_html(report_html.partial_path(), report);
   }
   output.commit();
   report_json.commit();

@@ -12,6 +12,7 @@
 #include "host/device_setup.hpp"
 #include "host/logger.hpp"
 #include "host/model_inputs.hpp"
+#include "host/previous_quarter.hpp"
 
 namespace kseg {
 
@@ -28,6 +29,10 @@ struct RunOptions {
   int threads = 0;  ///< OpenMP threads per rank; 0 = the OpenMP default
   bool quiet = false;
   bool json = false;
+  bool k_given = false;  ///< --k was set (command line or config); else --previous or --select-k may choose it
+  PreviousOptions previous;
+  std::string select_k;        ///< --select-k LOW..HIGH: sweep k first; the report shows the curves
+  int select_k_sample = 2000;  ///< silhouette sample of that sweep
   std::vector<std::string> segment_names;  ///< --segment-name I=NAME overrides
   std::string config_file;       ///< --config: TOML defaults for any option
   std::string effective_config;  ///< TOML text of every option's value, stored in the result

@@ -5,6 +5,7 @@
 
 #include "common/errors.hpp"
 #include "host/cli_checks.hpp"
+#include "io/customer_attributes.hpp"
 #include "io/transaction_file.hpp"
 
 namespace kseg {
@@ -109,6 +110,33 @@ CustomerValue value_customers(const FeatureShard& shard, const ModelInputOptions
   return value;
 }
 
+// Retention needs both period flags; a features file without them has none.
+std::vector<float> retained_customers(const FeatureShard& shard) {
+  const auto& names = shard.feature_names;
+  const auto current = std::find(names.begin(), names.end(), "bought_current_period");
+  const auto previous = std::find(names.begin(), names.end(), "bought_previous_period");
+  std::vector<float> retained;
+  if (current == names.end() || previous == names.end()) return retained;
+  const std::size_t c = current - names.begin(), p = previous - names.begin(), d = names.size();
+  for (int64_t i = 0; i < shard.block.count; ++i)
+    retained.push_back(shard.matrix[i * d + c] > 0 && shard.matrix[i * d + p] > 0 ? 1.0f : 0.0f);
+  return retained;
+}
+
+AttributeColumns attribute_columns(const std::string& path, const Communicator& comm) {
+  CustomerAttributes table = read_customer_attributes(path, comm);
+  AttributeColumns columns;
+  columns.rows = {path + ":" + kCustomers, static_cast<int>(table.columns.size()), std::move(table.customer_id), {}};
+  columns.rows.values.resize(columns.rows.id.size() * table.columns.size());
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    columns.names.push_back(table.columns[c].name);
+    columns.labels.push_back(table.columns[c].labels);
+    for (std::size_t i = 0; i < columns.rows.id.size(); ++i)
+      columns.rows.values[i * table.columns.size() + c] = table.columns[c].values[i];
+  }
+  return columns;
+}
+
 }  // namespace
 
 void add_model_input_options(CLI::App& cmd, ModelInputOptions& o) {
@@ -128,6 +156,22 @@ void add_model_input_options(CLI::App& cmd, ModelInputOptions& o) {
       ->expected(2)->delimiter(',')->capture_default_str()->check(CLI::Range(0.0, 1.0));
 }
 
+ModelInputs load_inputs_for_model(const std::string& path, const SavedModel& model, const FeatureStepOptions& step,
+                                  const Communicator& comm, const Logger& log) {
+  ModelInputs inputs;
+  inputs.from_transactions = has_transactions(path, comm);
+  inputs.shard = inputs.from_transactions ? shard_from_table(path, features_from_transactions(path, step, comm, log))
+                                          : read_feature_shard(path, comm);
+  select_columns(inputs.shard, model.feature_names);
+  for (const std::string& steps : model.transforms) inputs.scaler.steps.push_back(parse_feature_transform(steps));
+  inputs.scaler.clip_low = model.clip_low;
+  inputs.scaler.clip_high = model.clip_high;
+  inputs.scaler.center = model.center;
+  inputs.scaler.scale = model.scale;
+  inputs.scaler.apply(inputs.shard.matrix.data(), inputs.shard.block.count);
+  return inputs;
+}
+
 ModelInputs load_model_inputs(const std::string& path, const ModelInputOptions& o, const Communicator& comm,
                               const Logger& log) {
   ModelInputs inputs;
@@ -135,6 +179,8 @@ ModelInputs load_model_inputs(const std::string& path, const ModelInputOptions& 
   inputs.shard = inputs.from_transactions ? shard_from_table(path, features_from_transactions(path, o.step, comm, log))
                                           : read_feature_shard(path, comm);
   if (inputs.from_transactions) inputs.value = value_customers(inputs.shard, o, comm, log);
+  inputs.retained = retained_customers(inputs.shard);
+  if (has_customer_attributes(path, comm)) inputs.attributes = attribute_columns(path, comm);
   std::vector<std::string> wanted = o.features;
   if (wanted.empty() && inputs.from_transactions)
     for (const auto& [name, steps] : rfm_defaults()) wanted.push_back(name);

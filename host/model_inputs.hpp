@@ -6,12 +6,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cluster/attribute_profiles.hpp"
 #include "cluster/clv_models.hpp"
 #include "cluster/transforms.hpp"
 #include "common/communicator.hpp"
 #include "host/features_job.hpp"
 #include "host/logger.hpp"
 #include "io/feature_file.hpp"
+#include "io/result_file.hpp"
 
 namespace kseg {
 
@@ -31,8 +33,10 @@ struct ModelInputs {
   FeatureShard shard;  ///< columns selected and transformed
   Scaler scaler;
   bool from_transactions = false;
-  std::optional<CustomerValue> value;
-  std::vector<float> original;  ///< the selected features before the transforms; empty when none applies  ///< transactions input: BG/NBD + Gamma-Gamma CLV per customer
+  std::optional<CustomerValue> value;  ///< transactions input: BG/NBD + Gamma-Gamma CLV per customer
+  std::vector<float> original;  ///< the selected features before the transforms; empty when none applies
+  std::vector<float> retained;  ///< 1: bought in both retention periods; empty without those features
+  std::optional<AttributeColumns> attributes;  ///< the input's /customers table (this rank's rows), if any
 };
 
 /// Collective: reads a features file, or computes features when the file holds transactions;
@@ -42,5 +46,11 @@ struct ModelInputs {
 /// winsorizing of spend, frequency and returns, standardizing of all).
 ModelInputs load_model_inputs(const std::string& path, const ModelInputOptions& options, const Communicator& comm,
                               const Logger& log);
+
+/// Collective: the same customers' inputs for scoring with a saved model: the model's features,
+/// put through its saved transforms (nothing is fitted: no quantiles, no scaler, no CLV model), so
+/// that a customer the model was fitted on gets bit for bit the values it had then.
+ModelInputs load_inputs_for_model(const std::string& path, const SavedModel& model, const FeatureStepOptions& step,
+                                  const Communicator& comm, const Logger& log);
 
 }  // namespace kseg

@@ -21,15 +21,6 @@ void write_vector(hid_t file, const char* name, hid_t type, const std::vector<T>
   h5::write_small(file, name, type, {static_cast<hsize_t>(values.size())}, values.data());
 }
 
-template <typename T>
-std::vector<T> read_vector(hid_t file, const char* name, hid_t type, const std::string& path) {
-  h5::Id dataset = h5::open_dataset(file, name, path);
-  const std::vector<hsize_t> dims = h5::dataset_dims(dataset);
-  std::vector<T> values(dims.empty() ? 0 : dims[0]);
-  h5::check(H5Dread(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), path + ": cannot read " + name);
-  return values;
-}
-
 }  // namespace
 
 void write_checkpoint(const std::string& path, const CheckpointData& c) {
@@ -54,20 +45,20 @@ CheckpointData read_checkpoint(const std::string& path) {
   if (!std::filesystem::is_regular_file(path)) return refuse("no such checkpoint");
   if (H5Fis_hdf5(path.c_str()) <= 0) return refuse("not a kseg checkpoint (not HDF5)");
   try {
-    h5::Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, path + ": cannot open");
+    h5::Id file = h5::open_serial(path);
     const std::vector<std::string> identity = h5::read_string_array_attribute(file, kIdentity, path);
     if (identity.size() != 1) return refuse("not a kseg checkpoint");
     CheckpointData c;
     c.identity = identity[0];
-    const std::vector<int64_t> s = read_vector<int64_t>(file, "/scalars", H5T_NATIVE_INT64, path);
+    const std::vector<int64_t> s = h5::read_small<int64_t>(file, "/scalars", H5T_NATIVE_INT64, path);
     if (s.size() != scalars_of(c).size()) return refuse("not a kseg checkpoint (scalars)");
     c.restart = s[0], c.iteration = s[1], c.best_restart = s[2], c.best_inertia_high = s[3];
     c.best_inertia_low = s[4], c.best_iterations = s[5], c.best_converged = s[6];
-    c.centroids = read_vector<float>(file, "/centroids", H5T_NATIVE_FLOAT, path);
-    c.best_centroids = read_vector<float>(file, "/best_centroids", H5T_NATIVE_FLOAT, path);
-    c.best_sizes = read_vector<int64_t>(file, "/best_sizes", H5T_NATIVE_INT64, path);
-    c.restart_inertia = read_vector<double>(file, "/restart_inertia", H5T_NATIVE_DOUBLE, path);
-    c.best_inertia = read_vector<double>(file, "/best_inertia", H5T_NATIVE_DOUBLE, path).at(0);
+    c.centroids = h5::read_small<float>(file, "/centroids", H5T_NATIVE_FLOAT, path);
+    c.best_centroids = h5::read_small<float>(file, "/best_centroids", H5T_NATIVE_FLOAT, path);
+    c.best_sizes = h5::read_small<int64_t>(file, "/best_sizes", H5T_NATIVE_INT64, path);
+    c.restart_inertia = h5::read_small<double>(file, "/restart_inertia", H5T_NATIVE_DOUBLE, path);
+    c.best_inertia = h5::read_small<double>(file, "/best_inertia", H5T_NATIVE_DOUBLE, path).at(0);
     return c;
   } catch (const IoError& e) {
     return refuse(std::string("unreadable checkpoint: ") + e.what());

@@ -109,6 +109,10 @@ Id open_serial_for_write(const std::string& path) {
   return Id(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose, path + ": cannot reopen to write the model");
 }
 
+Id open_serial(const std::string& path) {
+  return Id(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, path + ": cannot open (missing or not HDF5?)");
+}
+
 bool link_exists(hid_t file, const std::string& path) {
   // Each prefix must exist before H5Lexists may be asked about the next component.
   std::size_t at = 0;
@@ -229,6 +233,38 @@ void write_string_array_attribute(hid_t object, const std::string& name, const s
   Id attribute(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, what);
   const std::vector<const char*> pointers = c_strings(values);
   check(H5Awrite(attribute, type, pointers.data()), what);
+}
+
+int64_t element_count(hid_t dataset) {
+  const Id space(H5Dget_space(dataset), H5Sclose, "cannot read a dataset's shape");
+  return static_cast<int64_t>(H5Sget_simple_extent_npoints(space));
+}
+
+void read_whole(hid_t dataset, hid_t mem_type, void* data, const std::string& what) {
+  check(H5Dread(dataset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what + ": cannot read");
+}
+
+std::vector<std::string> read_strings(hid_t file, const std::string& name, const std::string& path) {
+  const std::string what = path + ":" + name;
+  const Id dataset = open_dataset(file, name, path);
+  const Id file_type(H5Dget_type(dataset), H5Tclose, what + ": cannot read its type");
+  if (H5Tget_class(file_type) != H5T_STRING) throw InputError(what + ": must hold strings", ErrorScope::all_ranks);
+  const int64_t count = element_count(dataset);
+  std::vector<std::string> values;
+  if (H5Tis_variable_str(file_type) > 0) {
+    const Id type = variable_string_type();
+    const Id space(H5Dget_space(dataset), H5Sclose, what + ": cannot read its shape");
+    std::vector<char*> pointers(static_cast<std::size_t>(count));
+    read_whole(dataset, type, pointers.data(), what);
+    for (char* p : pointers) values.emplace_back(p ? p : "");
+    H5Dvlen_reclaim(type, space, H5P_DEFAULT, pointers.data());
+  } else {
+    const std::size_t width = H5Tget_size(file_type);
+    std::vector<char> buffer(width * static_cast<std::size_t>(count));
+    read_whole(dataset, file_type, buffer.data(), what);
+    for (int64_t i = 0; i < count; ++i) values.emplace_back(buffer.data() + i * width, strnlen(buffer.data() + i * width, width));
+  }
+  return values;
 }
 
 std::vector<std::string> read_string_array_attribute(hid_t object, const std::string& name, const std::string& what) {

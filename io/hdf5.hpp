@@ -43,6 +43,8 @@ Id create_parallel(const std::string& path, const Communicator& comm);
 /// Opens an existing file for collective writing (to add groups after a writer has finished).
 Id open_parallel_for_write(const std::string& path, const Communicator& comm);
 Id open_serial_for_write(const std::string& path);
+/// Opens a file read-only in this process alone (small model data every rank reads itself).
+Id open_serial(const std::string& path);
 
 bool link_exists(hid_t file, const std::string& path);
 Id create_group(hid_t file, const std::string& path);
@@ -67,6 +69,21 @@ void read_rows(const Communicator& comm, hid_t dataset, hid_t mem_type, int64_t 
 void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values);
 void write_small(hid_t parent, const std::string& name, hid_t mem_type, const std::vector<hsize_t>& dims,
                  const void* data);
+
+/// Elements of a dataset, all dimensions together.
+int64_t element_count(hid_t dataset);
+/// Reads a whole dataset into `data` (element_count values of `mem_type`).
+void read_whole(hid_t dataset, hid_t mem_type, void* data, const std::string& what);
+/// A small dataset, flattened, read by one process; `path` names the file in errors.
+template <typename T>
+std::vector<T> read_small(hid_t file, const std::string& name, hid_t mem_type, const std::string& path) {
+  const Id dataset = open_dataset(file, name, path);
+  std::vector<T> values(static_cast<std::size_t>(element_count(dataset)));
+  read_whole(dataset, mem_type, values.data(), path + ":" + name);
+  return values;
+}
+/// A 1-D dataset of strings (variable or fixed length).
+std::vector<std::string> read_strings(hid_t file, const std::string& name, const std::string& path);
 
 using AttributeValue = std::variant<int64_t, double, std::string>;
 void write_attribute(hid_t object, const std::string& name, const AttributeValue& value);

@@ -1,20 +1,18 @@
 #pragma once
 
 #include <string>
-#include <utility>
-#include <vector>
 
-#include "cluster/segment_profiles.hpp"
-#include "common/json.hpp"
+#include "io/run_report.hpp"
 
 namespace kseg {
 
-/// `report.json`: the run's facts and every segment's profile, name and action (one process).
-void write_report_json(const std::string& path, const std::vector<SegmentProfile>& profiles,
-                       const std::vector<std::string>& features, JsonObject facts);
+/// `report.json`: `report.facts` plus every segment's profile, name, action, CLV quantiles,
+/// retention and attribute profile, and (when present) the attribute match count, the k sweep
+/// and the comparison with last quarter (one process).
+void write_report_json(const std::string& path, const RunReport& report);
 
-/// `segments.csv`: one row per segment, for spreadsheets and pandas.read_csv.
-void write_segments_csv(const std::string& path, const std::vector<SegmentProfile>& profiles,
-                        const std::vector<std::string>& features);
+/// `segments.csv`: one row per segment, for spreadsheets and pandas.read_csv (RFC 4180; every row
+/// has the header's fields, empty where a value is unknown).
+void write_segments_csv(const std::string& path, const RunReport& report);
 
 }  // namespace kseg

@@ -1,5 +1,9 @@
 #include "io/result_file.hpp"
 
+#include <numeric>
+
+#include "common/errors.hpp"
+
 namespace kseg {
 namespace {
 
@@ -27,6 +31,26 @@ void write_segments(const std::string& path, const ResultContent& c, const Commu
   file.close(path + ": cannot close (disk full?)");
 }
 
+// --previous: the migration matrix and the drift figures.
+void write_comparison(hid_t file, const QuarterComparison& q) {
+  const MigrationMatrix& m = q.migration;
+  const hsize_t rows = m.from.size(), columns = m.to.size();
+  h5::Id migration = h5::create_group(file, "/migration");
+  h5::write_attribute(migration, "previous", q.previous_path);
+  h5::write_small(file, "/migration/from_segment", H5T_NATIVE_INT32, {rows}, m.from.data());
+  h5::write_small(file, "/migration/to_segment", H5T_NATIVE_INT32, {columns}, m.to.data());
+  h5::write_small(file, "/migration/customers", H5T_NATIVE_INT64, {rows, columns}, m.customers.data());
+  h5::write_small(file, "/migration/revenue", H5T_NATIVE_DOUBLE, {rows, columns}, m.revenue.data());
+  h5::Id drift = h5::create_group(file, "/drift");
+  h5::write_attribute(drift, "psi", q.drift.psi);
+  h5::write_attribute(drift, "changed_share", q.drift.changed_share);
+  h5::write_small(file, "/drift/centroid_shift", H5T_NATIVE_DOUBLE, {q.drift.centroid_shift.size()},
+                  q.drift.centroid_shift.data());
+  h5::write_small(file, "/drift/vanished_segments", H5T_NATIVE_INT32, {q.match.vanished.size()},
+                  q.match.vanished.data());
+  h5::write_strings(file, "/drift/warnings", q.drift.warnings);
+}
+
 // Small and string-valued data: rank 0 writes it serially (MPI-IO cannot write variable-length strings).
 void write_model(const std::string& path, const ResultContent& c) {
   h5::Id file = h5::open_serial_for_write(path);
@@ -35,6 +59,8 @@ void write_model(const std::string& path, const ResultContent& c) {
   h5::write_small(file, "/model/centroids", H5T_NATIVE_FLOAT, {k, d}, c.centroids.data());
   h5::write_small(file, "/model/centroids_original", H5T_NATIVE_FLOAT, {k, d}, c.centroids_original.data());
   h5::write_small(file, "/model/segment_size", H5T_NATIVE_INT64, {k}, c.segment_size.data());
+  h5::write_small(file, "/model/segment_ids", H5T_NATIVE_INT32, {k}, c.segment_ids.data());
+  if (!c.segment_status.empty()) h5::write_strings(file, "/model/segment_status", c.segment_status);
   h5::create_group(file, "/model/scaler");
   for (const auto& [name, values] : c.scaler)
     h5::write_small(file, "/model/scaler/" + name, H5T_NATIVE_DOUBLE, {d}, values.data());
@@ -43,6 +69,7 @@ void write_model(const std::string& path, const ResultContent& c) {
   h5::write_strings(file, "/model/segment_actions", c.segment_actions);
   h5::write_strings(file, "/model/feature_names", c.feature_names);
   for (const auto& [name, value] : c.attributes) h5::write_attribute(file, name, value);
+  if (c.comparison) write_comparison(file, *c.comparison);
   file.close(path + ": cannot close (disk full?)");
 }
 
@@ -52,6 +79,65 @@ void write_result_file(const std::string& path, const ResultContent& content, co
   write_segments(path, content, comm);
   if (comm.is_root()) write_model(path, content);
   comm.barrier();
+}
+
+SavedModel read_saved_model(const std::string& path) {
+  const h5::Id file = h5::open_serial(path);
+  if (!h5::link_exists(file, "/model/centroids"))
+    throw InputError(path + ": not a kseg result (no /model/centroids)", ErrorScope::all_ranks);
+  SavedModel m;
+  m.path = path;
+  m.feature_names = h5::read_strings(file, "/model/feature_names", path);
+  m.transforms = h5::read_strings(file, "/model/scaler/steps", path);
+  m.centroids = h5::read_small<float>(file, "/model/centroids", H5T_NATIVE_FLOAT, path);
+  m.centroids_original = h5::read_small<float>(file, "/model/centroids_original", H5T_NATIVE_FLOAT, path);
+  m.clip_low = h5::read_small<double>(file, "/model/scaler/clip_low", H5T_NATIVE_DOUBLE, path);
+  m.clip_high = h5::read_small<double>(file, "/model/scaler/clip_high", H5T_NATIVE_DOUBLE, path);
+  m.center = h5::read_small<double>(file, "/model/scaler/center", H5T_NATIVE_DOUBLE, path);
+  m.scale = h5::read_small<double>(file, "/model/scaler/scale", H5T_NATIVE_DOUBLE, path);
+  m.segment_names = h5::read_strings(file, "/model/segment_names", path);
+  m.segment_actions = h5::read_strings(file, "/model/segment_actions", path);
+  m.segment_size = h5::read_small<int64_t>(file, "/model/segment_size", H5T_NATIVE_INT64, path);
+  m.d = static_cast<int>(m.feature_names.size());
+  m.k = m.d ? static_cast<int>(m.centroids.size() / m.d) : 0;
+  if (h5::link_exists(file, "/model/segment_ids")) {
+    m.segment_ids = h5::read_small<int32_t>(file, "/model/segment_ids", H5T_NATIVE_INT32, path);
+  } else {
+    m.segment_ids.resize(m.k);
+    std::iota(m.segment_ids.begin(), m.segment_ids.end(), 0);
+  }
+  const std::size_t k = static_cast<std::size_t>(m.k), d = static_cast<std::size_t>(m.d);
+  const bool consistent = k > 0 && m.centroids.size() == k * d && m.centroids_original.size() == k * d &&
+                          m.transforms.size() == d && m.clip_low.size() == d && m.clip_high.size() == d &&
+                          m.center.size() == d && m.scale.size() == d && m.segment_ids.size() == k &&
+                          m.segment_names.size() == k && m.segment_size.size() == k;
+  if (!consistent)
+    throw InputError(path + ":/model: its datasets disagree in size (" + std::to_string(d) + " features, " +
+                         std::to_string(m.centroids.size()) + " centroid values): not a complete kseg result",
+                     ErrorScope::all_ranks);
+  return m;
+}
+
+SavedSegments read_saved_segments(const std::string& path, const Communicator& comm) {
+  const h5::Id file = h5::open_parallel(path, comm);
+  const h5::Id ids = h5::open_dataset(file, "/segments/customer_id", path);
+  const int64_t rows = h5::element_count(ids);
+  const RowBlock block = row_block(rows, comm.size(), comm.rank());
+  SavedSegments s;
+  s.customer_id.resize(block.count);
+  s.segment.resize(block.count);
+  h5::read_rows(comm, ids, H5T_NATIVE_INT64, block.first, block.count, 1, s.customer_id.data(), path + ":/segments/customer_id");
+  const h5::Id segment = h5::open_dataset(file, "/segments/segment", path);
+  if (h5::element_count(segment) != rows)
+    throw InputError(path + ":/segments/segment: not one per customer", ErrorScope::all_ranks);
+  h5::read_rows(comm, segment, H5T_NATIVE_INT32, block.first, block.count, 1, s.segment.data(), path + ":/segments/segment");
+  if (h5::link_exists(file, "/segments/monetary")) {
+    const h5::Id monetary = h5::open_dataset(file, "/segments/monetary", path);
+    s.monetary.resize(block.count);
+    h5::read_rows(comm, monetary, H5T_NATIVE_FLOAT, block.first, block.count, 1, s.monetary.data(),
+                  path + ":/segments/monetary");
+  }
+  return s;
 }
 
 }  // namespace kseg

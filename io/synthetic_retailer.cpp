@@ -46,17 +46,21 @@ struct PersonaTraits {
   double max_discount;             // deepest discount, as a fraction of the list price
   double return_probability;       // chance a line is (partly) returned later
   double median_acquisition_cost;  // log-normal, sigma 0.5
+  double mean_age;                 // normal, sd 12, within 18–90
+  double email_opens_per_year;     // mean (exponential); clicks are a persona-free share of opens
   double channel_weights[kMaxChannels];
 };
 
 constexpr PersonaTraits kTraits[kPersonas] = {
-    {"loyal_high_spender", 0.08, 1.5, 140, 0.5, 3.0, 0.4, 0.10, 0.30, 0.04, 60, {0.30, 0.45, 0.20, 0.03, 0.02}},
-    {"bargain_hunter", 0.17, 1.2, 28, 0.6, 2.2, 1.0, 0.70, 0.60, 0.12, 12, {0.45, 0.08, 0.37, 0.02, 0.08}},
-    {"one_time_buyer", 0.30, 0.0, 45, 0.8, 1.6, 0.3, 0.25, 0.30, 0.08, 30, {0.55, 0.25, 0.10, 0.02, 0.08}},
-    {"lapsed", 0.20, 0.8, 60, 0.7, 2.0, 0.3, 0.20, 0.30, 0.06, 25, {0.35, 0.45, 0.10, 0.05, 0.05}},
-    {"seasonal", 0.10, 0.03, 90, 0.6, 2.8, 0.5, 0.35, 0.40, 0.10, 20, {0.50, 0.30, 0.15, 0.02, 0.03}},
-    {"new_customer", 0.15, 1.2, 55, 0.7, 2.0, 0.3, 0.30, 0.30, 0.06, 35, {0.30, 0.15, 0.50, 0.02, 0.03}},
+    {"loyal_high_spender", 0.08, 1.5, 140, 0.5, 3.0, 0.4, 0.10, 0.30, 0.04, 60, 46, 40, {0.30, 0.45, 0.20, 0.03, 0.02}},
+    {"bargain_hunter", 0.17, 1.2, 28, 0.6, 2.2, 1.0, 0.70, 0.60, 0.12, 12, 34, 60, {0.45, 0.08, 0.37, 0.02, 0.08}},
+    {"one_time_buyer", 0.30, 0.0, 45, 0.8, 1.6, 0.3, 0.25, 0.30, 0.08, 30, 38, 4, {0.55, 0.25, 0.10, 0.02, 0.08}},
+    {"lapsed", 0.20, 0.8, 60, 0.7, 2.0, 0.3, 0.20, 0.30, 0.06, 25, 44, 6, {0.35, 0.45, 0.10, 0.05, 0.05}},
+    {"seasonal", 0.10, 0.03, 90, 0.6, 2.8, 0.5, 0.35, 0.40, 0.10, 20, 41, 15, {0.50, 0.30, 0.15, 0.02, 0.03}},
+    {"new_customer", 0.15, 1.2, 55, 0.7, 2.0, 0.3, 0.30, 0.30, 0.06, 35, 29, 25, {0.30, 0.15, 0.50, 0.02, 0.03}},
 };
+
+constexpr const char* kRegionNames[] = {"north", "south", "east", "west"};
 
 constexpr const char* kChannelNames[kMaxChannels] = {"web", "store", "app", "phone", "marketplace"};
 constexpr const char* kCategoryNames[] = {"apparel", "footwear", "beauty", "electronics", "home",    "grocery",
@@ -88,6 +92,10 @@ enum TraitDraw : uint32_t {
   kFavouriteChannel,
   kAcquisitionCost,
   kFallbackSeason,
+  kAge,
+  kRegion,
+  kEmailOpens,
+  kEmailClickRate,
 };
 // Counters of the kOrder stream: order k uses k × kOrderDraws + these.
 enum OrderDraw : uint32_t { kLines, kOrderValue, kUsesFavouriteChannel, kChannel, kOrderDraws = 8 };
@@ -420,6 +428,11 @@ const std::vector<std::string>& persona_labels() {
   return labels;
 }
 
+const std::vector<std::string>& region_labels() {
+  static const std::vector<std::string> labels(std::begin(kRegionNames), std::end(kRegionNames));
+  return labels;
+}
+
 const std::vector<double>& persona_shares() {
   static const std::vector<double> shares = [] {
     std::vector<double> s;
@@ -447,7 +460,13 @@ RetailCustomer retail_customer(const RetailerModel& m, int64_t index) {
   const Persona persona = draw_persona(draws);
   const double cost = kTraits[static_cast<int>(persona)].median_acquisition_cost *
                       std::exp(0.5 * draws.normal(kTrait, kAcquisitionCost));
-  return {id, persona, round_cents(cost)};
+  const PersonaTraits& t = kTraits[static_cast<int>(persona)];
+  const double age = std::clamp(std::round(t.mean_age + 12 * draws.normal(kTrait, kAge)), 18.0, 90.0);
+  const int32_t region = static_cast<int32_t>(draws.uniform(kTrait, kRegion) * std::size(kRegionNames));
+  const double opens = std::floor(draws.exponential(kTrait, kEmailOpens, t.email_opens_per_year));
+  const double clicks = std::floor(opens * 0.3 * draws.uniform(kTrait, kEmailClickRate));
+  return {id, persona, round_cents(cost), static_cast<int32_t>(age), region, static_cast<int32_t>(opens),
+          static_cast<int32_t>(clicks)};
 }
 
 void generate_transactions(const RetailerModel& m, int64_t first, int64_t count, TransactionColumns& rows) {

@@ -23,6 +23,9 @@ inline constexpr int kPersonas = 6;
 /// Persona names in enum order (attribute `labels` of /customers/persona).
 const std::vector<std::string>& persona_labels();
 
+/// Region names in code order (attribute `labels` of /customers/region).
+const std::vector<std::string>& region_labels();
+
 /// The share of customers each persona has, in enum order; they sum to 1.
 const std::vector<double>& persona_shares();
 
@@ -68,6 +71,10 @@ struct RetailCustomer {
   int64_t id = 0;
   Persona persona = Persona::one_time_buyer;
   double acquisition_cost = 0;  ///< marketing spend to win the customer
+  int32_t age = 0;              ///< years, 18–90, persona-dependent
+  int32_t region = 0;           ///< code into region_labels(), uniform
+  int32_t email_opens = 0;      ///< marketing emails opened last year, persona-dependent
+  int32_t email_clicks = 0;     ///< of those, clicked
 };
 
 /// Customer `index` (0-based); a pure function of (seed, id).

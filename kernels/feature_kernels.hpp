@@ -18,11 +18,13 @@ struct FeatureLayout {
   int channel_first = -1;
   int channel_count = 0;
   int bgnbd_x = -1, bgnbd_t_x = -1, bgnbd_T = -1, bgnbd_zbar = -1;
+  int bought_current_period = -1, bought_previous_period = -1;  ///< 1 or 0 (retention)
 };
 
 struct FeatureKernelParams {
   int64_t as_of_day = 0;        ///< days since 1970-01-01; lines are already filtered to <= it
   double time_unit_days = 1.0;  ///< 1 (days) or 7 (weeks) for the BG/NBD inputs
+  int64_t period_days = 90;     ///< current period (as_of − p, as_of], previous one before it
   /// category code → output column (the top categories' own, the "other" column otherwise)
   std::vector<int32_t> category_column;
 };

@@ -57,6 +57,7 @@ struct CustomerFeatures {
   FeatureLayout layout;
   int64_t as_of_day;
   double unit_days;
+  int64_t period_days;
   double* out;
 
   KSEG_HD void operator()(int64_t customer) const {
@@ -67,6 +68,7 @@ struct CustomerFeatures {
     double gross = 0, returned = 0, net = 0, discounted = 0, items = 0, day_value = 0, repeat_value = 0;
     double gap_mean = 0, gap_m2 = 0;  // Welford over gaps between purchase days
     int64_t orders = 0, purchase_days = 0, first_day = 0, last_day = 0, previous_order = 0;
+    bool current_period = false, previous_period = false;
     const int64_t* order = lines.order_id;
     const int32_t *quantity = lines.quantity, *category = lines.category, *channel = lines.channel;
     const double* discount = lines.discount;
@@ -93,6 +95,8 @@ struct CustomerFeatures {
         day_value = 0;
       }
       day_value += a;
+      current_period |= day > as_of_day - period_days;
+      previous_period |= day <= as_of_day - period_days && day > as_of_day - 2 * period_days;
       gross += a;
       if (order && (orders == 0 || order[i] != previous_order)) ++orders, previous_order = order[i];
       if (quantity) items += quantity[i];
@@ -122,6 +126,8 @@ struct CustomerFeatures {
     row[layout.bgnbd_t_x] = static_cast<double>(last_day - first_day) / unit_days;
     row[layout.bgnbd_T] = static_cast<double>(as_of_day - first_day) / unit_days;
     row[layout.bgnbd_zbar] = x > 0 ? repeat_value / static_cast<double>(x) : 0.0;
+    row[layout.bought_current_period] = current_period ? 1.0 : 0.0;
+    row[layout.bought_previous_period] = previous_period ? 1.0 : 0.0;
   }
 };
 
@@ -152,7 +158,7 @@ inline CustomerFeatureRows compute_customer_features(const LineColumns& lines, c
                    CustomerFeatures{lines, order, thrust::raw_pointer_cast(run_start.data()),
                                     thrust::raw_pointer_cast(run_length.data()),
                                     category_column.empty() ? nullptr : thrust::raw_pointer_cast(category_column.data()),
-                                    layout, params.as_of_day, params.time_unit_days,
+                                    layout, params.as_of_day, params.time_unit_days, params.period_days,
                                     thrust::raw_pointer_cast(values.data())});
 
   result.customer_id.resize(count);

@@ -2,6 +2,7 @@
 and read its HDF5 output with h5py, as a user would, without any kseg code."""
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -72,3 +73,24 @@ class Checks:
         if self.failures:
             sys.exit(f"{len(self.failures)} check(s) failed:\n  " + "\n  ".join(self.failures))
         print("all checks passed")
+
+
+def check_report_html(kseg, checks, page, names):
+    """The report renders in headless Chromium: a screenshot that is not blank, no script errors,
+    nothing fetched from the network."""
+    html = open(page).read()
+    checks.expect("<script" not in html and not re.search(r"(src|href)=['\"]https?:", html),
+                  "report.html is self-contained (no scripts, no remote resources)")
+    checks.expect(all(name.replace("&", "&amp;") in html for name in names) and html.count("<svg") >= 3,
+                  "report.html names every segment and holds its charts")
+    shot = kseg.path("report.png")
+    render = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={shot}",
+                             "--window-size=1400,1400", "--enable-logging=stderr", "--v=0", f"file://{page}"],
+                            capture_output=True, text=True, timeout=120)
+    console_errors = [line for line in render.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
+    checks.expect(render.returncode == 0 and not console_errors, f"Chromium renders it without script errors {console_errors}")
+    from PIL import Image
+    image = Image.open(shot).convert("RGB")
+    pixels = list(image.getdata())
+    ink = sum(1 for p in pixels if p != (255, 255, 255)) / len(pixels)
+    checks.expect(ink > 0.03 and len(set(pixels)) > 20, f"the screenshot is not blank ({100 * ink:.1f}% ink)")

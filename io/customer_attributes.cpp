@@ -1,0 +1,89 @@
+#include "io/customer_attributes.hpp"
+
+#include <climits>
+#include <cmath>
+
+#include "common/errors.hpp"
+#include "io/hdf5.hpp"
+
+namespace kseg {
+namespace {
+
+[[noreturn]] void refuse(const std::string& message) { throw InputError(message, ErrorScope::all_ranks); }
+
+std::vector<std::string> column_names(hid_t file, const std::string& path) {
+  const h5::Id group(H5Gopen2(file, kCustomers, H5P_DEFAULT), H5Gclose, path + ": cannot open " + kCustomers);
+  H5G_info_t info;
+  h5::check(H5Gget_info(group, &info), path + ": cannot list " + kCustomers);
+  std::vector<std::string> names;
+  for (hsize_t i = 0; i < info.nlinks; ++i) {
+    const ssize_t length = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    if (length < 0) h5::check(-1, path + ": cannot list " + kCustomers);
+    std::string name(static_cast<std::size_t>(length), '\0');
+    H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size() + 1, H5P_DEFAULT);
+    if (name != "customer_id") names.push_back(name);
+  }
+  return names;
+}
+
+// Opens a 1-D numeric column and checks its length against customer_id's.
+h5::Id open_column(hid_t file, const std::string& path, const std::string& name, int64_t rows) {
+  const std::string dataset_path = std::string(kCustomers) + "/" + name, where = path + ":" + dataset_path;
+  h5::Id dataset = h5::open_dataset(file, dataset_path, path);
+  const std::vector<hsize_t> dims = h5::dataset_dims(dataset);
+  const h5::Id type(H5Dget_type(dataset), H5Tclose, where + ": cannot read its type");
+  const H5T_class_t kind = H5Tget_class(type);
+  if (dims.size() != 1 || (kind != H5T_INTEGER && kind != H5T_FLOAT))
+    refuse(where + ": customer attributes must be 1-D columns of numbers (categories as integer codes with a "
+                   "'labels' attribute)");
+  if (rows >= 0 && static_cast<int64_t>(dims[0]) != rows)
+    refuse(where + ": has " + std::to_string(dims[0]) + " rows but " + kCustomers + "/customer_id has " +
+           std::to_string(rows));
+  h5::expect_stored(dataset, static_cast<int64_t>(dims[0]), where);
+  return dataset;
+}
+
+// The globally first code outside [−1, labels) is reported by every rank alike.
+void refuse_bad_codes(const CustomerAttributes& table, const AttributeColumn& column, const Communicator& comm) {
+  int64_t local_first = INT64_MAX;
+  for (std::size_t i = 0; i < column.values.size() && local_first == INT64_MAX; ++i) {
+    const double code = column.values[i];
+    if (!(code == std::floor(code) && code >= -1 && code < static_cast<double>(column.labels.size())))
+      local_first = table.block.first + static_cast<int64_t>(i);
+  }
+  const int64_t row = comm.min(local_first);
+  if (row != INT64_MAX)
+    refuse(table.path + ":" + kCustomers + "/" + column.name + " row " + std::to_string(row) +
+           ": not a code of its " + std::to_string(column.labels.size()) + " labels (or -1 for unknown)");
+}
+
+}  // namespace
+
+bool has_customer_attributes(const std::string& path, const Communicator& comm) {
+  const h5::Id file = h5::open_parallel(path, comm);
+  return h5::link_exists(file, kCustomers) && h5::link_exists(file, std::string(kCustomers) + "/customer_id");
+}
+
+CustomerAttributes read_customer_attributes(const std::string& path, const Communicator& comm) {
+  const h5::Id file = h5::open_parallel(path, comm);
+  CustomerAttributes table;
+  table.path = path;
+  const h5::Id ids = open_column(file, path, "customer_id", -1);
+  table.total_rows = static_cast<int64_t>(h5::dataset_dims(ids)[0]);
+  table.block = row_block(table.total_rows, comm.size(), comm.rank());
+  table.customer_id.resize(static_cast<std::size_t>(table.block.count));
+  h5::read_rows(comm, ids, H5T_NATIVE_INT64, table.block.first, table.block.count, 1, table.customer_id.data(),
+                path + ":" + kCustomers + "/customer_id");
+  for (const std::string& name : column_names(file, path)) {
+    const h5::Id dataset = open_column(file, path, name, table.total_rows);
+    AttributeColumn column{name, h5::read_string_array_attribute(dataset, "labels", path + ":" + kCustomers + "/" + name),
+                           std::vector<double>(static_cast<std::size_t>(table.block.count))};
+    h5::read_rows(comm, dataset, H5T_NATIVE_DOUBLE, table.block.first, table.block.count, 1, column.values.data(),
+                  path + ":" + kCustomers + "/" + name);
+    if (column.categorical()) refuse_bad_codes(table, column, comm);
+    table.columns.push_back(std::move(column));
+  }
+  return table;
+}
+
+}  // namespace kseg

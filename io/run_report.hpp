@@ -1,0 +1,29 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cluster/attribute_profiles.hpp"
+#include "cluster/model_selection.hpp"
+#include "cluster/quarter_comparison.hpp"
+#include "cluster/segment_profiles.hpp"
+#include "common/json.hpp"
+
+namespace kseg {
+
+/// Everything the report files (report.json, segments CSV, report.html) say about one run.
+/// Rows of `profiles` are the model's segments; `profiles[i].segment` is segment i's stable id.
+struct RunReport {
+  JsonObject facts;                                             ///< report.json's top-level fields
+  std::vector<std::pair<std::string, std::string>> headline;   ///< report.html's label/value lines
+  std::vector<std::string> features;
+  std::vector<SegmentProfile> profiles;
+  std::optional<AttributeProfiles> attributes;  ///< when the input has a /customers table
+  std::vector<FitQuality> sweep;                ///< when the run chose k (--select-k)
+  int recommended_k = 0;
+  std::optional<QuarterComparison> comparison;  ///< when the run had --previous
+};
+
+}  // namespace kseg
