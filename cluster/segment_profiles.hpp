@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,8 @@ struct SegmentProfile {
   std::vector<double> median;  ///< per profiled feature, within (max − min)/2^20 (global histogram)
   int r_score = 0, f_score = 0, m_score = 0;  ///< 1–5: the segment mean's population quintile
   double revenue = 0, revenue_share = 0;      ///< Σ monetary, when profiled
-  double mean_clv = 0, total_clv = 0, mean_p_alive = 0, churn_risk = 0;  ///< when CLV exists
+  /// CLV figures; NaN (unknown) without CLV, i.e. for a features file
+  double mean_clv = NAN, total_clv = NAN, mean_p_alive = NAN, churn_risk = NAN;
   std::vector<double> clv_quantiles;  ///< CLV at kClvQuantiles, when CLV exists
   double retention = -1;  ///< share who bought in both the previous and the current period; −1: unknown
 };

@@ -198,26 +198,26 @@ class CsvColumns {
 };
 
 void profile_columns(const RunReport& r, CsvColumns& csv) {
-  const SegmentProfile* p = r.profiles.data();  // the columns outlive this function; r.profiles does not move
-  csv.add("segment", [&](std::size_t s) { return std::to_string(p[s].segment); });
-  csv.add("name", [&](std::size_t s) { return csv_field(p[s].name); });
-  csv.add("action", [&](std::size_t s) { return csv_field(p[s].action); });
-  csv.add("customers", [&](std::size_t s) { return std::to_string(p[s].customers); });
-  csv.number("share", [&](std::size_t s) { return p[s].share; });
-  csv.number("revenue", [&](std::size_t s) { return p[s].revenue; });
-  csv.number("revenue_share", [&](std::size_t s) { return p[s].revenue_share; });
-  csv.add("r_score", [&](std::size_t s) { return std::to_string(p[s].r_score); });
-  csv.add("f_score", [&](std::size_t s) { return std::to_string(p[s].f_score); });
-  csv.add("m_score", [&](std::size_t s) { return std::to_string(p[s].m_score); });
-  csv.number("mean_clv", [&](std::size_t s) { return p[s].mean_clv; });
-  csv.number("total_clv", [&](std::size_t s) { return p[s].total_clv; });
-  csv.number("mean_p_alive", [&](std::size_t s) { return p[s].mean_p_alive; });
-  csv.number("churn_risk", [&](std::size_t s) { return p[s].churn_risk; });
+  const SegmentProfile* p = r.profiles.data();  // captured by value: the columns outlive this function
+  csv.add("segment", [p](std::size_t s) { return std::to_string(p[s].segment); });
+  csv.add("name", [p](std::size_t s) { return csv_field(p[s].name); });
+  csv.add("action", [p](std::size_t s) { return csv_field(p[s].action); });
+  csv.add("customers", [p](std::size_t s) { return std::to_string(p[s].customers); });
+  csv.number("share", [p](std::size_t s) { return p[s].share; });
+  csv.number("revenue", [p](std::size_t s) { return p[s].revenue; });
+  csv.number("revenue_share", [p](std::size_t s) { return p[s].revenue_share; });
+  csv.add("r_score", [p](std::size_t s) { return std::to_string(p[s].r_score); });
+  csv.add("f_score", [p](std::size_t s) { return std::to_string(p[s].f_score); });
+  csv.add("m_score", [p](std::size_t s) { return std::to_string(p[s].m_score); });
+  csv.number("mean_clv", [p](std::size_t s) { return p[s].mean_clv; });
+  csv.number("total_clv", [p](std::size_t s) { return p[s].total_clv; });
+  csv.number("mean_p_alive", [p](std::size_t s) { return p[s].mean_p_alive; });
+  csv.number("churn_risk", [p](std::size_t s) { return p[s].churn_risk; });
   for (std::size_t j = 0; j < r.features.size(); ++j)
     csv.number("mean_" + r.features[j], [p, j](std::size_t s) { return at(p[s].mean, j); });
   for (std::size_t j = 0; j < r.features.size(); ++j)
     csv.number("median_" + r.features[j], [p, j](std::size_t s) { return at(p[s].median, j); });
-  csv.number("retention", [&](std::size_t s) { return p[s].retention < 0 ? kNaN : p[s].retention; });
+  csv.number("retention", [p](std::size_t s) { return p[s].retention < 0 ? kNaN : p[s].retention; });
   if (!has_clv_quantiles(r)) return;
   for (std::size_t q = 0; q < std::size(kClvQuantiles); ++q)
     csv.number("clv_" + quantile_key(kClvQuantiles[q]), [p, q](std::size_t s) { return at(p[s].clv_quantiles, q); });
@@ -239,13 +239,13 @@ void attribute_columns(const AttributeProfiles& attributes, CsvColumns& csv) {
 
 void comparison_columns(const QuarterComparison& comparison, CsvColumns& csv) {
   const QuarterComparison* c = &comparison;
-  csv.add("status", [&](std::size_t s) { return std::string(previous_row(*c, s) >= 0 ? "matched" : "new segment"); });
-  csv.add("previous_name", [&](std::size_t s) {
+  csv.add("status", [c](std::size_t s) { return std::string(previous_row(*c, s) >= 0 ? "matched" : "new segment"); });
+  csv.add("previous_name", [c](std::size_t s) {
     const int row = previous_row(*c, s);
     return row >= 0 ? csv_field(c->match.previous_names[row]) : std::string();
   });
-  csv.number("match_distance", [&](std::size_t s) { return at(c->match.distance, s); });
-  csv.number("centroid_shift", [&](std::size_t s) { return at(c->drift.centroid_shift, s); });
+  csv.number("match_distance", [c](std::size_t s) { return at(c->match.distance, s); });
+  csv.number("centroid_shift", [c](std::size_t s) { return at(c->drift.centroid_shift, s); });
 }
 
 }  // namespace
