@@ -74,11 +74,13 @@ void run_demo(DemoOptions& o, const Communicator& comm) {
     std::cout << to_json(summary).str() << std::endl;
     return;
   }
+  const std::string stem = o.run.output.substr(0, o.run.output.size() - 3);  // minus ".h5"
   print_segment_table(summary);
   std::cout << "\nInput:   " << data.output << "\nResults: " << o.run.output
             << "\n  /segments/{customer_id,segment,distance}  one row per customer"
-            << "\n  /model/{centroids,feature_names,segment_size}  the fitted model\n"
-            << "Read them in Python: h5py.File('" << o.run.output << "')['segments/segment'][:]\n";
+            << "\n  /model/{centroids,feature_names,segment_size,segment_names}  the fitted model"
+            << "\nReport:  " << stem << ".report.html (open in a browser), " << stem << ".report.json, " << stem
+            << ".csv\nRead them in Python: h5py.File('" << o.run.output << "')['segments/segment'][:]\n";
 }
 
 }  // namespace

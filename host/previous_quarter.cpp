@@ -11,7 +11,7 @@ void add_previous_options(CLI::App& cmd, PreviousOptions& o) {
                  "distance) so ids and names carry over; adds the migration matrix and drift to the result and "
                  "report. --k defaults to its k")
       ->check(CLI::ExistingFile);
-  cmd.add_flag("--warm-start", o.warm_start, "With --previous: start Lloyd from last quarter's centroids (one restart)");
+  cmd.add_flag("--warm-start", o.warm_start, "With --previous: restart 1 starts Lloyd from last quarter's centroids instead of an initialisation");
   cmd.add_option("--match-threshold", o.comparison.match_threshold,
                  "With --previous: a segment whose best match lies further (model units: standard deviations) is "
                  "a new segment")
