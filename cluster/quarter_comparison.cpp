@@ -4,10 +4,10 @@
 #include <cmath>
 #include <limits>
 #include <map>
-#include <sstream>
 
 #include "cluster/assignment_problem.hpp"
 #include "common/errors.hpp"
+#include "common/number_text.hpp"
 #include "kernels/fixed_point.hpp"
 
 namespace kseg {
@@ -36,13 +36,6 @@ std::size_t cell_of(const std::map<int32_t, std::size_t>& index, double id, cons
   return at->second;
 }
 
-std::string fixed(double v, int digits) {
-  std::ostringstream text;
-  text.setf(std::ios::fixed);
-  text.precision(digits);
-  text << v;
-  return text.str();
-}
 
 }  // namespace
 
@@ -131,17 +124,17 @@ Drift measure_drift(const SegmentMatch& match, const std::vector<int64_t>& previ
   drift.centroid_shift = match.distance;
 
   if (drift.psi > params.psi_warning)
-    drift.warnings.push_back("segment shares drifted: PSI " + fixed(drift.psi, 3) + " > " + fixed(params.psi_warning, 3));
+    drift.warnings.push_back("segment shares drifted: PSI " + fixed_decimals(drift.psi, 3) + " > " + fixed_decimals(params.psi_warning, 3));
   if (drift.changed_share > params.changed_share_warning)
-    drift.warnings.push_back(fixed(100 * drift.changed_share, 1) + "% of returning customers changed segment (> " +
-                             fixed(100 * params.changed_share_warning, 1) + "%)");
+    drift.warnings.push_back(fixed_decimals(100 * drift.changed_share, 1) + "% of returning customers changed segment (> " +
+                             fixed_decimals(100 * params.changed_share_warning, 1) + "%)");
   for (std::size_t i = 0; i < match.ids.size(); ++i) {
     if (match.previous_row[i] < 0)
       drift.warnings.push_back("segment " + std::to_string(match.ids[i]) + " is new: no segment of last quarter lies within " +
-                               fixed(params.match_threshold, 2));
+                               fixed_decimals(params.match_threshold, 2));
     else if (match.distance[i] > params.shift_warning)
-      drift.warnings.push_back("segment " + std::to_string(match.ids[i]) + " moved " + fixed(match.distance[i], 3) +
-                               " (> " + fixed(params.shift_warning, 3) + ")");
+      drift.warnings.push_back("segment " + std::to_string(match.ids[i]) + " moved " + fixed_decimals(match.distance[i], 3) +
+                               " (> " + fixed_decimals(params.shift_warning, 3) + ")");
   }
   for (int32_t id : match.vanished)
     drift.warnings.push_back("segment " + std::to_string(id) + " of last quarter has no match this quarter (vanished)");

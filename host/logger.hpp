@@ -4,6 +4,7 @@
 #include <sstream>
 #include <string>
 
+#include "common/number_text.hpp"
 #include "common/timer.hpp"
 
 namespace kseg {
@@ -35,8 +36,6 @@ class Logger {
   Stopwatch clock_;
 };
 
-/// 1234567 → "1,234,567": customer counts people can read.
-std::string with_thousands(long long value);
 /// 12.3456 → "12.3 ms".
 std::string milliseconds(double ms);
 

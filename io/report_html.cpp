@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/errors.hpp"
+#include "common/number_text.hpp"
 
 namespace kseg {
 namespace {
@@ -33,30 +34,13 @@ std::string escaped(const std::string& text) {
   return out;
 }
 
-std::string fixed(double v, int digits) {
-  std::ostringstream text;
-  text.setf(std::ios::fixed);
-  text.precision(digits);
-  text << v;
-  return text.str();
-}
 
 /// A value for people: "—" when unknown (never "nan" or "inf").
-std::string shown(double v, int digits) { return std::isfinite(v) ? fixed(v, digits) : kUnknown; }
-std::string percent(double share, int digits) { return std::isfinite(share) ? fixed(100 * share, digits) + "%" : kUnknown; }
-
-/// 1234567 → "1,234,567".
-std::string grouped(int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return (n < 0 ? "-" : "") + out;
-}
+std::string shown(double v, int digits) { return std::isfinite(v) ? fixed_decimals(v, digits) : kUnknown; }
+std::string percent(double share, int digits) { return std::isfinite(share) ? fixed_decimals(100 * share, digits) + "%" : kUnknown; }
 
 /// An SVG coordinate or length (finite by construction; 0 otherwise).
-std::string px(double v) { return std::isfinite(v) ? fixed(v, 1) : "0"; }
+std::string px(double v) { return std::isfinite(v) ? fixed_decimals(v, 1) : "0"; }
 
 double at(const std::vector<double>& values, std::size_t i) { return i < values.size() ? values[i] : kNaN; }
 double finite_or_zero(double v) { return std::isfinite(v) ? v : 0.0; }
@@ -103,7 +87,7 @@ std::string tick_label(const Axis& axis, double v) {
   const double unit = magnitude >= 1e9 ? 1e9 : magnitude >= 1e6 ? 1e6 : magnitude >= 1e4 ? 1e3 : 1;
   const char* suffix = unit == 1e9 ? "G" : unit == 1e6 ? "M" : unit == 1e3 ? "k" : "";
   const int digits = std::clamp(static_cast<int>(std::ceil(-std::log10(axis.step / unit) - 1e-9)), 0, 6);
-  return fixed(v / unit, digits) + suffix;
+  return fixed_decimals(v / unit, digits) + suffix;
 }
 
 /// A horizontal axis at pixel row y: line, ticks, their labels and the axis title below.
@@ -151,7 +135,7 @@ std::string shares_chart(const std::vector<SegmentProfile>& profiles) {
     svg << "<text x='" << x << "' y='" << height + 16 << "' font-size='12'>" << p.segment << "</text>";
   }
   svg << "<line x1='45' y1='" << height << "' x2='" << width << "' y2='" << height << "' stroke='#333'/>"
-      << "<text x='0' y='14' font-size='11'>" << fixed(100 * peak, 0) << "%</text></svg>";
+      << "<text x='0' y='14' font-size='11'>" << fixed_decimals(100 * peak, 0) << "%</text></svg>";
   return svg.str();
 }
 
@@ -250,7 +234,7 @@ std::string segment_table(const RunReport& r) {
   for (std::size_t s = 0; s < r.profiles.size(); ++s) {
     const SegmentProfile& p = r.profiles[s];
     html << "<tr><td style='border-left:6px solid " << colour(p.segment) << "'>" << p.segment << "</td><td>"
-         << escaped(p.name) << "</td><td>" << grouped(p.customers) << "</td><td>" << percent(p.share, 1) << "</td><td>"
+         << escaped(p.name) << "</td><td>" << with_thousands(p.customers) << "</td><td>" << percent(p.share, 1) << "</td><td>"
          << percent(p.revenue_share, 1) << "</td><td>" << shown(p.mean_clv, 2) << "</td><td>" << shown(p.churn_risk, 3)
          << "</td>";
     if (retention) html << "<td>" << percent(p.retention < 0 ? kNaN : p.retention, 1) << "</td>";
@@ -374,7 +358,7 @@ std::string categorical_chart(const std::vector<SegmentProfile>& profiles, const
       const double share = std::max(0.0, finite_or_zero(at(a.share[s], l))), w = share * bar;
       svg << "<rect x='" << px(x) << "' y='" << px(y + 3) << "' width='" << px(w) << "' height='" << px(row - 6)
           << "' fill='" << kLabelPalette[l % std::size(kLabelPalette)] << "'><title>segment " << profiles[s].segment
-          << ", " << escaped(a.labels[l]) << ": " << percent(share, 1) << " of " << grouped(known)
+          << ", " << escaped(a.labels[l]) << ": " << percent(share, 1) << " of " << with_thousands(known)
           << " known</title></rect>";
       if (w >= 34)
         svg << "<text x='" << px(x + 4) << "' y='" << px(y + 16) << "' font-size='10' fill='#fff'>" << percent(share, 0)
@@ -397,7 +381,7 @@ std::string attribute_section(const RunReport& r) {
   if (!r.attributes) return "";
   const AttributeProfiles& a = *r.attributes;
   std::ostringstream html;
-  html << "<h2>Customer attributes</h2><p class='note'>" << grouped(a.matched_customers)
+  html << "<h2>Customer attributes</h2><p class='note'>" << with_thousands(a.matched_customers)
        << " segmented customers found in the attribute table; means and shares over the customers with a known "
           "value.</p>"
        << attribute_table(r, a);
@@ -464,7 +448,7 @@ std::string migration_table(const QuarterComparison& c) {
   for (std::size_t i = 0; i < m.from.size(); ++i) {
     html << "<tr><th style='border-left:6px solid " << colour(m.from[i]) << "'>" << from_label(m.from[i]) << "</th>";
     for (std::size_t j = 0; j < m.to.size(); ++j)
-      html << "<td>" << grouped(migration_cell(m, i, j)) << "<br><small>" << shown(at(m.revenue, i * m.to.size() + j), 2)
+      html << "<td>" << with_thousands(migration_cell(m, i, j)) << "<br><small>" << shown(at(m.revenue, i * m.to.size() + j), 2)
            << "</small></td>";
     html << "</tr>";
   }
@@ -493,10 +477,10 @@ void draw_nodes(std::ostream& svg, const std::vector<FlowNode>& nodes, double x,
     if (n.customers <= 0) continue;
     const double h = static_cast<double>(n.customers) * scale;
     svg << "<rect x='" << px(x) << "' y='" << px(n.top) << "' width='" << px(width) << "' height='" << px(h) << "' fill='"
-        << colour(n.id) << "'><title>" << escaped(n.label) << ": " << grouped(n.customers)
+        << colour(n.id) << "'><title>" << escaped(n.label) << ": " << with_thousands(n.customers)
         << " customers</title></rect><text x='" << px(left ? x - 6 : x + width + 6) << "' y='" << px(n.top + h / 2 + 4)
         << "' font-size='11' text-anchor='" << (left ? "end" : "start") << "'>" << escaped(n.label) << " ("
-        << grouped(n.customers) << ")</text>";
+        << with_thousands(n.customers) << ")</text>";
   }
 }
 
@@ -552,7 +536,7 @@ std::string flow_chart(const RunReport& r, const QuarterComparison& c) {
           << " " << px(yb) << " " << px(b) << " " << px(yb) << " L" << px(b) << " " << px(yb + t) << " C" << px(mid) << " "
           << px(yb + t) << " " << px(mid) << " " << px(ya + t) << " " << px(a) << " " << px(ya + t) << " Z' fill='"
           << colour(from[i].id) << "' fill-opacity='0.45'><title>" << escaped(from[i].label) << " → "
-          << escaped(to[j].label) << ": " << grouped(n) << " customers, revenue "
+          << escaped(to[j].label) << ": " << with_thousands(n) << " customers, revenue "
           << shown(at(m.revenue, i * m.to.size() + j), 2) << "</title></path>";
     }
   draw_nodes(svg, from, x0, node, scale, true);

@@ -7,6 +7,8 @@ computes from the files' own rows; the sweep is in the report and its recommende
 report files agree across rank counts; report.html renders with every section; `kseg assign`
 on the same transactions reproduces the run's assignments bit for bit."""
 import json
+import os
+import shutil
 
 import h5py
 import numpy as np
@@ -68,6 +70,28 @@ def check_profiles(checks, transactions, result, report, tag):
     checks.expect(report["attributes_matched_customers"] == len(joined), f"{tag}: every customer found in /customers")
 
 
+def check_bad_attributes(kseg, checks, transactions):
+    """A broken /customers table stops the run with one line naming the dataset (and row)."""
+    cases = {
+        "short column": (lambda f: (f.__delitem__("customers/age"), f.create_dataset("customers/age", data=np.zeros(5))),
+                         "customers/age: has 5 rows but /customers/customer_id has 6000"),
+        "bad code": (lambda f: f["customers/region"].__setitem__(17, 9), "customers/region row 17: not a code of its 4 labels"),
+        "text column": (lambda f: f.create_dataset("customers/note", data=np.array([b"x"] * 6000)),
+                        "customers/note: customer attributes must be 1-D columns of numbers"),
+    }
+    for name, (damage, message) in cases.items():
+        broken = kseg.path("broken.h5")
+        shutil.copy(transactions, broken)
+        with h5py.File(broken, "r+") as f:
+            damage(f)
+        out = kseg.path("broken-result.h5")
+        run = kseg.run("run", "--input", broken, "--as-of", AS_OF, "--out", out, "--quiet", "--k", 3, ranks=2,
+                       check=False)
+        errors = [line for line in run.stderr.splitlines() if line.startswith("kseg:")]
+        checks.expect(run.returncode == 2 and len(errors) == 1 and message in errors[0] and not os.path.exists(out),
+                      f"{name} in /customers: {errors}")
+
+
 def main():
     kseg = Kseg(parse_args())
     checks = Checks()
@@ -98,6 +122,7 @@ def main():
     for heading in ("Choosing k", "CLV distribution", "Customer attributes"):
         checks.expect(heading in html, f"report.html has its '{heading}' section")
     check_report_html(kseg, checks, kseg.path("segments-1.report.html"), [s["name"] for s in reports[1]["segments"]])
+    check_bad_attributes(kseg, checks, transactions)
     checks.finish()
 
 

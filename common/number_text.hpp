@@ -1,0 +1,27 @@
+#pragma once
+
+#include <sstream>
+#include <string>
+
+namespace kseg {
+
+/// `v` with exactly `digits` decimals ("12.50"), for people-facing text: reports and warnings.
+inline std::string fixed_decimals(double v, int digits) {
+  std::ostringstream text;
+  text.setf(std::ios::fixed);
+  text.precision(digits);
+  text << v;
+  return text.str();
+}
+
+/// 1234567 → "1,234,567": counts of customers and lines in logs and reports.
+inline std::string with_thousands(long long value) {
+  std::string digits = std::to_string(value < 0 ? -value : value), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return value < 0 ? "-" + out : out;
+}
+
+}  // namespace kseg
