@@ -145,17 +145,6 @@ void carry_names_over(const PreviousQuarter& previous, const SegmentMatch& match
   }
 }
 
-// One feature's values on this rank (original units), or empty when the model lacks it.
-std::vector<float> feature_column(const float* rows, int64_t n, const std::vector<std::string>& names,
-                                  const std::string& name) {
-  const auto at = std::find(names.begin(), names.end(), name);
-  std::vector<float> column;
-  if (at == names.end()) return column;
-  const std::size_t j = at - names.begin(), d = names.size();
-  for (int64_t i = 0; i < n; ++i) column.push_back(rows[i * d + j]);
-  return column;
-}
-
 // CLV columns per customer and the fitted models as attributes.
 void add_customer_value(const CustomerValue& v, const ClvOptions& clv, ResultContent& content) {
   content.customer_columns = {{"p_alive", v.p_alive.data()},
@@ -286,7 +275,7 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
   s.fit.sizes = sizes;
 
   const float* original = inputs.original.empty() ? shard.matrix.data() : inputs.original.data();
-  const std::vector<float> monetary = feature_column(original, shard.block.count, shard.feature_names, "monetary");
+  const std::vector<float> monetary = inputs.original_column("monetary");
   RunReport report;
   report.features = shard.feature_names;
   report.profiles = profile_segments({shard.feature_names, original, shard.block.count, segment.data(),
@@ -301,7 +290,12 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
                                               {shard.customer_id.data(), segment_id.data(),
                                                monetary.empty() ? nullptr : monetary.data(), shard.block.count},
                                               sizes, o.previous.comparison, comm);
-    for (const std::string& warning : report.comparison->drift.warnings) log.line("drift     warning: ", warning);
+    const Drift& drift = report.comparison->drift;
+    log.line("compare   ", o.previous.path, ": ", order.match.vanished.size(), " vanished, ",
+             std::count(order.match.previous_row.begin(), order.match.previous_row.end(), -1), " new segment(s); PSI ",
+             fixed_decimals(drift.psi, 3), ", ", fixed_decimals(100 * drift.changed_share, 1),
+             "% of returning customers changed segment");
+    for (const std::string& warning : drift.warnings) log.line("drift     warning: ", warning);
   }
   rename_segments(o.segment_names, report.profiles);
   if (inputs.attributes)

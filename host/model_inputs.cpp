@@ -156,6 +156,17 @@ void add_model_input_options(CLI::App& cmd, ModelInputOptions& o) {
       ->expected(2)->delimiter(',')->capture_default_str()->check(CLI::Range(0.0, 1.0));
 }
 
+std::vector<float> ModelInputs::original_column(const std::string& name) const {
+  const std::vector<std::string>& names = shard.feature_names;
+  const auto at = std::find(names.begin(), names.end(), name);
+  std::vector<float> column;
+  if (at == names.end()) return column;
+  const float* rows = original.empty() ? shard.matrix.data() : original.data();
+  const std::size_t j = at - names.begin(), d = names.size();
+  for (int64_t i = 0; i < shard.block.count; ++i) column.push_back(rows[i * d + j]);
+  return column;
+}
+
 ModelInputs load_inputs_for_model(const std::string& path, const SavedModel& model, const FeatureStepOptions& step,
                                   const Communicator& comm, const Logger& log) {
   ModelInputs inputs;
@@ -168,6 +179,8 @@ ModelInputs load_inputs_for_model(const std::string& path, const SavedModel& mod
   inputs.scaler.clip_high = model.clip_high;
   inputs.scaler.center = model.center;
   inputs.scaler.scale = model.scale;
+  if (std::any_of(model.transforms.begin(), model.transforms.end(), [](const std::string& t) { return t != "none"; }))
+    inputs.original = inputs.shard.matrix;  // for the monetary column next quarter's migration reads
   inputs.scaler.apply(inputs.shard.matrix.data(), inputs.shard.block.count);
   return inputs;
 }

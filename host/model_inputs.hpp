@@ -37,6 +37,9 @@ struct ModelInputs {
   std::vector<float> original;  ///< the selected features before the transforms; empty when none applies
   std::vector<float> retained;  ///< 1: bought in both retention periods; empty without those features
   std::optional<AttributeColumns> attributes;  ///< the input's /customers table (this rank's rows), if any
+
+  /// One selected feature in original units on this rank; empty when the model lacks it.
+  std::vector<float> original_column(const std::string& name) const;
 };
 
 /// Collective: reads a features file, or computes features when the file holds transactions;

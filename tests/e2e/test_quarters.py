@@ -149,7 +149,8 @@ def check_quarters(checks, kseg, q1, q2, truth1, truth2, ranks):
     kseg.run("assign", "--model", r2_path, "--input", q2, "--out", assigned, "--device", "cpu", "--quiet",
              "--force", ranks=ranks)
     with h5py.File(assigned, "r") as f:
-        same = all(np.array_equal(f[f"segments/{n}"][:], r2[n]) for n in ("customer_id", "segment", "distance"))
+        columns = ("customer_id", "segment", "distance", "monetary")
+        same = all(np.array_equal(f[f"segments/{n}"][:], r2[n]) for n in columns)
     checks.expect(same, f"{tag}: assign on the training data reproduces the run's segments and distances bit for bit")
     return r2
 
