@@ -274,11 +274,12 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
   comm.sum(sizes.data(), sizes.size());
   s.fit.sizes = sizes;
 
-  const float* original = inputs.original.empty() ? shard.matrix.data() : inputs.original.data();
+  const std::vector<std::string> profiled = inputs.profiled_names();
+  const std::vector<float> profiled_values = inputs.profiled_values();
   const std::vector<float> monetary = inputs.original_column("monetary");
   RunReport report;
-  report.features = shard.feature_names;
-  report.profiles = profile_segments({shard.feature_names, original, shard.block.count, segment.data(),
+  report.features = profiled;
+  report.profiles = profile_segments({profiled, profiled_values.data(), shard.block.count, segment.data(),
                                       inputs.value ? inputs.value->clv.data() : nullptr,
                                       inputs.value ? inputs.value->p_alive.data() : nullptr,
                                       inputs.retained.empty() ? nullptr : inputs.retained.data()},

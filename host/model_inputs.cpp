@@ -123,6 +123,20 @@ std::vector<float> retained_customers(const FeatureShard& shard) {
   return retained;
 }
 
+// A marketer wants each segment's channel mix even when the model does not cluster on it.
+void keep_profile_only_columns(const FeatureShard& shard, const std::vector<std::string>& model_features,
+                               ModelInputs& inputs) {
+  std::vector<std::size_t> columns;
+  for (std::size_t j = 0; j < shard.feature_names.size(); ++j) {
+    const std::string& name = shard.feature_names[j];
+    if (name.rfind("channel_share_", 0) == 0 &&
+        std::find(model_features.begin(), model_features.end(), name) == model_features.end())
+      columns.push_back(j), inputs.profile_only_names.push_back(name);
+  }
+  for (int64_t i = 0; i < shard.block.count; ++i)
+    for (std::size_t j : columns) inputs.profile_only.push_back(shard.matrix[i * shard.d + j]);
+}
+
 AttributeColumns attribute_columns(const std::string& path, const Communicator& comm) {
   CustomerAttributes table = read_customer_attributes(path, comm);
   AttributeColumns columns;
@@ -167,6 +181,24 @@ std::vector<float> ModelInputs::original_column(const std::string& name) const {
   return column;
 }
 
+std::vector<std::string> ModelInputs::profiled_names() const {
+  std::vector<std::string> names = shard.feature_names;
+  names.insert(names.end(), profile_only_names.begin(), profile_only_names.end());
+  return names;
+}
+
+std::vector<float> ModelInputs::profiled_values() const {
+  const float* rows = original.empty() ? shard.matrix.data() : original.data();
+  const std::size_t d = shard.feature_names.size(), e = profile_only_names.size();
+  std::vector<float> values;
+  values.reserve(static_cast<std::size_t>(shard.block.count) * (d + e));
+  for (int64_t i = 0; i < shard.block.count; ++i) {
+    values.insert(values.end(), rows + i * d, rows + (i + 1) * d);
+    values.insert(values.end(), profile_only.begin() + i * e, profile_only.begin() + (i + 1) * e);
+  }
+  return values;
+}
+
 ModelInputs load_inputs_for_model(const std::string& path, const SavedModel& model, const FeatureStepOptions& step,
                                   const Communicator& comm, const Logger& log) {
   ModelInputs inputs;
@@ -197,6 +229,7 @@ ModelInputs load_model_inputs(const std::string& path, const ModelInputOptions& 
   std::vector<std::string> wanted = o.features;
   if (wanted.empty() && inputs.from_transactions)
     for (const auto& [name, steps] : rfm_defaults()) wanted.push_back(name);
+  keep_profile_only_columns(inputs.shard, wanted.empty() ? inputs.shard.feature_names : wanted, inputs);
   if (!wanted.empty()) select_columns(inputs.shard, wanted);
 
   const std::vector<FeatureTransform> steps =
