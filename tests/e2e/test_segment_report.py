@@ -32,6 +32,17 @@ def expected_retention(transactions):
     return current & previous
 
 
+def expected_web_share(transactions):
+    """Each customer's share of purchase value bought on the web (channel 0), up to the as-of day."""
+    with h5py.File(transactions, "r") as f:
+        lines = pd.DataFrame({name: f[f"transactions/{name}"][:] for name in ("customer_id", "timestamp", "amount",
+                                                                              "channel")})
+    as_of_day = int(np.datetime64(AS_OF, "D").astype(np.int64))
+    bought = lines[(lines["amount"] >= 0) & (lines["timestamp"] // 86400 <= as_of_day)]
+    web = bought["amount"].where(bought["channel"] == 0, 0.0).groupby(bought["customer_id"]).sum()
+    return (web / bought.groupby("customer_id")["amount"].sum()).fillna(0.0)
+
+
 def customers_table(transactions, result):
     with h5py.File(transactions, "r") as f:
         table = pd.DataFrame({name: f[f"customers/{name}"][:] for name in f["customers"]})
@@ -45,12 +56,14 @@ def check_profiles(checks, transactions, result, report, tag):
     joined, labels = customers_table(transactions, result)
     retained = expected_retention(transactions)
     joined["retained"] = joined["customer_id"].isin(retained)
+    joined["web_share"] = joined["customer_id"].map(expected_web_share(transactions)).astype(np.float32)
     by_segment = joined.groupby("segment")
     segments = {s["segment"]: s for s in report["segments"]}
-    retention_ok = clv_cac_ok = means_ok = shares_ok = quantiles_ok = True
+    retention_ok = clv_cac_ok = means_ok = shares_ok = quantiles_ok = channel_ok = True
     for segment, rows in by_segment:
         s = segments[segment]
         retention_ok &= abs(s["retention"] - rows["retained"].mean()) < 1e-9
+        channel_ok &= abs(s["mean"]["channel_share_web"] - rows["web_share"].astype(np.float64).mean()) < 1e-6
         clv_cac_ok &= abs(s["clv_per_cac"] - rows["clv"].astype(np.float64).sum() / rows["acquisition_cost"].sum()) < 1e-6 * s["clv_per_cac"]
         for name in ("age", "email_opens", "acquisition_cost"):
             means_ok &= abs(s["attributes"][name] - rows[name].mean()) < 1e-9 * max(1, abs(rows[name].mean()))
@@ -63,6 +76,7 @@ def check_profiles(checks, transactions, result, report, tag):
         quantiles_ok &= all(abs(s["clv_quantiles"][key] - np.quantile(clv, q, method="lower")) <= tolerance
                             for key, q in (("p05", 0.05), ("p25", 0.25), ("p50", 0.5), ("p75", 0.75), ("p95", 0.95)))
     checks.expect(retention_ok, f"{tag}: retention per segment = pandas' (bought in both {PERIOD_DAYS}-day periods)")
+    checks.expect(channel_ok, f"{tag}: the web share of each segment's channel mix = pandas'")
     checks.expect(clv_cac_ok, f"{tag}: CLV/CAC per segment = pandas' sum(clv) / sum(acquisition_cost)")
     checks.expect(means_ok, f"{tag}: age, email opens and acquisition cost means per segment = pandas'")
     checks.expect(shares_ok, f"{tag}: persona and region shares per segment = pandas'")
