@@ -48,14 +48,15 @@ SegmentMatch match_segments(const std::vector<float>& previous, const std::vecto
     for (int j = 0; j < columns; ++j) cost[i * columns + j] = centroid_distance(&current[i * d], &previous[j * d], d);
   const std::vector<int> pairs = min_cost_assignment(cost, rows, columns);
 
-  SegmentMatch match{previous_ids, previous_names, {}, {}, {}, {}};
+  SegmentMatch match{previous_ids, previous_names, {}, {}, {}, {}, {}};
   int32_t next_id = previous_ids.empty() ? 0 : *std::max_element(previous_ids.begin(), previous_ids.end()) + 1;
   std::vector<bool> taken(columns, false);
   for (int i = 0; i < rows; ++i) {
     const int j = pairs[i];
     const bool good = j >= 0 && cost[i * columns + j] <= params.match_threshold;
     match.previous_row.push_back(good ? j : -1);
-    match.distance.push_back(good ? cost[i * columns + j] : kNaN);
+    match.paired_row.push_back(j);
+    match.distance.push_back(j >= 0 ? cost[i * columns + j] : kNaN);
     match.ids.push_back(good ? previous_ids[j] : next_id++);
     if (good) taken[j] = true;
   }
@@ -121,23 +122,29 @@ Drift measure_drift(const SegmentMatch& match, const std::vector<int64_t>& previ
       if (migration.from[r] != migration.to[c]) changed += migration.customers[r * columns + c];
     }
   drift.changed_share = returning ? double(changed) / returning : 0;
-  drift.centroid_shift = match.distance;
+  for (std::size_t i = 0; i < match.ids.size(); ++i)
+    drift.centroid_shift.push_back(match.previous_row[i] >= 0 ? match.distance[i] : kNaN);
 
+  const auto warn = [&](const std::string& line) { drift.warnings.push_back(line); };
+  const auto decimals = [](double v) { return fixed_decimals(v, 3); };
   if (drift.psi > params.psi_warning)
-    drift.warnings.push_back("segment shares drifted: PSI " + fixed_decimals(drift.psi, 3) + " > " + fixed_decimals(params.psi_warning, 3));
+    warn("segment shares drifted: PSI " + decimals(drift.psi) + " > " + decimals(params.psi_warning));
   if (drift.changed_share > params.changed_share_warning)
-    drift.warnings.push_back(fixed_decimals(100 * drift.changed_share, 1) + "% of returning customers changed segment (> " +
-                             fixed_decimals(100 * params.changed_share_warning, 1) + "%)");
+    warn(fixed_decimals(100 * drift.changed_share, 1) + "% of returning customers changed segment (> " +
+         fixed_decimals(100 * params.changed_share_warning, 1) + "%)");
   for (std::size_t i = 0; i < match.ids.size(); ++i) {
-    if (match.previous_row[i] < 0)
-      drift.warnings.push_back("segment " + std::to_string(match.ids[i]) + " is new: no segment of last quarter lies within " +
-                               fixed_decimals(params.match_threshold, 2));
+    const std::string segment = "segment " + std::to_string(match.ids[i]);
+    const int pair = match.paired_row[i];
+    if (pair < 0)
+      warn(segment + " is new: last quarter had fewer segments");
+    else if (match.previous_row[i] < 0)
+      warn(segment + " is new: its closest counterpart, last quarter's " + std::to_string(match.previous_ids[pair]) +
+           " (" + match.previous_names[pair] + "), is " + decimals(match.distance[i]) + " away (> --match-threshold " +
+           decimals(params.match_threshold) + ")");
     else if (match.distance[i] > params.shift_warning)
-      drift.warnings.push_back("segment " + std::to_string(match.ids[i]) + " moved " + fixed_decimals(match.distance[i], 3) +
-                               " (> " + fixed_decimals(params.shift_warning, 3) + ")");
+      warn(segment + " moved " + decimals(match.distance[i]) + " (> " + decimals(params.shift_warning) + ")");
   }
-  for (int32_t id : match.vanished)
-    drift.warnings.push_back("segment " + std::to_string(id) + " of last quarter has no match this quarter (vanished)");
+  for (int32_t id : match.vanished) warn("segment " + std::to_string(id) + " of last quarter has no match this quarter (vanished)");
   return drift;
 }
 

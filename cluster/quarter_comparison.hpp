@@ -24,7 +24,8 @@ struct SegmentMatch {
   std::vector<int32_t> previous_ids;        ///< stable ids of last quarter's segments
   std::vector<std::string> previous_names;  ///< their names
   std::vector<int> previous_row;            ///< per current segment: its match's row, −1 for a new segment
-  std::vector<double> distance;             ///< per current segment: distance to that match (model units), NaN when none
+  std::vector<int> paired_row;              ///< per current segment: the Hungarian pair, within the threshold or not (−1: none)
+  std::vector<double> distance;             ///< per current segment: distance to that pair (model units), NaN when none
   std::vector<int32_t> ids;                 ///< per current segment: its stable id (the match's, or a new one)
   std::vector<int32_t> vanished;            ///< previous ids that no current segment matched
 };
@@ -42,7 +43,7 @@ struct MigrationMatrix {
 struct Drift {
   double psi = 0;            ///< population stability index of the segment shares (matched ids; new and vanished count)
   double changed_share = 0;  ///< of the customers in both quarters, the share whose segment id changed
-  std::vector<double> centroid_shift;  ///< per current segment: distance moved since last quarter (NaN: new)
+  std::vector<double> centroid_shift;  ///< per current segment: distance moved since last quarter (NaN: a new segment)
   std::vector<std::string> warnings;   ///< one line per threshold passed
 };
 

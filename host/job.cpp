@@ -125,9 +125,10 @@ SegmentOrder order_by_match(const SegmentMatch& match) {
   SegmentOrder order = SegmentOrder::identity(static_cast<int>(match.ids.size()));
   std::sort(order.source_row.begin(), order.source_row.end(), [&](int a, int b) { return match.ids[a] < match.ids[b]; });
   order.match = match;
-  order.match.previous_row.clear(), order.match.distance.clear(), order.match.ids.clear();
+  order.match.previous_row.clear(), order.match.paired_row.clear(), order.match.distance.clear(), order.match.ids.clear();
   for (int row : order.source_row) {
     order.match.previous_row.push_back(match.previous_row[row]);
+    order.match.paired_row.push_back(match.paired_row[row]);
     order.match.distance.push_back(match.distance[row]);
     order.match.ids.push_back(match.ids[row]);
   }

@@ -229,7 +229,8 @@ RunReport full_report() {
   c.match.previous_ids = {0, 1, 2};
   c.match.previous_names = {"Champions", "At Risk", "Hibernating"};
   c.match.previous_row = {0, 1, -1};
-  c.match.distance = {0.12, 0.4, kNaN};
+  c.match.paired_row = {0, 1, 2};
+  c.match.distance = {0.12, 0.4, 1.7};
   c.match.ids = {0, 1, 3};
   c.match.vanished = {2};
   c.migration.from = {0, 1, 2, -1};
@@ -288,7 +289,7 @@ TEST_F(ReportWriters, FullReportJsonHasEveryPart) {
            "\"silhouette_stderr\":0.02,\"silhouette_sample\":100}",
            "\"comparison\":{\"previous\":\"q1.h5\"",
            "{\"segment\":0,\"previous_segment\":0,\"previous_name\":\"Champions\",\"distance\":0.12,\"status\":\"matched\"}",
-           "{\"segment\":3,\"previous_segment\":null,\"previous_name\":null,\"distance\":null,\"status\":\"new segment\"}",
+           "{\"segment\":3,\"previous_segment\":null,\"previous_name\":null,\"distance\":1.7,\"status\":\"new segment\"}",
            "\"vanished_segments\":[2]", "\"from\":[0,1,2,-1]", "\"to\":[0,1,3,-1]",
            "\"customers\":[[40,5,0,3],[2,20,4,1],[0,3,9,6],[8,2,7,0]]", "\"revenue\":[[500,62.5,0,37.5],",
            "\"drift\":{\"psi\":0.3125,\"changed_share\":0.25,\"centroid_shift\":[0.12,0.4,null],"
@@ -317,7 +318,8 @@ TEST_F(ReportWriters, FullReportCsvIsRectangularWithEveryColumn) {
   EXPECT_EQ(field(rows, 2, "mean_age"), "36.25");
   EXPECT_EQ(field(rows, 2, "share_region_south, east"), "0.75");
   EXPECT_EQ(field(rows, 3, "status"), "new segment");
-  for (const char* unknown : {"previous_name", "match_distance", "centroid_shift", "retention", "clv_per_cac", "mean_age"})
+  EXPECT_EQ(field(rows, 3, "match_distance"), "1.7") << "a new segment's distance to its closest counterpart";
+  for (const char* unknown : {"previous_name", "centroid_shift", "retention", "clv_per_cac", "mean_age"})
     EXPECT_EQ(field(rows, 3, unknown), "") << unknown << " of the new segment is unknown";
   for (const std::vector<std::string>& row : rows)
     for (const std::string& field : row) EXPECT_FALSE(field == "null" || has_non_finite_text(field)) << field;
