@@ -122,6 +122,7 @@ SavedSegments read_saved_segments(const std::string& path, const Communicator& c
   const h5::Id file = h5::open_parallel(path, comm);
   const h5::Id ids = h5::open_dataset(file, "/segments/customer_id", path);
   const int64_t rows = h5::element_count(ids);
+  h5::expect_stored(ids, rows, path + ":/segments/customer_id");
   const RowBlock block = row_block(rows, comm.size(), comm.rank());
   SavedSegments s;
   s.customer_id.resize(block.count);
@@ -133,6 +134,8 @@ SavedSegments read_saved_segments(const std::string& path, const Communicator& c
   h5::read_rows(comm, segment, H5T_NATIVE_INT32, block.first, block.count, 1, s.segment.data(), path + ":/segments/segment");
   if (h5::link_exists(file, "/segments/monetary")) {
     const h5::Id monetary = h5::open_dataset(file, "/segments/monetary", path);
+    if (h5::element_count(monetary) != rows)
+      throw InputError(path + ":/segments/monetary: not one per customer", ErrorScope::all_ranks);
     s.monetary.resize(block.count);
     h5::read_rows(comm, monetary, H5T_NATIVE_FLOAT, block.first, block.count, 1, s.monetary.data(),
                   path + ":/segments/monetary");

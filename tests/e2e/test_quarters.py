@@ -8,6 +8,8 @@ the migration matrix (counts and revenue) equals the truth's; drift figures foll
 `kseg assign` reproduces each run's own assignments bit for bit and scores new customers; 1 and 4
 ranks write the same segments, migration and drift; mismatched inputs are refused clearly."""
 import json
+import os
+import shutil
 
 import h5py
 import numpy as np
@@ -184,7 +186,16 @@ def check_refusals(checks, kseg, q2, r1_path):
     checks.expect(bad.returncode == 2 and "--warm-start needs --k 5" in bad.stderr, "--warm-start with another k is refused")
     bad = kseg.run("assign", "--model", q2, "--input", q2, "--out", out, "--quiet", ranks=2, check=False)
     checks.expect(bad.returncode == 2 and "not a kseg result" in bad.stderr, "assign --model with a non-result is refused")
-    import os
+    damaged = kseg.path("damaged_r1.h5")
+    shutil.copy(r1_path, damaged)
+    with h5py.File(damaged, "r+") as f:
+        segments = f["segments/segment"][:-1]
+        del f["segments/segment"]
+        f["segments/segment"] = segments
+    bad = kseg.run("run", "--input", q2, "--out", out, "--previous", damaged, "--quiet", *STANDARDIZE, ranks=2,
+                   check=False)
+    checks.expect(bad.returncode == 2 and "damaged_r1.h5:/segments/segment: not one per customer" in bad.stderr,
+                  "a last-quarter result with a short /segments/segment is refused naming the dataset")
     checks.expect(not os.path.exists(out), "no output is left by the refused runs")
 
 
