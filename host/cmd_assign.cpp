@@ -67,7 +67,7 @@ void run_assign(const AssignOptions& o, const Communicator& comm) {
   comm.sum(sizes.data(), sizes.size());
 
   ResultContent content = model_content(model, sizes);
-  const std::vector<float> monetary = inputs.original_column("monetary");
+  const std::vector<float> monetary = inputs.profiled_column("monetary");
   if (!monetary.empty()) content.customer_columns.emplace_back("monetary", monetary.data());
   content.total_rows = shard.total_rows;
   content.block = shard.block;

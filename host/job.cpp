@@ -275,12 +275,10 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
   comm.sum(sizes.data(), sizes.size());
   s.fit.sizes = sizes;
 
-  const std::vector<std::string> profiled = inputs.profiled_names();
-  const std::vector<float> profiled_values = inputs.profiled_values();
-  const std::vector<float> monetary = inputs.original_column("monetary");
+  const std::vector<float> monetary = inputs.profiled_column("monetary");
   RunReport report;
-  report.features = profiled;
-  report.profiles = profile_segments({profiled, profiled_values.data(), shard.block.count, segment.data(),
+  report.features = inputs.profiled_names;
+  report.profiles = profile_segments({inputs.profiled_names, inputs.profiled_rows(), shard.block.count, segment.data(),
                                       inputs.value ? inputs.value->clv.data() : nullptr,
                                       inputs.value ? inputs.value->p_alive.data() : nullptr,
                                       inputs.retained.empty() ? nullptr : inputs.retained.data()},

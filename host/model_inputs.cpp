@@ -43,17 +43,20 @@ FeatureShard shard_from_table(const std::string& path, CustomerFeatureTable tabl
   return shard;
 }
 
-void select_columns(FeatureShard& shard, const std::vector<std::string>& wanted) {
-  std::vector<int> columns;
-  for (const std::string& name : wanted) {
-    const auto at = std::find(shard.feature_names.begin(), shard.feature_names.end(), name);
-    if (at == shard.feature_names.end()) {
-      std::string available;
-      for (const std::string& n : shard.feature_names) available += (available.empty() ? "" : ", ") + n;
-      refuse(shard.path + ": no feature '" + name + "' (available: " + available + ")");
-    }
-    columns.push_back(static_cast<int>(at - shard.feature_names.begin()));
+std::size_t column_of(const FeatureShard& shard, const std::string& name) {
+  const auto at = std::find(shard.feature_names.begin(), shard.feature_names.end(), name);
+  if (at == shard.feature_names.end()) {
+    std::string available;
+    for (const std::string& n : shard.feature_names) available += (available.empty() ? "" : ", ") + n;
+    refuse(shard.path + ": no feature '" + name + "' (available: " + available + ")");
   }
+  return static_cast<std::size_t>(at - shard.feature_names.begin());
+}
+
+void select_columns(FeatureShard& shard, const std::vector<std::string>& wanted) {
+  if (wanted == shard.feature_names) return;
+  std::vector<std::size_t> columns;
+  for (const std::string& name : wanted) columns.push_back(column_of(shard, name));
   std::vector<float> selected(static_cast<std::size_t>(shard.block.count) * columns.size());
   for (int64_t i = 0; i < shard.block.count; ++i)
     for (std::size_t c = 0; c < columns.size(); ++c)
@@ -123,18 +126,26 @@ std::vector<float> retained_customers(const FeatureShard& shard) {
   return retained;
 }
 
-// A marketer wants each segment's channel mix even when the model does not cluster on it.
-void keep_profile_only_columns(const FeatureShard& shard, const std::vector<std::string>& model_features,
-                               ModelInputs& inputs) {
-  std::vector<std::size_t> columns;
-  for (std::size_t j = 0; j < shard.feature_names.size(); ++j) {
-    const std::string& name = shard.feature_names[j];
+// The profiles' columns in original units, taken before the transforms: the model's features and,
+// as a marketer wants each segment's channel mix even when the model does not cluster on it, the
+// channel shares. Stays empty (the shard's matrix serves) when that is the model's matrix as is.
+void keep_profiled_columns(const FeatureShard& shard, const std::vector<std::string>& model_features,
+                           bool transformed, ModelInputs& inputs) {
+  inputs.profiled_names = model_features;
+  for (const std::string& name : shard.feature_names)
     if (name.rfind("channel_share_", 0) == 0 &&
         std::find(model_features.begin(), model_features.end(), name) == model_features.end())
-      columns.push_back(j), inputs.profile_only_names.push_back(name);
-  }
+      inputs.profiled_names.push_back(name);
+  if (!transformed && inputs.profiled_names == shard.feature_names) return;
+  std::vector<std::size_t> columns;
+  for (const std::string& name : inputs.profiled_names) columns.push_back(column_of(shard, name));
+  inputs.profiled.reserve(static_cast<std::size_t>(shard.block.count) * columns.size());
   for (int64_t i = 0; i < shard.block.count; ++i)
-    for (std::size_t j : columns) inputs.profile_only.push_back(shard.matrix[i * shard.d + j]);
+    for (std::size_t j : columns) inputs.profiled.push_back(shard.matrix[i * shard.d + j]);
+}
+
+bool any_step(const std::vector<FeatureTransform>& steps) {
+  return std::any_of(steps.begin(), steps.end(), [](const FeatureTransform& t) { return to_string(t) != "none"; });
 }
 
 AttributeColumns attribute_columns(const std::string& path, const Communicator& comm) {
@@ -170,33 +181,14 @@ void add_model_input_options(CLI::App& cmd, ModelInputOptions& o) {
       ->expected(2)->delimiter(',')->capture_default_str()->check(CLI::Range(0.0, 1.0));
 }
 
-std::vector<float> ModelInputs::original_column(const std::string& name) const {
-  const std::vector<std::string>& names = shard.feature_names;
-  const auto at = std::find(names.begin(), names.end(), name);
+std::vector<float> ModelInputs::profiled_column(const std::string& name) const {
+  const auto at = std::find(profiled_names.begin(), profiled_names.end(), name);
   std::vector<float> column;
-  if (at == names.end()) return column;
-  const float* rows = original.empty() ? shard.matrix.data() : original.data();
-  const std::size_t j = at - names.begin(), d = names.size();
+  if (at == profiled_names.end()) return column;
+  const float* rows = profiled_rows();
+  const std::size_t j = at - profiled_names.begin(), d = profiled_names.size();
   for (int64_t i = 0; i < shard.block.count; ++i) column.push_back(rows[i * d + j]);
   return column;
-}
-
-std::vector<std::string> ModelInputs::profiled_names() const {
-  std::vector<std::string> names = shard.feature_names;
-  names.insert(names.end(), profile_only_names.begin(), profile_only_names.end());
-  return names;
-}
-
-std::vector<float> ModelInputs::profiled_values() const {
-  const float* rows = original.empty() ? shard.matrix.data() : original.data();
-  const std::size_t d = shard.feature_names.size(), e = profile_only_names.size();
-  std::vector<float> values;
-  values.reserve(static_cast<std::size_t>(shard.block.count) * (d + e));
-  for (int64_t i = 0; i < shard.block.count; ++i) {
-    values.insert(values.end(), rows + i * d, rows + (i + 1) * d);
-    values.insert(values.end(), profile_only.begin() + i * e, profile_only.begin() + (i + 1) * e);
-  }
-  return values;
 }
 
 ModelInputs load_inputs_for_model(const std::string& path, const SavedModel& model, const FeatureStepOptions& step,
@@ -205,14 +197,13 @@ ModelInputs load_inputs_for_model(const std::string& path, const SavedModel& mod
   inputs.from_transactions = has_transactions(path, comm);
   inputs.shard = inputs.from_transactions ? shard_from_table(path, features_from_transactions(path, step, comm, log))
                                           : read_feature_shard(path, comm);
-  select_columns(inputs.shard, model.feature_names);
   for (const std::string& steps : model.transforms) inputs.scaler.steps.push_back(parse_feature_transform(steps));
   inputs.scaler.clip_low = model.clip_low;
   inputs.scaler.clip_high = model.clip_high;
   inputs.scaler.center = model.center;
   inputs.scaler.scale = model.scale;
-  if (std::any_of(model.transforms.begin(), model.transforms.end(), [](const std::string& t) { return t != "none"; }))
-    inputs.original = inputs.shard.matrix;  // for the monetary column next quarter's migration reads
+  keep_profiled_columns(inputs.shard, model.feature_names, any_step(inputs.scaler.steps), inputs);
+  select_columns(inputs.shard, model.feature_names);
   inputs.scaler.apply(inputs.shard.matrix.data(), inputs.shard.block.count);
   return inputs;
 }
@@ -229,14 +220,12 @@ ModelInputs load_model_inputs(const std::string& path, const ModelInputOptions& 
   std::vector<std::string> wanted = o.features;
   if (wanted.empty() && inputs.from_transactions)
     for (const auto& [name, steps] : rfm_defaults()) wanted.push_back(name);
-  keep_profile_only_columns(inputs.shard, wanted.empty() ? inputs.shard.feature_names : wanted, inputs);
-  if (!wanted.empty()) select_columns(inputs.shard, wanted);
+  if (wanted.empty()) wanted = inputs.shard.feature_names;
+  const std::vector<FeatureTransform> steps = transforms_for(wanted, o.transforms, inputs.from_transactions);
+  keep_profiled_columns(inputs.shard, wanted, any_step(steps), inputs);
+  select_columns(inputs.shard, wanted);
 
-  const std::vector<FeatureTransform> steps =
-      transforms_for(inputs.shard.feature_names, o.transforms, inputs.from_transactions);
   const TransformParams params{o.winsor_quantiles[0], o.winsor_quantiles[1]};
-  if (std::any_of(steps.begin(), steps.end(), [](const FeatureTransform& t) { return to_string(t) != "none"; }))
-    inputs.original = inputs.shard.matrix;  // the profiles report original units
   if (!(params.winsor_low < params.winsor_high)) refuse("--winsorize-quantiles: the lower must be below the upper");
   inputs.scaler = fit_and_apply_transforms(inputs.shard.matrix.data(), inputs.shard.block.count, inputs.shard.d, steps,
                                            params, inputs.shard.customer_id.data(), comm);

@@ -34,18 +34,16 @@ struct ModelInputs {
   Scaler scaler;
   bool from_transactions = false;
   std::optional<CustomerValue> value;  ///< transactions input: BG/NBD + Gamma-Gamma CLV per customer
-  std::vector<float> original;  ///< the selected features before the transforms; empty when none applies
   std::vector<float> retained;  ///< 1: bought in both retention periods; empty without those features
-  /// Columns profiled but not clustered on: the channel mix (channel_share_*) when the input has it
-  std::vector<std::string> profile_only_names;
-  std::vector<float> profile_only;  ///< n × profile_only_names.size(), original units
   std::optional<AttributeColumns> attributes;  ///< the input's /customers table (this rank's rows), if any
 
-  /// One selected feature in original units on this rank; empty when the model lacks it.
-  std::vector<float> original_column(const std::string& name) const;
-  /// What the profiles describe: the model's features then the profile-only ones, original units.
-  std::vector<std::string> profiled_names() const;
-  std::vector<float> profiled_values() const;  ///< n × profiled_names().size()
+  /// What the profiles describe, in original units: the model's features, then the channel mix
+  /// (channel_share_*) when the input has it and the model does not cluster on it.
+  std::vector<std::string> profiled_names;
+  std::vector<float> profiled;  ///< n × profiled_names.size(); empty when it would equal shard.matrix
+  const float* profiled_rows() const { return profiled.empty() ? shard.matrix.data() : profiled.data(); }
+  /// One profiled column on this rank; empty when there is none of that name.
+  std::vector<float> profiled_column(const std::string& name) const;
 };
 
 /// Collective: reads a features file, or computes features when the file holds transactions;
