@@ -182,6 +182,152 @@ void add_output_style_options(CLI::App& cmd, bool& quiet, bool& json) {
   cmd.add_flag("--json", json, "Print a machine-readable summary on stdout when done");
 }
 
+namespace {
+
+// The fit, with --previous (its k, a warm start), --select-k (the sweep picks k) and checkpoints.
+struct Fitted {
+  std::optional<PreviousQuarter> previous;
+  std::optional<KSweep> sweep;
+  std::string checkpoint;
+};
+
+Fitted fit_segments(RunOptions& o, const FitContext& ctx, const ModelInputs& inputs, JobSummary& s, const Logger& log) {
+  Fitted f;
+  const Communicator& comm = ctx.comm;
+  if (!o.previous.path.empty()) {
+    f.previous = load_previous_quarter(o.previous.path, inputs.shard.feature_names, inputs.scaler);
+    if (!o.k_given) o.kmeans.k = f.previous->model.k;
+    log.line("previous  ", o.previous.path, ": ", f.previous->model.k, " segments");
+  }
+  if (!o.select_k.empty()) {
+    f.sweep = sweep_k(ctx, o.kmeans, parse_k_range(o.select_k, "--select-k"), o.select_k_sample, log);
+    if (!o.k_given) o.kmeans.k = f.sweep->recommended_k;
+  }
+  log.line("backend   ", s.backend, ", ", omp_get_max_threads(), " thread(s) per rank; k=", o.kmeans.k, " init=",
+           to_string(o.kmeans.init), " n-init=", o.kmeans.n_init, " seed=", o.kmeans.seed);
+  LoggingObserver progress(log, o.kmeans);
+  const std::string identity = run_identity(o.kmeans, s.d, ctx.summary.checksum);
+  std::optional<ResumePoint> resume = load_resume_point(o.checkpoint, identity, o.kmeans.k, s.d);
+  if (resume) {
+    log.line("resume    ", o.checkpoint.resume, ": restart ", resume->state.restart + 1, " after iteration ",
+             resume->state.iteration);
+  } else if (f.previous && o.previous.warm_start) {
+    if (f.previous->model.k != o.kmeans.k)
+      throw InputError("--warm-start needs --k " + std::to_string(f.previous->model.k) + " (last quarter's), not " +
+                           std::to_string(o.kmeans.k), ErrorScope::all_ranks);
+    resume = warm_start_point(*f.previous);
+    log.line("warm      restart 1 starts from last quarter's centroids");
+  }
+  f.checkpoint = o.checkpoint.path.empty() ? o.output + ".ckpt" : o.checkpoint.path;
+  CheckpointingObserver observer(progress, o.checkpoint, f.checkpoint, identity, comm, log);
+  s.fit = fit_kmeans(ctx, o.kmeans, observer, resume ? &*resume : nullptr);
+  if (s.fit.interrupted)
+    throw Interrupted("stopped on request after a Lloyd iteration; checkpoint " + f.checkpoint +
+                          "; continue with the same command plus --resume " + f.checkpoint,
+                      ErrorScope::all_ranks);
+  log.line("fit       inertia ", s.fit.inertia, " (restart ", s.fit.best_restart + 1, "), ", s.fit.iterations,
+           " iterations, ", s.fit.converged ? "converged" : "not converged (raise --max-iter?)");
+  return f;
+}
+
+// Every customer's segment: the row of the nearest centroid, its stable id, and the distance.
+struct Assignment {
+  std::vector<int32_t> row, id;
+  std::vector<float> distance;
+  std::vector<int64_t> sizes;  // per row, all ranks
+};
+
+Assignment assign_customers(const FitContext& ctx, const KMeansResult& fit, const SegmentOrder& order) {
+  const int64_t n = ctx.shard.n;
+  Assignment a{std::vector<int32_t>(n), std::vector<int32_t>(n), std::vector<float>(n), std::vector<int64_t>(fit.k, 0)};
+  ctx.backend.assign_and_accumulate(fit.centroids.data(), fit.k, ctx.summary.quantization, nullptr, a.row.data(),
+                                    a.distance.data());
+  for (float& v : a.distance) v = std::sqrt(v);
+  for (int64_t i = 0; i < n; ++i) a.sizes[a.row[i]] += 1, a.id[i] = order.ids[a.row[i]];
+  ctx.comm.sum(a.sizes.data(), a.sizes.size());
+  return a;
+}
+
+void log_comparison(const QuarterComparison& q, const Logger& log) {
+  const SegmentMatch& m = q.match;
+  log.line("compare   ", q.previous_path, ": ", m.vanished.size(), " vanished, ",
+           std::count(m.previous_row.begin(), m.previous_row.end(), -1), " new segment(s); PSI ",
+           fixed_decimals(q.drift.psi, 3), ", ", fixed_decimals(100 * q.drift.changed_share, 1),
+           "% of returning customers changed segment");
+  for (const std::string& warning : q.drift.warnings) log.line("drift     warning: ", warning);
+}
+
+// Profiles, names, attributes, the sweep and the comparison with last quarter: what the reports show.
+RunReport describe_segments(const RunOptions& o, const ModelInputs& inputs, const Fitted& fitted,
+                            const SegmentOrder& order, const Assignment& a, const std::vector<float>& monetary, int k,
+                            const Communicator& comm, const Logger& log) {
+  const FeatureShard& shard = inputs.shard;
+  const float* clv = inputs.value ? inputs.value->clv.data() : nullptr;
+  RunReport report;
+  report.features = inputs.profiled_names;
+  report.profiles = profile_segments({inputs.profiled_names, inputs.profiled_rows(), shard.block.count, a.row.data(), clv,
+                                      inputs.value ? inputs.value->p_alive.data() : nullptr,
+                                      inputs.retained.empty() ? nullptr : inputs.retained.data()},
+                                     k, comm);
+  for (SegmentProfile& p : report.profiles) p.segment = order.ids[p.segment];
+  if (fitted.previous) {
+    carry_names_over(*fitted.previous, order.match, report.profiles);
+    report.comparison = compare_with_previous(
+        *fitted.previous, order.match,
+        {shard.customer_id.data(), a.id.data(), monetary.empty() ? nullptr : monetary.data(), shard.block.count}, a.sizes,
+        o.previous.comparison, comm);
+    log_comparison(*report.comparison, log);
+  }
+  rename_segments(o.segment_names, report.profiles);
+  if (inputs.attributes)
+    report.attributes = profile_attributes(*inputs.attributes, shard.customer_id.data(), a.row.data(), clv,
+                                           shard.block.count, k, comm);
+  if (fitted.sweep) report.sweep = fitted.sweep->sweep, report.recommended_k = fitted.sweep->recommended_k;
+  for (const SegmentProfile& p : report.profiles)
+    log.line("segment   ", p.segment, "  ", p.name, "  ", with_thousands(p.customers), " customers",
+             inputs.value ? "  mean CLV " + std::to_string(p.mean_clv) : std::string(), p.action.empty() ? "" : "  -> ",
+             p.action);
+  return report;
+}
+
+// The result file's content; points into `inputs`, `a`, `monetary` and `report`, which must outlive it.
+ResultContent result_content(const RunOptions& o, const JobSummary& s, const DataSummary& data,
+                             const ModelInputs& inputs, const SegmentOrder& order, const Assignment& a,
+                             const std::vector<float>& monetary, const RunReport& report) {
+  const FeatureShard& shard = inputs.shard;
+  ResultContent c;
+  c.total_rows = shard.total_rows;
+  c.block = shard.block;
+  c.customer_id = shard.customer_id.data();
+  c.segment = a.id.data();
+  c.distance = a.distance.data();
+  c.k = s.fit.k;
+  c.d = s.d;
+  c.centroids = s.fit.centroids;
+  c.centroids_original = inputs.scaler.to_original(s.fit.centroids);
+  c.scaler = {{"clip_low", inputs.scaler.clip_low},
+              {"clip_high", inputs.scaler.clip_high},
+              {"center", inputs.scaler.center},
+              {"scale", inputs.scaler.scale}};
+  for (const FeatureTransform& t : inputs.scaler.steps) c.transforms.push_back(to_string(t));
+  c.segment_size = a.sizes;
+  c.segment_ids = order.ids;
+  if (report.comparison)
+    for (int row : order.match.previous_row) c.segment_status.push_back(row >= 0 ? "matched" : "new segment");
+  c.comparison = report.comparison ? &*report.comparison : nullptr;
+  c.feature_names = shard.feature_names;
+  c.attributes = result_attributes(o, s, data);
+  if (inputs.value) add_customer_value(*inputs.value, o.model.clv, c);
+  if (!monetary.empty()) c.customer_columns.emplace_back("monetary", monetary.data());
+  for (const SegmentProfile& p : report.profiles) {
+    c.segment_names.push_back(p.name);
+    c.segment_actions.push_back(p.action);
+  }
+  return c;
+}
+
+}  // namespace
+
 JobSummary run_job(const RunOptions& options, const Communicator& comm, const Logger& log) {
   Stopwatch total;
   RunOptions o = options;
@@ -216,133 +362,31 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
   const ShardView view = shard.view();
   const DataSummary data = summarize(view, shard.customer_id.data(), comm);
   s.summarize_seconds = phase.seconds();
-
   std::unique_ptr<Backend> backend = make_backend(cuda, o.device);
   backend->load_shard(view);
   s.backend = backend->name();
-
   const FitContext ctx{*backend, view, shard.customer_id.data(), data, comm};
-  std::optional<PreviousQuarter> previous;
-  if (!o.previous.path.empty()) {
-    previous = load_previous_quarter(o.previous.path, shard.feature_names, inputs.scaler);
-    if (!o.k_given) o.kmeans.k = previous->model.k;
-    log.line("previous  ", o.previous.path, ": ", previous->model.k, " segments");
-  }
-  std::optional<KSweep> sweep;
-  if (!o.select_k.empty()) {
-    sweep = sweep_k(ctx, o.kmeans, parse_k_range(o.select_k, "--select-k"), o.select_k_sample, log);
-    if (!o.k_given) o.kmeans.k = sweep->recommended_k;
-  }
-  log.line("backend   ", s.backend, ", ", omp_get_max_threads(), " thread(s) per rank; k=", o.kmeans.k, " init=",
-           to_string(o.kmeans.init), " n-init=", o.kmeans.n_init, " seed=", o.kmeans.seed);
-  LoggingObserver progress(log, o.kmeans);
-  const std::string identity = run_identity(o.kmeans, s.d, data.checksum);
-  std::optional<ResumePoint> resume = load_resume_point(o.checkpoint, identity, o.kmeans.k, s.d);
-  if (resume) {
-    log.line("resume    ", o.checkpoint.resume, ": restart ", resume->state.restart + 1, " after iteration ",
-             resume->state.iteration);
-  } else if (previous && o.previous.warm_start) {
-    if (previous->model.k != o.kmeans.k)
-      throw InputError("--warm-start needs --k " + std::to_string(previous->model.k) + " (last quarter's), not " +
-                           std::to_string(o.kmeans.k), ErrorScope::all_ranks);
-    resume = warm_start_point(*previous);
-    log.line("warm      restart 1 starts from last quarter's centroids");
-  }
-  const std::string checkpoint = o.checkpoint.path.empty() ? o.output + ".ckpt" : o.checkpoint.path;
-  CheckpointingObserver observer(progress, o.checkpoint, checkpoint, identity, comm, log);
-  s.fit = fit_kmeans(ctx, o.kmeans, observer, resume ? &*resume : nullptr);
-  if (s.fit.interrupted)
-    throw Interrupted("stopped on request after a Lloyd iteration; checkpoint " + checkpoint +
-                          "; continue with the same command plus --resume " + checkpoint,
-                      ErrorScope::all_ranks);
-  log.line("fit       inertia ", s.fit.inertia, " (restart ", s.fit.best_restart + 1, "), ", s.fit.iterations,
-           " iterations, ", s.fit.converged ? "converged" : "not converged (raise --max-iter?)");
+  const Fitted fitted = fit_segments(o, ctx, inputs, s, log);
 
   phase = Stopwatch();
-  SegmentOrder order = previous ? order_by_match(match_segments(previous->centroids, previous->model.segment_ids,
-                                                                previous->model.segment_names, s.fit.centroids, s.d,
-                                                                o.previous.comparison))
-                                : SegmentOrder::identity(s.fit.k);
+  const SegmentOrder order =
+      fitted.previous ? order_by_match(match_segments(fitted.previous->centroids, fitted.previous->model.segment_ids,
+                                                      fitted.previous->model.segment_names, s.fit.centroids, s.d,
+                                                      o.previous.comparison))
+                      : SegmentOrder::identity(s.fit.k);
   s.fit.centroids = order.rows_of(s.fit.centroids, s.d);
-  std::vector<int32_t> segment(shard.block.count);
-  std::vector<float> distance(shard.block.count);
-  backend->assign_and_accumulate(s.fit.centroids.data(), s.fit.k, data.quantization, nullptr, segment.data(),
-                                 distance.data());
-  for (float& v : distance) v = std::sqrt(v);
-  std::vector<int64_t> sizes(s.fit.k, 0);
-  std::vector<int32_t> segment_id(segment.size());
-  for (std::size_t i = 0; i < segment.size(); ++i) sizes[segment[i]] += 1, segment_id[i] = order.ids[segment[i]];
-  comm.sum(sizes.data(), sizes.size());
-  s.fit.sizes = sizes;
-
-  const std::vector<float> monetary = inputs.profiled_column("monetary");
-  RunReport report;
-  report.features = inputs.profiled_names;
-  report.profiles = profile_segments({inputs.profiled_names, inputs.profiled_rows(), shard.block.count, segment.data(),
-                                      inputs.value ? inputs.value->clv.data() : nullptr,
-                                      inputs.value ? inputs.value->p_alive.data() : nullptr,
-                                      inputs.retained.empty() ? nullptr : inputs.retained.data()},
-                                     s.fit.k, comm);
-  for (SegmentProfile& p : report.profiles) p.segment = order.ids[p.segment];
-  if (previous) {
-    carry_names_over(*previous, order.match, report.profiles);
-    report.comparison = compare_with_previous(*previous, order.match,
-                                              {shard.customer_id.data(), segment_id.data(),
-                                               monetary.empty() ? nullptr : monetary.data(), shard.block.count},
-                                              sizes, o.previous.comparison, comm);
-    const Drift& drift = report.comparison->drift;
-    log.line("compare   ", o.previous.path, ": ", order.match.vanished.size(), " vanished, ",
-             std::count(order.match.previous_row.begin(), order.match.previous_row.end(), -1), " new segment(s); PSI ",
-             fixed_decimals(drift.psi, 3), ", ", fixed_decimals(100 * drift.changed_share, 1),
-             "% of returning customers changed segment");
-    for (const std::string& warning : drift.warnings) log.line("drift     warning: ", warning);
-  }
-  rename_segments(o.segment_names, report.profiles);
-  if (inputs.attributes)
-    report.attributes = profile_attributes(*inputs.attributes, shard.customer_id.data(), segment.data(),
-                                           inputs.value ? inputs.value->clv.data() : nullptr, shard.block.count,
-                                           s.fit.k, comm);
-  if (sweep) report.sweep = sweep->sweep, report.recommended_k = sweep->recommended_k;
-  for (const SegmentProfile& p : report.profiles)
-    log.line("segment   ", p.segment, "  ", p.name, "  ", with_thousands(p.customers), " customers",
-             inputs.value ? "  mean CLV " + std::to_string(p.mean_clv) : std::string(), p.action.empty() ? "" : "  -> ",
-             p.action);
-
-  ResultContent content;
-  content.total_rows = shard.total_rows;
-  content.block = shard.block;
-  content.customer_id = shard.customer_id.data();
-  content.segment = segment_id.data();
-  content.distance = distance.data();
-  content.k = s.fit.k;
-  content.d = s.d;
-  content.centroids = s.fit.centroids;
-  content.centroids_original = inputs.scaler.to_original(s.fit.centroids);
-  content.scaler = {{"clip_low", inputs.scaler.clip_low},
-                    {"clip_high", inputs.scaler.clip_high},
-                    {"center", inputs.scaler.center},
-                    {"scale", inputs.scaler.scale}};
-  for (const FeatureTransform& t : inputs.scaler.steps) content.transforms.push_back(to_string(t));
-  content.segment_size = sizes;
-  content.segment_ids = order.ids;
-  if (previous)
-    for (int row : order.match.previous_row) content.segment_status.push_back(row >= 0 ? "matched" : "new segment");
-  content.comparison = report.comparison ? &*report.comparison : nullptr;
-  content.feature_names = shard.feature_names;
-  content.attributes = result_attributes(o, s, data);
-  if (inputs.value) add_customer_value(*inputs.value, o.model.clv, content);
-  if (!monetary.empty()) content.customer_columns.emplace_back("monetary", monetary.data());
-  for (const SegmentProfile& p : report.profiles) {
-    content.segment_names.push_back(p.name);
-    content.segment_actions.push_back(p.action);
-  }
-  write_result_file(output.partial_path(), content, comm);
+  const Assignment assignment = assign_customers(ctx, s.fit, order);
+  s.fit.sizes = assignment.sizes;
+  const std::vector<float> monetary = inputs.profiled_column("monetary");  // next quarter's migration revenue
+  RunReport report = describe_segments(o, inputs, fitted, order, assignment, monetary, s.fit.k, comm, log);
+  write_result_file(output.partial_path(), result_content(o, s, data, inputs, order, assignment, monetary, report),
+                    comm);
   if (comm.is_root()) {
     report.facts.add("input", o.input).add("result", o.output).add("customers", s.customers).add("k", s.fit.k)
         .add("inertia", s.fit.inertia).add("version", kVersion);
     report.headline = {{"input", o.input}, {"result", o.output}, {"customers", with_thousands(s.customers)},
                        {"segments", std::to_string(s.fit.k)}, {"kseg", kVersion}};
-    if (previous) report.headline.emplace_back("last quarter", o.previous.path);
+    if (fitted.previous) report.headline.emplace_back("last quarter", o.previous.path);
     write_report_json(report_json.partial_path(), report);
     write_segments_csv(segments_csv.partial_path(), report);
     write_report_html(report_html.partial_path(), report);
@@ -351,7 +395,7 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
   report_json.commit();
   segments_csv.commit();
   report_html.commit();
-  if (comm.is_root()) std::remove(checkpoint.c_str());  // the result supersedes it
+  if (comm.is_root()) std::remove(fitted.checkpoint.c_str());  // the result supersedes it
   s.write_seconds = phase.seconds();
   s.total_seconds = total.seconds();
   log.line("write     ", o.output, ", ", milliseconds(s.write_seconds * 1e3), "; total ", milliseconds(s.total_seconds * 1e3));
