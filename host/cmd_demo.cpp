@@ -4,6 +4,7 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "common/errors.hpp"
 #include "host/cli_checks.hpp"
@@ -36,36 +37,37 @@ std::string demo_directory(const std::string& requested, const Communicator& com
   return comm.broadcast_string(path, 0);
 }
 
+std::string percent(double share) {
+  std::ostringstream text;
+  text << std::fixed << std::setprecision(1) << 100 * share << '%';
+  return text.str();
+}
+
 void print_segment_table(const JobSummary& s) {
-  std::cout << "\nSegments of " << with_thousands(s.customers) << " customers (centroids in standardized units):\n";
-  std::cout << std::left << std::setw(9) << "segment" << std::right << std::setw(11) << "customers" << std::setw(8) << "share";
-  for (const std::string& name : s.feature_names) std::cout << std::setw(std::max<int>(10, name.size() + 2)) << name;
-  std::cout << '\n' << std::fixed;
-  for (int k = 0; k < s.fit.k; ++k) {
-    std::cout << std::left << std::setw(9) << k << std::right << std::setw(11) << with_thousands(s.fit.sizes[k])
-              << std::setw(7) << std::setprecision(1) << 100.0 * s.fit.sizes[k] / s.customers << "%";
-    for (int j = 0; j < s.d; ++j)
-      std::cout << std::setw(std::max<int>(10, s.feature_names[j].size() + 2)) << std::setprecision(2)
-                << s.fit.centroids[static_cast<std::size_t>(k) * s.d + j];
-    std::cout << '\n';
-  }
-  std::cout.unsetf(std::ios::fixed);
+  std::cout << "\nSegments of " << with_thousands(s.customers) << " customers:\n"
+            << std::left << std::setw(9) << "segment" << std::right << std::setw(11) << "customers" << std::setw(8)
+            << "share" << std::setw(10) << "revenue" << std::setw(10) << "mean CLV" << std::setw(11) << "retention"
+            << "   name: suggested action\n";
+  for (const SegmentProfile& p : s.profiles)
+    std::cout << std::left << std::setw(9) << p.segment << std::right << std::setw(11) << with_thousands(p.customers)
+              << std::setw(8) << percent(p.share) << std::setw(10) << percent(p.revenue_share) << std::setw(10)
+              << fixed_decimals(p.mean_clv, 0) << std::setw(11) << percent(p.retention) << "   " << p.name << ": "
+              << p.action << '\n';
 }
 
 void run_demo(DemoOptions& o, const Communicator& comm) {
   const Logger log(comm.is_root() && !o.run.quiet);
   const std::string dir = demo_directory(o.directory, comm);
   GenerateOptions data;
+  data.transactions = true;
   data.customers = o.customers;
-  data.features = 6;
-  data.segments = o.run.kmeans.k;
-  data.feature_names = {"recency", "frequency", "monetary", "avg_order_value", "tenure", "return_rate"};
-  data.output = dir + "/customers.h5";
+  data.output = dir + "/transactions.h5";
   data.force = true;
   data.quiet = o.run.quiet;
-  generate_features_file(data, comm, log);
+  generate_transactions_file(data, comm, log);
 
   o.run.input = data.output;
+  o.run.model.step.as_of = data.end;
   o.run.output = dir + "/segments.h5";
   o.run.force = true;
   const JobSummary summary = run_job(o.run, comm, log);
@@ -76,9 +78,10 @@ void run_demo(DemoOptions& o, const Communicator& comm) {
   }
   const std::string stem = o.run.output.substr(0, o.run.output.size() - 3);  // minus ".h5"
   print_segment_table(summary);
-  std::cout << "\nInput:   " << data.output << "\nResults: " << o.run.output
-            << "\n  /segments/{customer_id,segment,distance}  one row per customer"
-            << "\n  /model/{centroids,feature_names,segment_size,segment_names}  the fitted model"
+  std::cout << "\nInput:   " << data.output << " (a synthetic retailer's order lines, as of " << data.end << ")"
+            << "\nResults: " << o.run.output
+            << "\n  /segments/{customer_id,segment,distance,clv,p_alive,...}  one row per customer"
+            << "\n  /model/{centroids_original,feature_names,segment_names,...}  the fitted model"
             << "\nReport:  " << stem << ".report.html (open in a browser), " << stem << ".report.json, " << stem
             << ".csv\nRead them in Python: h5py.File('" << o.run.output << "')['segments/segment'][:]\n";
 }
@@ -89,9 +92,11 @@ Command add_demo_command(CLI::App& app, const Communicator& comm) {
   auto o = std::make_shared<DemoOptions>();
   o->run.kmeans.k = 5;
   CLI::App* cmd = app.add_subcommand(
-      "demo", "Generate a small synthetic customer base, segment it, and show where the results are");
+      "demo",
+      "Generate a small synthetic retailer (order lines of 50,000 customers), segment its customers from their "
+      "transactions (RFM features, CLV, names), and show the segments and where the results and report are");
   cmd->add_option("--dir", o->directory, "Folder for the demo's files (default: a new temporary folder)");
-  cmd->add_option("--customers", o->customers, "Customers to generate")->capture_default_str()->check(at_least(1));
+  cmd->add_option("--customers", o->customers, "Customers of the synthetic retailer")->capture_default_str()->check(at_least(1));
   add_kmeans_options(*cmd, o->run);
   add_output_style_options(*cmd, o->run.quiet, o->run.json);
   return {cmd, [o, cmd, &comm] {

@@ -379,6 +379,7 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
   s.fit.sizes = assignment.sizes;
   const std::vector<float> monetary = inputs.profiled_column("monetary");  // next quarter's migration revenue
   RunReport report = describe_segments(o, inputs, fitted, order, assignment, monetary, s.fit.k, comm, log);
+  s.profiles = report.profiles;
   write_result_file(output.partial_path(), result_content(o, s, data, inputs, order, assignment, monetary, report),
                     comm);
   if (comm.is_root()) {

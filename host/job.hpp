@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cluster/kmeans.hpp"
+#include "cluster/segment_profiles.hpp"
 #include "common/communicator.hpp"
 #include "common/json.hpp"
 #include "host/checkpointing.hpp"
@@ -51,6 +52,7 @@ struct JobSummary {
   int d = 0;
   std::vector<std::string> feature_names;
   KMeansResult fit;
+  std::vector<SegmentProfile> profiles;  ///< per segment (row order of the model), as in the reports
   double read_seconds = 0, summarize_seconds = 0, write_seconds = 0, total_seconds = 0;
 };
 

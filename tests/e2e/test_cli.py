@@ -30,7 +30,9 @@ def main():
     demo = kseg.run("demo", "--dir", demo_dir, ranks=2)
     checks.expect("Results: " + os.path.join(demo_dir, "segments.h5") in demo.stdout, "demo says where results are")
     table_rows = [line for line in demo.stdout.splitlines() if re.match(r"^\d+\s+[\d,]+\s+[\d.]+%", line)]
-    checks.expect(len(table_rows) == 5, f"demo prints a table of 5 segments ({len(table_rows)} rows)")
+    checks.expect(len(table_rows) == 5 and all(re.search(r"%\s+[A-Z][^:]+: [A-Z]", row) for row in table_rows),
+                  f"demo prints a table of 5 named segments with their actions ({len(table_rows)} rows)")
+    checks.expect(os.path.exists(os.path.join(demo_dir, "segments.report.html")), "demo writes the report page")
     checks.expect(demo.stdout.count("kseg: error") == 0 and "iter" in demo.stderr, "demo logs progress on stderr")
     with h5py.File(os.path.join(demo_dir, "segments.h5"), "r") as f:
         sizes = f["model/segment_size"][:]
