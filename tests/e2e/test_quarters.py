@@ -216,6 +216,17 @@ def main():
     checks.expect(sorted(w["ids"].tolist()) == sorted(results[1]["ids"].tolist()) and
                   np.array_equal(np.sort(w["customers"], axis=None), np.sort(results[1]["customers"], axis=None)),
                   "--warm-start (k from --previous) finds the same segments and migration")
+    lenient = kseg.path("r2_lenient.h5")
+    kseg.run("run", "--input", q2, "--out", lenient, "--previous", r1_path, "--k", 5, "--n-init", 3, "--seed", 3,
+             "--drift-psi-warning", 100, "--drift-changed-warning", 0.9, "--device", "cpu", "--quiet", *STANDARDIZE,
+             ranks=2)
+    with h5py.File(lenient, "r") as f, h5py.File(r2_path, "r") as g:
+        strict_warnings = list(g["drift/warnings"].asstr()[:])
+        lenient_warnings = list(f["drift/warnings"].asstr()[:])
+    checks.expect(any("PSI" in w for w in strict_warnings) and not any("PSI" in w or "returning" in w
+                                                                         for w in lenient_warnings)
+                  and len(lenient_warnings) == 2,
+                  f"--drift-psi-warning and --drift-changed-warning set the thresholds ({lenient_warnings})")
     check_assign_new_customers(checks, kseg, r2_path, persona_to_segment(results[1], truth2))
     with open(r2_path.replace(".h5", ".report.json")) as f:
         report = json.load(f)

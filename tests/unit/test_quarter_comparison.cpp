@@ -42,8 +42,15 @@ TEST(SegmentMatching, MoreSegmentsThanLastQuarterGetNewIds) {
   EXPECT_TRUE(m.vanished.empty());
 }
 
-TEST(Drift, PsiChangedShareAndWarnings) {
+// Last quarter ids 0, 1; this quarter 0 (matched, moved 0.7) and 2 (new); 1 vanished.
+struct DriftCase {
   SegmentMatch m;
+  MigrationMatrix migration;
+};
+
+DriftCase drift_case() {
+  DriftCase c;
+  SegmentMatch& m = c.m;
   m.previous_ids = {0, 1};
   m.previous_names = {"A", "B"};
   m.ids = {0, 2};
@@ -51,13 +58,18 @@ TEST(Drift, PsiChangedShareAndWarnings) {
   m.paired_row = {0, 1};
   m.distance = {0.7, 3.0};
   m.vanished = {1};
-  MigrationMatrix migration;  // rows 0, 1, new; columns 0, 2, gone
+  MigrationMatrix& migration = c.migration;  // rows 0, 1, new; columns 0, 2, gone
   migration.from = {0, 1, -1};
   migration.to = {0, 2, -1};
   migration.customers = {50, 10, 0,  //
                          20, 10, 10,  //
                          0, 20, 0};
-  const Drift d = measure_drift(m, {60, 40}, {70, 30}, migration, ComparisonParams{});
+  return c;
+}
+
+TEST(Drift, PsiChangedShareAndWarnings) {
+  const DriftCase c = drift_case();
+  const Drift d = measure_drift(c.m, {60, 40}, {70, 30}, c.migration, ComparisonParams{});
   // Shares by id: 0: 0.6 → 0.7; 1: 0.4 → 0 (floored at 1e-4); 2: 0 (floored) → 0.3.
   const double psi = 0.1 * std::log(0.7 / 0.6) + (1e-4 - 0.4) * std::log(1e-4 / 0.4) + (0.3 - 1e-4) * std::log(0.3 / 1e-4);
   EXPECT_NEAR(d.psi, psi, 1e-12);
@@ -71,6 +83,18 @@ TEST(Drift, PsiChangedShareAndWarnings) {
   EXPECT_EQ(d.warnings[3], "segment 2 is new: its closest counterpart, last quarter's 1 (B), is 3.000 away "
                            "(> --match-threshold 1.000)");
   EXPECT_EQ(d.warnings[4], "segment 1 of last quarter has no match this quarter (vanished)");
+}
+
+TEST(Drift, ThresholdsAreTheUsers) {
+  const DriftCase c = drift_case();
+  ComparisonParams lenient;
+  lenient.psi_warning = 100;
+  lenient.changed_share_warning = 0.5;
+  lenient.shift_warning = 0.8;
+  const Drift d = measure_drift(c.m, {60, 40}, {70, 30}, c.migration, lenient);
+  ASSERT_EQ(d.warnings.size(), 2u) << "only the new and the vanished segment are still worth a line";
+  EXPECT_NE(d.warnings[0].find("segment 2 is new"), std::string::npos);
+  EXPECT_NE(d.warnings[1].find("vanished"), std::string::npos);
 }
 
 }  // namespace
