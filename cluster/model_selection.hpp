@@ -28,4 +28,7 @@ FitQuality fit_quality(const FitContext& ctx, const KMeansResult& fit, int sampl
 /// The k with the highest silhouette (ties: the smaller k).
 int recommended_k(const std::vector<FitQuality>& sweep);
 
+/// recommended_k's rule, for people and for report.json.
+inline constexpr const char* kRecommendedKRule = "highest mean silhouette (ties: smaller k)";
+
 }  // namespace kseg

@@ -14,6 +14,9 @@ inline std::string fixed_decimals(double v, int digits) {
   return text.str();
 }
 
+/// 0.1234 → "12.3%" (digits = 1).
+inline std::string percent_text(double share, int digits) { return fixed_decimals(100 * share, digits) + "%"; }
+
 /// 1234567 → "1,234,567": counts of customers and lines in logs and reports.
 inline std::string with_thousands(long long value) {
   std::string digits = std::to_string(value < 0 ? -value : value), out;

@@ -31,8 +31,7 @@ ResultContent model_content(const SavedModel& m, const std::vector<int64_t>& siz
   c.d = m.d;
   c.centroids = m.centroids;
   c.centroids_original = m.centroids_original;
-  c.scaler = {{"clip_low", m.clip_low}, {"clip_high", m.clip_high}, {"center", m.center}, {"scale", m.scale}};
-  c.transforms = m.transforms;
+  c.scaler = m.scaler;
   c.segment_names = m.segment_names;
   c.segment_actions = m.segment_actions;
   c.segment_size = sizes;

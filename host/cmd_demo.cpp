@@ -4,7 +4,6 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include "common/errors.hpp"
 #include "host/cli_checks.hpp"
@@ -37,12 +36,6 @@ std::string demo_directory(const std::string& requested, const Communicator& com
   return comm.broadcast_string(path, 0);
 }
 
-std::string percent(double share) {
-  std::ostringstream text;
-  text << std::fixed << std::setprecision(1) << 100 * share << '%';
-  return text.str();
-}
-
 void print_segment_table(const JobSummary& s) {
   std::cout << "\nSegments of " << with_thousands(s.customers) << " customers:\n"
             << std::left << std::setw(9) << "segment" << std::right << std::setw(11) << "customers" << std::setw(8)
@@ -50,8 +43,8 @@ void print_segment_table(const JobSummary& s) {
             << "   name: suggested action\n";
   for (const SegmentProfile& p : s.profiles)
     std::cout << std::left << std::setw(9) << p.segment << std::right << std::setw(11) << with_thousands(p.customers)
-              << std::setw(8) << percent(p.share) << std::setw(10) << percent(p.revenue_share) << std::setw(10)
-              << fixed_decimals(p.mean_clv, 0) << std::setw(11) << percent(p.retention) << "   " << p.name << ": "
+              << std::setw(8) << percent_text(p.share, 1) << std::setw(10) << percent_text(p.revenue_share, 1) << std::setw(10)
+              << fixed_decimals(p.mean_clv, 0) << std::setw(11) << percent_text(p.retention, 1) << "   " << p.name << ": "
               << p.action << '\n';
 }
 
@@ -76,7 +69,7 @@ void run_demo(DemoOptions& o, const Communicator& comm) {
     std::cout << to_json(summary).str() << std::endl;
     return;
   }
-  const std::string stem = o.run.output.substr(0, o.run.output.size() - 3);  // minus ".h5"
+  const std::string stem = result_stem(o.run.output);
   print_segment_table(summary);
   std::cout << "\nInput:   " << data.output << " (a synthetic retailer's order lines, as of " << data.end << ")"
             << "\nResults: " << o.run.output

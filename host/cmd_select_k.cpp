@@ -11,6 +11,7 @@
 #include "host/commands.hpp"
 #include "host/job.hpp"
 #include "host/k_sweep.hpp"
+#include "io/report_files.hpp"
 
 namespace kseg {
 namespace {
@@ -52,17 +53,8 @@ void run_select_k(SelectKOptions& o, const Communicator& comm) {
   const int best = result.recommended_k;
   if (!comm.is_root()) return;
   if (!o.run.json) return print_table(sweep, best);
-  std::vector<JsonObject> rows;
-  for (const FitQuality& q : sweep) {
-    JsonObject row;
-    row.add("k", q.k).add("inertia", q.inertia).add("calinski_harabasz", q.calinski_harabasz)
-        .add("davies_bouldin", q.davies_bouldin).add("silhouette", q.silhouette)
-        .add("silhouette_stderr", q.silhouette_stderr).add("silhouette_sample", q.silhouette_sample);
-    rows.push_back(row);
-  }
   JsonObject out;
-  out.add("input", o.run.input).add("recommended_k", best).add("rule", kRecommendedKRule)
-      .add("sweep", rows);
+  out.add("input", o.run.input).add("recommended_k", best).add("rule", kRecommendedKRule).add("sweep", sweep_json(sweep));
   std::cout << out.str() << std::endl;
 }
 

@@ -305,11 +305,7 @@ ResultContent result_content(const RunOptions& o, const JobSummary& s, const Dat
   c.d = s.d;
   c.centroids = s.fit.centroids;
   c.centroids_original = inputs.scaler.to_original(s.fit.centroids);
-  c.scaler = {{"clip_low", inputs.scaler.clip_low},
-              {"clip_high", inputs.scaler.clip_high},
-              {"center", inputs.scaler.center},
-              {"scale", inputs.scaler.scale}};
-  for (const FeatureTransform& t : inputs.scaler.steps) c.transforms.push_back(to_string(t));
+  c.scaler = saved_scaler(inputs.scaler);
   c.segment_size = a.sizes;
   c.segment_ids = order.ids;
   if (report.comparison)
@@ -328,6 +324,10 @@ ResultContent result_content(const RunOptions& o, const JobSummary& s, const Dat
 
 }  // namespace
 
+std::string result_stem(const std::string& output) {
+  return output.size() > 3 && output.substr(output.size() - 3) == ".h5" ? output.substr(0, output.size() - 3) : output;
+}
+
 JobSummary run_job(const RunOptions& options, const Communicator& comm, const Logger& log) {
   Stopwatch total;
   RunOptions o = options;
@@ -338,8 +338,7 @@ JobSummary run_job(const RunOptions& options, const Communicator& comm, const Lo
   s.output = o.output;
   s.ranks = comm.size();
   AtomicOutput output(o.output, o.force, comm);
-  const std::string stem = o.output.size() > 3 && o.output.substr(o.output.size() - 3) == ".h5"
-                               ? o.output.substr(0, o.output.size() - 3) : o.output;
+  const std::string stem = result_stem(o.output);
   AtomicOutput report_json(stem + ".report.json", o.force, comm), segments_csv(stem + ".csv", o.force, comm),
       report_html(stem + ".report.html", o.force, comm);
 

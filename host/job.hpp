@@ -56,6 +56,9 @@ struct JobSummary {
   double read_seconds = 0, summarize_seconds = 0, write_seconds = 0, total_seconds = 0;
 };
 
+/// RESULT.h5 → RESULT: the reports are RESULT.report.json, RESULT.csv and RESULT.report.html.
+std::string result_stem(const std::string& output);
+
 /// Collective: read → summarize → k-means → assign → write (atomically). Throws kseg errors.
 JobSummary run_job(const RunOptions& options, const Communicator& comm, const Logger& log);
 

@@ -21,7 +21,4 @@ struct KSweep {
 KSweep sweep_k(const FitContext& ctx, const KMeansParams& params, const std::vector<int>& ks, int sample,
                const Logger& log);
 
-/// The rule recommended_k follows, for people.
-inline constexpr const char* kRecommendedKRule = "highest mean silhouette (ties: the smaller k)";
-
 }  // namespace kseg

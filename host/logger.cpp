@@ -1,15 +1,7 @@
 #include "host/logger.hpp"
 
-#include <sstream>
-
 namespace kseg {
 
-std::string milliseconds(double ms) {
-  std::ostringstream text;
-  text.setf(std::ios::fixed);
-  text.precision(ms < 10 ? 2 : 1);
-  text << ms << " ms";
-  return text.str();
-}
+std::string milliseconds(double ms) { return fixed_decimals(ms, ms < 10 ? 2 : 1) + " ms"; }
 
 }  // namespace kseg

@@ -191,17 +191,25 @@ std::vector<float> ModelInputs::profiled_column(const std::string& name) const {
   return column;
 }
 
+SavedScaler saved_scaler(const Scaler& s) {
+  SavedScaler saved{{}, s.clip_low, s.clip_high, s.center, s.scale};
+  for (const FeatureTransform& t : s.steps) saved.steps.push_back(to_string(t));
+  return saved;
+}
+
+Scaler scaler_of(const SavedScaler& saved) {
+  Scaler s{{}, saved.clip_low, saved.clip_high, saved.center, saved.scale};
+  for (const std::string& steps : saved.steps) s.steps.push_back(parse_feature_transform(steps));
+  return s;
+}
+
 ModelInputs load_inputs_for_model(const std::string& path, const SavedModel& model, const FeatureStepOptions& step,
                                   const Communicator& comm, const Logger& log) {
   ModelInputs inputs;
   inputs.from_transactions = has_transactions(path, comm);
   inputs.shard = inputs.from_transactions ? shard_from_table(path, features_from_transactions(path, step, comm, log))
                                           : read_feature_shard(path, comm);
-  for (const std::string& steps : model.transforms) inputs.scaler.steps.push_back(parse_feature_transform(steps));
-  inputs.scaler.clip_low = model.clip_low;
-  inputs.scaler.clip_high = model.clip_high;
-  inputs.scaler.center = model.center;
-  inputs.scaler.scale = model.scale;
+  inputs.scaler = scaler_of(model.scaler);
   keep_profiled_columns(inputs.shard, model.feature_names, any_step(inputs.scaler.steps), inputs);
   select_columns(inputs.shard, model.feature_names);
   inputs.scaler.apply(inputs.shard.matrix.data(), inputs.shard.block.count);

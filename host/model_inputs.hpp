@@ -54,6 +54,10 @@ struct ModelInputs {
 ModelInputs load_model_inputs(const std::string& path, const ModelInputOptions& options, const Communicator& comm,
                               const Logger& log);
 
+/// The fitted transforms in the result file's terms, and back.
+SavedScaler saved_scaler(const Scaler& scaler);
+Scaler scaler_of(const SavedScaler& saved);
+
 /// Collective: the same customers' inputs for scoring with a saved model: the model's features,
 /// put through its saved transforms (nothing is fitted: no quantiles, no scaler, no CLV model), so
 /// that a customer the model was fitted on gets bit for bit the values it had then.

@@ -98,16 +98,7 @@ JsonObject segment_json(const RunReport& r, std::size_t s) {
 }
 
 JsonObject select_k_json(const RunReport& r) {
-  std::vector<JsonObject> sweep;
-  for (const FitQuality& q : r.sweep)
-    sweep.push_back(JsonObject()
-                        .add("k", q.k).add("inertia", q.inertia).add("calinski_harabasz", q.calinski_harabasz)
-                        .add("davies_bouldin", q.davies_bouldin).add("silhouette", q.silhouette)
-                        .add("silhouette_stderr", q.silhouette_stderr).add("silhouette_sample", q.silhouette_sample));
-  return JsonObject()
-      .add("recommended_k", r.recommended_k)
-      .add("rule", "highest mean silhouette (ties: smaller k)")
-      .add("sweep", sweep);
+  return JsonObject().add("recommended_k", r.recommended_k).add("rule", kRecommendedKRule).add("sweep", sweep_json(r.sweep));
 }
 
 JsonObject match_json(const RunReport& r, const QuarterComparison& c, std::size_t s) {
@@ -249,6 +240,16 @@ void comparison_columns(const QuarterComparison& comparison, CsvColumns& csv) {
 }
 
 }  // namespace
+
+std::vector<JsonObject> sweep_json(const std::vector<FitQuality>& sweep) {
+  std::vector<JsonObject> rows;
+  for (const FitQuality& q : sweep)
+    rows.push_back(JsonObject()
+                       .add("k", q.k).add("inertia", q.inertia).add("calinski_harabasz", q.calinski_harabasz)
+                       .add("davies_bouldin", q.davies_bouldin).add("silhouette", q.silhouette)
+                       .add("silhouette_stderr", q.silhouette_stderr).add("silhouette_sample", q.silhouette_sample));
+  return rows;
+}
 
 void write_report_json(const std::string& path, const RunReport& report) {
   std::vector<JsonObject> segments;

@@ -37,7 +37,7 @@ std::string escaped(const std::string& text) {
 
 /// A value for people: "—" when unknown (never "nan" or "inf").
 std::string shown(double v, int digits) { return std::isfinite(v) ? fixed_decimals(v, digits) : kUnknown; }
-std::string percent(double share, int digits) { return std::isfinite(share) ? fixed_decimals(100 * share, digits) + "%" : kUnknown; }
+std::string percent(double share, int digits) { return std::isfinite(share) ? percent_text(share, digits) : kUnknown; }
 
 /// An SVG coordinate or length (finite by construction; 0 otherwise).
 std::string px(double v) { return std::isfinite(v) ? fixed_decimals(v, 1) : "0"; }
@@ -309,7 +309,7 @@ std::string select_k_section(const RunReport& r) {
   }
   std::ostringstream html;
   html << "<h2>Choosing k</h2><p class='note'>Recommended k = " << r.recommended_k
-       << ": the highest mean silhouette (ties: the smaller k).</p><div class='charts'>";
+       << ": the " << kRecommendedKRule << ".</p><div class='charts'>";
   for (const LineChart* c : {&inertia, &ch, &db, &silhouette}) html << line_chart(*c);
   return html.str() + "</div>";
 }

@@ -51,6 +51,14 @@ void write_comparison(hid_t file, const QuarterComparison& q) {
   h5::write_strings(file, "/drift/warnings", q.drift.warnings);
 }
 
+// The scaler's numeric datasets, named as in /model/scaler: the one list the writer and reader share.
+template <typename Scaler>
+auto scaler_columns(Scaler& s) {
+  using Values = decltype(&s.center);
+  return std::vector<std::pair<const char*, Values>>{
+      {"clip_low", &s.clip_low}, {"clip_high", &s.clip_high}, {"center", &s.center}, {"scale", &s.scale}};
+}
+
 // Small and string-valued data: rank 0 writes it serially (MPI-IO cannot write variable-length strings).
 void write_model(const std::string& path, const ResultContent& c) {
   h5::Id file = h5::open_serial_for_write(path);
@@ -62,9 +70,9 @@ void write_model(const std::string& path, const ResultContent& c) {
   h5::write_small(file, "/model/segment_ids", H5T_NATIVE_INT32, {k}, c.segment_ids.data());
   if (!c.segment_status.empty()) h5::write_strings(file, "/model/segment_status", c.segment_status);
   h5::create_group(file, "/model/scaler");
-  for (const auto& [name, values] : c.scaler)
-    h5::write_small(file, "/model/scaler/" + name, H5T_NATIVE_DOUBLE, {d}, values.data());
-  h5::write_strings(file, "/model/scaler/steps", c.transforms);
+  for (const auto& [name, values] : scaler_columns(c.scaler))
+    h5::write_small(file, std::string("/model/scaler/") + name, H5T_NATIVE_DOUBLE, {d}, values->data());
+  h5::write_strings(file, "/model/scaler/steps", c.scaler.steps);
   h5::write_strings(file, "/model/segment_names", c.segment_names);
   h5::write_strings(file, "/model/segment_actions", c.segment_actions);
   h5::write_strings(file, "/model/feature_names", c.feature_names);
@@ -88,13 +96,11 @@ SavedModel read_saved_model(const std::string& path) {
   SavedModel m;
   m.path = path;
   m.feature_names = h5::read_strings(file, "/model/feature_names", path);
-  m.transforms = h5::read_strings(file, "/model/scaler/steps", path);
+  m.scaler.steps = h5::read_strings(file, "/model/scaler/steps", path);
   m.centroids = h5::read_small<float>(file, "/model/centroids", H5T_NATIVE_FLOAT, path);
   m.centroids_original = h5::read_small<float>(file, "/model/centroids_original", H5T_NATIVE_FLOAT, path);
-  m.clip_low = h5::read_small<double>(file, "/model/scaler/clip_low", H5T_NATIVE_DOUBLE, path);
-  m.clip_high = h5::read_small<double>(file, "/model/scaler/clip_high", H5T_NATIVE_DOUBLE, path);
-  m.center = h5::read_small<double>(file, "/model/scaler/center", H5T_NATIVE_DOUBLE, path);
-  m.scale = h5::read_small<double>(file, "/model/scaler/scale", H5T_NATIVE_DOUBLE, path);
+  for (const auto& [name, values] : scaler_columns(m.scaler))
+    *values = h5::read_small<double>(file, std::string("/model/scaler/") + name, H5T_NATIVE_DOUBLE, path);
   m.segment_names = h5::read_strings(file, "/model/segment_names", path);
   m.segment_actions = h5::read_strings(file, "/model/segment_actions", path);
   m.segment_size = h5::read_small<int64_t>(file, "/model/segment_size", H5T_NATIVE_INT64, path);
@@ -108,8 +114,9 @@ SavedModel read_saved_model(const std::string& path) {
   }
   const std::size_t k = static_cast<std::size_t>(m.k), d = static_cast<std::size_t>(m.d);
   const bool consistent = k > 0 && m.centroids.size() == k * d && m.centroids_original.size() == k * d &&
-                          m.transforms.size() == d && m.clip_low.size() == d && m.clip_high.size() == d &&
-                          m.center.size() == d && m.scale.size() == d && m.segment_ids.size() == k &&
+                          m.scaler.steps.size() == d && m.scaler.clip_low.size() == d &&
+                          m.scaler.clip_high.size() == d && m.scaler.center.size() == d &&
+                          m.scaler.scale.size() == d && m.segment_ids.size() == k &&
                           m.segment_names.size() == k && m.segment_size.size() == k;
   if (!consistent)
     throw InputError(path + ":/model: its datasets disagree in size (" + std::to_string(d) + " features, " +

@@ -12,6 +12,12 @@
 
 namespace kseg {
 
+/// The fitted transforms as stored in /model/scaler (cluster's Scaler, in the file's terms).
+struct SavedScaler {
+  std::vector<std::string> steps;  ///< per feature, e.g. "log1p+standardize"
+  std::vector<double> clip_low, clip_high, center, scale;
+};
+
 /// What a run writes (DESIGN.md, HDF5 layout "Results").
 struct ResultContent {
   int64_t total_rows = 0;
@@ -25,8 +31,7 @@ struct ResultContent {
   int d = 0;
   std::vector<float> centroids;           ///< k × d, in model (transformed) units
   std::vector<float> centroids_original;  ///< k × d, in the features' own units
-  std::vector<std::pair<std::string, std::vector<double>>> scaler;  ///< /model/scaler/<name>, d values each
-  std::vector<std::string> transforms;                              ///< /model/scaler/steps, per feature
+  SavedScaler scaler;                                               ///< /model/scaler
   std::vector<std::string> segment_names, segment_actions;          ///< /model/segment_names, /model/segment_actions
   std::vector<int64_t> segment_size;
   std::vector<int32_t> segment_ids;  ///< /model/segment_ids: the stable id of each centroid row
@@ -44,8 +49,8 @@ void write_result_file(const std::string& path, const ResultContent& content, co
 struct SavedModel {
   std::string path;
   int k = 0, d = 0;
-  std::vector<std::string> feature_names, transforms;  ///< transforms: per feature, e.g. "log1p+standardize"
-  std::vector<double> clip_low, clip_high, center, scale;
+  std::vector<std::string> feature_names;
+  SavedScaler scaler;
   std::vector<float> centroids, centroids_original;  ///< k × d
   std::vector<int32_t> segment_ids;                  ///< 0..k−1 for files written before stable ids
   std::vector<std::string> segment_names, segment_actions;
