@@ -3,22 +3,11 @@
 #include <cstdint>
 #include <vector>
 
-#include "cluster/data_summary.hpp"
+#include "cluster/fit_context.hpp"
 #include "cluster/kmeans_params.hpp"
 #include "cluster/point_exchange.hpp"
-#include "common/communicator.hpp"
-#include "kernels/backend.hpp"
 
 namespace kseg {
-
-/// What an initialiser reads: the rank's shard on its device, and the global summary.
-struct FitContext {
-  Backend& backend;
-  const ShardView& shard;
-  const int64_t* ids;
-  const DataSummary& summary;
-  const Communicator& comm;
-};
 
 /// Purposes of random draws; with the restart they form the Philox stream, so that no two
 /// decisions ever share a random number.

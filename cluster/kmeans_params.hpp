@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace kseg {
@@ -11,10 +12,10 @@ enum class InitMethod {
   random,            ///< k distinct customers drawn uniformly
 };
 
-/// Spelling on the command line: "k-means||", "k-means++", "random".
+/// The method's name: "k-means||", "k-means++", "random".
 std::string to_string(InitMethod method);
-/// Throws InputError naming the accepted spellings.
-InitMethod parse_init_method(const std::string& text);
+/// The method of that name; none when no method has it.
+std::optional<InitMethod> init_method_named(const std::string& name);
 
 /// Everything that steers a k-means fit. Defaults follow scikit-learn where it has one.
 struct KMeansParams {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "cluster/point_exchange.hpp"
+#include "cluster/predict.hpp"
 #include "kernels/distance.hpp"
 #include "kernels/fixed_point.hpp"
 #include "kernels/philox.hpp"
@@ -17,15 +18,13 @@ double euclidean(const float* a, const float* b, int d) { return std::sqrt(stati
 
 // Σ over each segment's customers of their distance (not squared) to its centroid, exactly.
 std::vector<double> scatter_sums(const FitContext& ctx, const KMeansResult& fit) {
-  std::vector<int32_t> segment(ctx.shard.n);
-  std::vector<float> sq(ctx.shard.n);
-  ctx.backend.assign_and_accumulate(fit.centroids.data(), fit.k, ctx.summary.quantization, nullptr, segment.data(),
-                                    sq.data());
+  const Assignment a = predict(ctx, fit.centroids, fit.k);
   double diagonal_sq = 0;  // no customer is farther from a centroid than the bounding box's diagonal
   for (int j = 0; j < ctx.shard.d; ++j) diagonal_sq += (ctx.summary.max[j] - ctx.summary.min[j]) * (ctx.summary.max[j] - ctx.summary.min[j]);
   const double scale = FixedPoint::scale_for_bound(std::sqrt(diagonal_sq) * (1 + 1e-6), FixedPoint::kDistanceBits);
   std::vector<int128> sums(fit.k, 0);
-  for (int64_t i = 0; i < ctx.shard.n; ++i) sums[segment[i]] += FixedPoint::quantize(std::sqrt(static_cast<double>(sq[i])), scale);
+  for (int64_t i = 0; i < ctx.shard.n; ++i)
+    sums[a.row[i]] += FixedPoint::quantize(std::sqrt(static_cast<double>(a.squared_distance[i])), scale);
   ctx.comm.sum(sums.data(), sums.size());
   std::vector<double> out(fit.k);
   for (int s = 0; s < fit.k; ++s) out[s] = FixedPoint::to_double(sums[s], scale);

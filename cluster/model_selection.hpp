@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "cluster/kmeans.hpp"
+#include "cluster/lloyd.hpp"
 
 namespace kseg {
 

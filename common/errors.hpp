@@ -26,6 +26,10 @@ class InputError : public Error {
   using Error::Error;
 };
 
+/// Refuses the user's input with an InputError that every rank raises alike (a decision taken
+/// on data all ranks share), so the job ends cleanly with one line.
+[[noreturn]] inline void refuse(const std::string& message) { throw InputError(message, ErrorScope::all_ranks); }
+
 /// Reading or writing a file failed for a reason outside the user's data (permissions, disk).
 class IoError : public Error {
  public:

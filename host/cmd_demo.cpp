@@ -7,9 +7,10 @@
 
 #include "common/errors.hpp"
 #include "host/cli_checks.hpp"
+#include "host/cli_options.hpp"
 #include "host/commands.hpp"
-#include "host/generate.hpp"
-#include "host/job.hpp"
+#include "pipeline/write_stage.hpp"
+#include "synth/generate_files.hpp"
 
 namespace kseg {
 namespace {
@@ -17,7 +18,7 @@ namespace {
 struct DemoOptions {
   std::string directory;
   int64_t customers = 50000;
-  RunOptions run;
+  RunCommandOptions run;
 };
 
 // Rank 0 creates the folder; every rank learns its name.
@@ -50,6 +51,7 @@ void print_segment_table(const JobSummary& s) {
 
 void run_demo(DemoOptions& o, const Communicator& comm) {
   const Logger log(comm.is_root() && !o.run.quiet);
+  RunParams run = run_params(o.run);
   const std::string dir = demo_directory(o.directory, comm);
   GenerateOptions data;
   data.transactions = true;
@@ -59,31 +61,31 @@ void run_demo(DemoOptions& o, const Communicator& comm) {
   data.quiet = o.run.quiet;
   generate_transactions_file(data, comm, log);
 
-  o.run.input = data.output;
-  o.run.model.step.as_of = data.end;
-  o.run.output = dir + "/segments.h5";
-  o.run.force = true;
-  const JobSummary summary = run_job(o.run, comm, log);
+  run.input = data.output;
+  run.model.step.as_of = data.end;
+  run.output = dir + "/segments.h5";
+  run.force = true;
+  const JobSummary summary = run_job(run, comm, log);
   if (!comm.is_root()) return;
   if (o.run.json) {
     std::cout << to_json(summary).str() << std::endl;
     return;
   }
-  const std::string stem = result_stem(o.run.output);
+  const std::string stem = result_stem(run.output);
   print_segment_table(summary);
   std::cout << "\nInput:   " << data.output << " (a synthetic retailer's order lines, as of " << data.end << ")"
-            << "\nResults: " << o.run.output
+            << "\nResults: " << run.output
             << "\n  /segments/{customer_id,segment,distance,clv,p_alive,...}  one row per customer"
             << "\n  /model/{centroids_original,feature_names,segment_names,...}  the fitted model"
             << "\nReport:  " << stem << ".report.html (open in a browser), " << stem << ".report.json, " << stem
-            << ".csv\nRead them in Python: h5py.File('" << o.run.output << "')['segments/segment'][:]\n";
+            << ".csv\nRead them in Python: h5py.File('" << run.output << "')['segments/segment'][:]\n";
 }
 
 }  // namespace
 
 Command add_demo_command(CLI::App& app, const Communicator& comm) {
   auto o = std::make_shared<DemoOptions>();
-  o->run.kmeans.k = 5;
+  o->run.run.kmeans.k = 5;
   CLI::App* cmd = app.add_subcommand(
       "demo",
       "Generate a small synthetic retailer (order lines of 50,000 customers), segment its customers from their "
@@ -93,7 +95,7 @@ Command add_demo_command(CLI::App& app, const Communicator& comm) {
   add_kmeans_options(*cmd, o->run);
   add_output_style_options(*cmd, o->run.quiet, o->run.json);
   return {cmd, [o, cmd, &comm] {
-    o->run.effective_config = cmd->config_to_str(/*default_also=*/true, /*write_description=*/false);
+    o->run.run.effective_config = cmd->config_to_str(/*default_also=*/true, /*write_description=*/false);
     run_demo(*o, comm);
   }};
 }

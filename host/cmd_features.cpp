@@ -3,12 +3,13 @@
 
 #include "common/peak_memory.hpp"
 #include "common/timer.hpp"
+#include "host/cli_options.hpp"
 #include "host/commands.hpp"
-#include "host/device_setup.hpp"
-#include "host/features_job.hpp"
-#include "common/json.hpp"
 #include "io/atomic_output.hpp"
 #include "io/feature_file.hpp"
+#include "io/json.hpp"
+#include "pipeline/device_choice.hpp"
+#include "pipeline/features_stage.hpp"
 
 namespace kseg {
 namespace {
@@ -29,7 +30,7 @@ void run_features(const FeaturesCommandOptions& o, const Communicator& comm) {
   AtomicOutput output(o.output, o.force, comm);
   FeatureStepOptions step = o.step;
   step.use_cuda = use_cuda(o.device, comm, log);
-  const CustomerFeatureTable table = features_from_transactions(o.input, step, comm, log);
+  const CustomerFeatureTable table = features_from_transactions(InputFile(o.input, comm), step, log);
   FeatureFileSpec spec;
   spec.rows = table.total_customers;
   spec.d = static_cast<int>(table.names.size());

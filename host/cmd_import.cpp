@@ -2,13 +2,13 @@
 #include <memory>
 
 #include "common/errors.hpp"
+#include "common/logger.hpp"
 #include "common/timer.hpp"
+#include "host/cli_options.hpp"
 #include "host/commands.hpp"
 #include "host/config_file.hpp"
-#include "host/job.hpp"
-#include "common/json.hpp"
-#include "host/logger.hpp"
 #include "io/atomic_output.hpp"
+#include "io/json.hpp"
 #include "io/transaction_import.hpp"
 
 namespace kseg {

@@ -1,35 +1,35 @@
 #include <iostream>
 #include <memory>
 
-#include "host/commands.hpp"
 #include "host/cli_checks.hpp"
+#include "host/cli_options.hpp"
+#include "host/commands.hpp"
 #include "host/config_file.hpp"
-#include "host/job.hpp"
 
 namespace kseg {
 
 Command add_run_command(CLI::App& app, const Communicator& comm) {
-  auto o = std::make_shared<RunOptions>();
+  auto o = std::make_shared<RunCommandOptions>();
   CLI::App* cmd = app.add_subcommand(
       "run",
       "Segment customers: each MPI rank reads its block of /features/matrix, k-means runs on all ranks "
       "together, and every customer's segment plus the model are written to --out (HDF5).");
-  cmd->add_option("--input", o->input,
+  cmd->add_option("--input", o->run.input,
                   "Features file (HDF5 with /features/matrix and /features/customer_id), or a transactions file "
                   "(HDF5 with /transactions; then --as-of is needed and features are computed first)")
       ->required();
-  cmd->add_option("--out", o->output, "Result file; written as <out>.partial and renamed when complete")->required();
-  cmd->add_flag("--force", o->force, "Replace --out if it exists (otherwise kseg refuses)");
-  add_model_input_options(*cmd, o->model);
+  cmd->add_option("--out", o->run.output, "Result file; written as <out>.partial and renamed when complete")->required();
+  cmd->add_flag("--force", o->run.force, "Replace --out if it exists (otherwise kseg refuses)");
+  add_model_input_options(*cmd, o->run.model);
   add_kmeans_options(*cmd, *o);
-  add_checkpoint_options(*cmd, o->checkpoint);
-  add_previous_options(*cmd, o->previous);
+  add_checkpoint_options(*cmd, o->run.checkpoint);
+  add_previous_options(*cmd, o->run.previous);
   cmd->add_option("--select-k", o->select_k,
                   "LOW..HIGH: first fit every k of the range and score it (as kseg select-k); without --k the "
                   "recommended k is used; the report shows the curves");
-  cmd->add_option("--select-k-sample", o->select_k_sample, "Customers in --select-k's silhouette sample")
+  cmd->add_option("--select-k-sample", o->run.select_k_sample, "Customers in --select-k's silhouette sample")
       ->capture_default_str()->check(at_least(2));
-  cmd->add_option("--segment-name", o->segment_names,
+  cmd->add_option("--segment-name", o->run.segment_names,
                   "I=NAME: call segment I NAME instead of its RFM name (repeatable; in --config: segment-name = [\"2=VIP\"])");
   add_output_style_options(*cmd, o->quiet, o->json);
   cmd->add_option("--config", o->config_file,
@@ -37,9 +37,9 @@ Command add_run_command(CLI::App& app, const Communicator& comm) {
       ->check(CLI::ExistingFile);
   return {cmd, [o, cmd, &comm] {
     apply_config_file(*cmd, o->config_file);
-    o->effective_config = cmd->config_to_str(/*default_also=*/true, /*write_description=*/false);
-    o->k_given = cmd->get_option("--k")->count() > 0;
-    const JobSummary summary = run_job(*o, comm, Logger(comm.is_root() && !o->quiet));
+    o->run.effective_config = cmd->config_to_str(/*default_also=*/true, /*write_description=*/false);
+    o->run.k_given = cmd->get_option("--k")->count() > 0;
+    const JobSummary summary = run_job(run_params(*o), comm, Logger(comm.is_root() && !o->quiet));
     if (o->json && comm.is_root()) std::cout << to_json(summary).str() << std::endl;
   }};
 }

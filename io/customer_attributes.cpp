@@ -9,7 +9,6 @@
 namespace kseg {
 namespace {
 
-[[noreturn]] void refuse(const std::string& message) { throw InputError(message, ErrorScope::all_ranks); }
 
 std::vector<std::string> column_names(hid_t file, const std::string& path) {
   const h5::Id group(H5Gopen2(file, kCustomers, H5P_DEFAULT), H5Gclose, path + ": cannot open " + kCustomers);
@@ -59,13 +58,14 @@ void refuse_bad_codes(const CustomerAttributes& table, const AttributeColumn& co
 
 }  // namespace
 
-bool has_customer_attributes(const std::string& path, const Communicator& comm) {
-  const h5::Id file = h5::open_parallel(path, comm);
-  return h5::link_exists(file, kCustomers) && h5::link_exists(file, std::string(kCustomers) + "/customer_id");
+bool has_customer_attributes(const InputFile& input) {
+  return input.has(kCustomers) && input.has(std::string(kCustomers) + "/customer_id");
 }
 
-CustomerAttributes read_customer_attributes(const std::string& path, const Communicator& comm) {
-  const h5::Id file = h5::open_parallel(path, comm);
+CustomerAttributes read_customer_attributes(const InputFile& input) {
+  const std::string& path = input.path();
+  const Communicator& comm = input.comm();
+  const hid_t file = input.handle();
   CustomerAttributes table;
   table.path = path;
   const h5::Id ids = open_column(file, path, "customer_id", -1);
@@ -84,6 +84,59 @@ CustomerAttributes read_customer_attributes(const std::string& path, const Commu
     table.columns.push_back(std::move(column));
   }
   return table;
+}
+
+struct CustomerAttributeWriter::Impl {
+  std::string path;
+  std::vector<AttributeColumnSpec> columns;
+  const Communicator& comm;
+  h5::Id file, ids;
+  std::vector<h5::Id> datasets;  // parallel to columns
+
+  std::string where(const std::string& column) const { return path + ":" + kCustomers + "/" + column; }
+};
+
+CustomerAttributeWriter::CustomerAttributeWriter(const std::string& path, int64_t total_rows,
+                                                 std::vector<AttributeColumnSpec> columns, const Communicator& comm)
+    : impl_(new Impl{path, std::move(columns), comm, h5::open_parallel_for_write(path, comm), {}, {}}) {
+  Impl& w = *impl_;
+  h5::create_group(w.file, kCustomers);
+  const hsize_t rows = static_cast<hsize_t>(total_rows);
+  w.ids = h5::create_dataset(w.file, std::string(kCustomers) + "/customer_id", H5T_STD_I64LE, {rows});
+  for (const AttributeColumnSpec& c : w.columns)
+    w.datasets.push_back(h5::create_dataset(w.file, std::string(kCustomers) + "/" + c.name,
+                                            c.integer ? H5T_STD_I32LE : H5T_IEEE_F64LE, {rows}));
+}
+
+CustomerAttributeWriter::~CustomerAttributeWriter() = default;
+
+void CustomerAttributeWriter::write_rows(int64_t first, int64_t count, const int64_t* ids,
+                                         const std::vector<std::vector<double>>& values) {
+  Impl& w = *impl_;
+  h5::write_rows(w.comm, w.ids, H5T_NATIVE_INT64, first, count, 1, ids, w.where("customer_id"));
+  for (std::size_t j = 0; j < w.columns.size(); ++j)
+    h5::write_rows(w.comm, w.datasets[j], H5T_NATIVE_DOUBLE, first, count, 1, values[j].data(),
+                   w.where(w.columns[j].name));
+}
+
+void CustomerAttributeWriter::finish(const std::vector<std::pair<std::string, h5::AttributeValue>>& file_attributes) {
+  Impl& w = *impl_;
+  w.ids.close(w.path + ": cannot close " + kCustomers + "/customer_id");
+  for (std::size_t j = 0; j < w.datasets.size(); ++j) w.datasets[j].close(w.path + ": cannot close " + w.where(w.columns[j].name));
+  w.file.close(w.path + ": cannot close (disk full?)");
+  if (w.comm.is_root()) {  // variable-length strings cannot be written through MPI-IO
+    h5::Id file = h5::open_serial_for_write(w.path);
+    for (const AttributeColumnSpec& c : w.columns) {
+      if (c.labels.empty()) continue;
+      const std::string name = std::string(kCustomers) + "/" + c.name;
+      h5::Id dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, w.path + ": cannot reopen " + name);
+      h5::write_string_array_attribute(dataset, "labels", c.labels);
+      dataset.close(w.path + ": cannot close " + name);
+    }
+    for (const auto& [name, value] : file_attributes) h5::write_attribute(file, name, value);
+    file.close(w.path + ": cannot close (disk full?)");
+  }
+  w.comm.barrier();
 }
 
 }  // namespace kseg

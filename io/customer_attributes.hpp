@@ -2,9 +2,13 @@
 
 #include <cstdint>
 #include <string>
+#include <memory>
+#include <utility>
 #include <vector>
 
 #include "common/communicator.hpp"
+#include "io/hdf5.hpp"
+#include "io/input_file.hpp"
 #include "io/row_partition.hpp"
 
 namespace kseg {
@@ -30,12 +34,36 @@ struct CustomerAttributes {
   std::vector<AttributeColumn> columns;  ///< every 1-D numeric dataset but customer_id, by name
 };
 
-/// Collective: whether `path` has a /customers group with a customer_id dataset.
-bool has_customer_attributes(const std::string& path, const Communicator& comm);
+/// Whether the file has a /customers group with a customer_id dataset.
+bool has_customer_attributes(const InputFile& input);
 
 /// Collective: reads every rank's row block of /customers. Refuses (InputError, every rank) a
 /// column of another length or a non-numeric type, and a code outside its labels (naming the
 /// row); quantities are read as float64.
-CustomerAttributes read_customer_attributes(const std::string& path, const Communicator& comm);
+CustomerAttributes read_customer_attributes(const InputFile& input);
+
+/// A column of /customers to write: integers (codes into `labels` when it has them) or float64.
+struct AttributeColumnSpec {
+  std::string name;
+  bool integer = false;
+  std::vector<std::string> labels;
+};
+
+/// Collective writer of /customers into an existing file whose other writers have closed it; each
+/// rank writes its own rows.
+class CustomerAttributeWriter {
+ public:
+  CustomerAttributeWriter(const std::string& path, int64_t total_rows, std::vector<AttributeColumnSpec> columns,
+                          const Communicator& comm);
+  ~CustomerAttributeWriter();
+  /// Collective: rows [first, first + count); values[c] holds column c's `count` values.
+  void write_rows(int64_t first, int64_t count, const int64_t* ids, const std::vector<std::vector<double>>& values);
+  /// Collective: closes the parallel file, then rank 0 adds the columns' labels and `file_attributes` on the root.
+  void finish(const std::vector<std::pair<std::string, h5::AttributeValue>>& file_attributes);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace kseg

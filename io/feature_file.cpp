@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 
 #include "common/errors.hpp"
 #include "common/spread.hpp"
@@ -10,19 +9,6 @@
 
 namespace kseg {
 namespace {
-
-[[noreturn]] void refuse(const std::string& message) { throw InputError(message, ErrorScope::all_ranks); }
-
-h5::Id open_input(const std::string& path, const Communicator& comm) {
-  if (!std::filesystem::exists(path)) refuse(path + ": no such file");
-  if (std::filesystem::is_directory(path)) refuse(path + ": is a directory, expected an HDF5 file");
-  if (H5Fis_hdf5(path.c_str()) <= 0) refuse(path + ": not an HDF5 file (truncated or corrupt?)");
-  try {
-    return h5::open_parallel(path, comm);
-  } catch (const IoError& e) {
-    refuse(e.what());
-  }
-}
 
 std::string type_description(hid_t type) {
   switch (H5Tget_class(type)) {
@@ -108,7 +94,13 @@ void refuse_duplicate_ids(const FeatureShard& shard, const Communicator& comm) {
 }  // namespace
 
 FeatureShard read_feature_shard(const std::string& path, const Communicator& comm) {
-  h5::Id file = open_input(path, comm);
+  return read_feature_shard(InputFile(path, comm));
+}
+
+FeatureShard read_feature_shard(const InputFile& input) {
+  const std::string& path = input.path();
+  const Communicator& comm = input.comm();
+  const hid_t file = input.handle();
   const std::string matrix_where = path + ":" + kFeatureMatrix, ids_where = path + ":" + kFeatureIds;
   h5::Id matrix = h5::open_dataset(file, kFeatureMatrix, path);
   h5::Id ids = h5::open_dataset(file, kFeatureIds, path);

@@ -7,6 +7,7 @@
 
 #include "common/communicator.hpp"
 #include "io/hdf5.hpp"
+#include "io/input_file.hpp"
 #include "io/row_partition.hpp"
 #include "kernels/backend.hpp"
 
@@ -35,6 +36,8 @@ struct FeatureShard {
 /// layout, the dtypes, the row counts, the rank count and every value (NaN/Inf are refused with
 /// the first bad row); each failure is an InputError naming the file and dataset, raised on
 /// every rank alike.
+FeatureShard read_feature_shard(const InputFile& input);
+/// The same, opening `path` for it.
 FeatureShard read_feature_shard(const std::string& path, const Communicator& comm);
 
 /// Layout of a features file to be written.

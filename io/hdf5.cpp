@@ -61,6 +61,22 @@ Id collective_transfer() {
 
 constexpr int64_t kMaxBytesPerCall = int64_t{512} << 20;
 
+// Rows [first, first + rows) of `columns` values in the file's dataspace (none when rows is 0),
+// and the memory dataspace that holds them: the one hyperslab every row transfer uses.
+Id select_rows(hid_t file_space, int64_t first, int64_t rows, int64_t columns, const std::string& what) {
+  const int rank = H5Sget_simple_extent_ndims(file_space);
+  hsize_t start[2] = {static_cast<hsize_t>(first), 0};
+  hsize_t extent[2] = {static_cast<hsize_t>(rows), static_cast<hsize_t>(columns)};
+  if (rows > 0)
+    check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, extent, nullptr), what + ": bad row range");
+  else
+    check(H5Sselect_none(file_space), what + ": cannot select nothing");
+  hsize_t mem_extent[1] = {static_cast<hsize_t>(std::max<int64_t>(rows, 0) * (rank == 2 ? columns : 1))};
+  Id mem_space(H5Screate_simple(1, mem_extent, nullptr), H5Sclose, what + ": cannot create a memory dataspace");
+  if (rows == 0) check(H5Sselect_none(mem_space), what + ": cannot select nothing");
+  return mem_space;
+}
+
 template <typename Transfer>
 void transfer_rows(const Communicator& comm, hid_t dataset, hid_t mem_type, int64_t first, int64_t count,
                    int64_t columns, const std::string& what, Transfer transfer) {
@@ -68,20 +84,11 @@ void transfer_rows(const Communicator& comm, hid_t dataset, hid_t mem_type, int6
   const int64_t rows_per_call = std::max<int64_t>(1, kMaxBytesPerCall / row_bytes);
   const int64_t calls = std::max<int64_t>(1, (comm.max(count) + rows_per_call - 1) / rows_per_call);
   Id file_space(H5Dget_space(dataset), H5Sclose, what + ": cannot get its dataspace");
-  const int rank = H5Sget_simple_extent_ndims(file_space);
   const Id dxpl = collective_transfer();
   for (int64_t call = 0; call < calls; ++call) {
     const int64_t begin = std::min(count, call * rows_per_call);
     const int64_t rows = std::min(count, begin + rows_per_call) - begin;
-    hsize_t start[2] = {static_cast<hsize_t>(first + begin), 0};
-    hsize_t extent[2] = {static_cast<hsize_t>(rows), static_cast<hsize_t>(columns)};
-    if (rows > 0)
-      check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, extent, nullptr), what + ": bad row range");
-    else
-      check(H5Sselect_none(file_space), what + ": cannot select nothing");
-    hsize_t mem_extent[1] = {static_cast<hsize_t>(std::max<int64_t>(rows, 0) * (rank == 2 ? columns : 1))};
-    Id mem_space(H5Screate_simple(1, mem_extent, nullptr), H5Sclose, what + ": cannot create a memory dataspace");
-    if (rows == 0) check(H5Sselect_none(mem_space), what + ": cannot select nothing");
+    const Id mem_space = select_rows(file_space, first + begin, rows, columns, what);
     check(transfer(mem_space, file_space, dxpl, begin * columns), what);
   }
 }
@@ -176,6 +183,24 @@ void read_rows(const Communicator& comm, hid_t dataset, hid_t mem_type, int64_t 
                 [&](hid_t mem, hid_t file, hid_t dxpl, int64_t offset) {
                   return H5Dread(dataset, mem_type, mem, file, dxpl, bytes ? bytes + offset * element : nullptr);
                 });
+}
+
+Id create_extendible_dataset(hid_t parent, const std::string& name, hid_t type, hsize_t chunk_rows,
+                             const std::string& what) {
+  const hsize_t empty = 0, unlimited = H5S_UNLIMITED;
+  Id space(H5Screate_simple(1, &empty, &unlimited), H5Sclose, what + ": cannot create a dataspace");
+  Id properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, what + ": cannot create a property list");
+  check(H5Pset_chunk(properties, 1, &chunk_rows), what + ": cannot set the chunk size");
+  return Id(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, properties, H5P_DEFAULT), H5Dclose,
+            what + ": cannot create");
+}
+
+void append_rows(hid_t dataset, hid_t mem_type, int64_t count, const void* data, const std::string& what) {
+  const hsize_t first = dataset_dims(dataset).at(0), extent = first + static_cast<hsize_t>(count);
+  check(H5Dset_extent(dataset, &extent), what + ": cannot extend (disk full?)");
+  Id file_space(H5Dget_space(dataset), H5Sclose, what + ": cannot get its dataspace");
+  const Id mem_space = select_rows(file_space, static_cast<int64_t>(first), count, 1, what);
+  check(H5Dwrite(dataset, mem_type, mem_space, file_space, H5P_DEFAULT, data), what + ": cannot write (disk full?)");
 }
 
 namespace {

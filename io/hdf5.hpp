@@ -65,6 +65,12 @@ void write_rows(const Communicator& comm, hid_t dataset, hid_t mem_type, int64_t
 void read_rows(const Communicator& comm, hid_t dataset, hid_t mem_type, int64_t first, int64_t count,
                int64_t columns, void* data, const std::string& what);
 
+/// A 1-D dataset of no rows that append_rows extends, stored in chunks of `chunk_rows`.
+Id create_extendible_dataset(hid_t parent, const std::string& name, hid_t type, hsize_t chunk_rows,
+                             const std::string& what);
+/// One process: `count` values after the last row of an extendible 1-D dataset.
+void append_rows(hid_t dataset, hid_t mem_type, int64_t count, const void* data, const std::string& what);
+
 /// Small whole datasets, written by one process on a serially opened file.
 void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values);
 void write_small(hid_t parent, const std::string& name, hid_t mem_type, const std::vector<hsize_t>& dims,

@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "cluster/quarter_comparison.hpp"
+#include "customers/quarter_comparison.hpp"
 #include "common/communicator.hpp"
 #include "io/hdf5.hpp"
 #include "io/row_partition.hpp"

@@ -5,11 +5,11 @@
 #include <utility>
 #include <vector>
 
-#include "cluster/attribute_profiles.hpp"
+#include "customers/attribute_profiles.hpp"
 #include "cluster/model_selection.hpp"
-#include "cluster/quarter_comparison.hpp"
-#include "cluster/segment_profiles.hpp"
-#include "common/json.hpp"
+#include "customers/quarter_comparison.hpp"
+#include "customers/segment_profiles.hpp"
+#include "io/json.hpp"
 
 namespace kseg {
 

@@ -1,15 +1,14 @@
 #include "io/transaction_file.hpp"
 
+#include <algorithm>
 #include <cmath>
-#include <filesystem>
+#include <map>
 
 #include "common/errors.hpp"
 #include "io/hdf5.hpp"
 
 namespace kseg {
 namespace {
-
-[[noreturn]] void refuse(const std::string& message) { throw InputError(message, ErrorScope::all_ranks); }
 
 // One column of /transactions: where it lives, what it holds and where it goes in memory. The
 // table below is the only place that lists the columns.
@@ -78,18 +77,14 @@ void refuse_non_finite(const TransactionShard& shard, const std::vector<double>&
 
 }  // namespace
 
-bool has_transactions(const std::string& path, const Communicator& comm) {
-  if (!std::filesystem::is_regular_file(path) || H5Fis_hdf5(path.c_str()) <= 0) return false;
-  try {
-    const h5::Id file = h5::open_parallel(path, comm);
-    return h5::link_exists(file, kTransactions);
-  } catch (const IoError&) {
-    return false;  // unreadable: the features reader reports it, once, with its own message
-  }
+TransactionShard read_transaction_shard(const std::string& path, const Communicator& comm) {
+  return read_transaction_shard(InputFile(path, comm));
 }
 
-TransactionShard read_transaction_shard(const std::string& path, const Communicator& comm) {
-  const h5::Id file = h5::open_parallel(path, comm);
+TransactionShard read_transaction_shard(const InputFile& input) {
+  const std::string& path = input.path();
+  const Communicator& comm = input.comm();
+  const hid_t file = input.handle();
   TransactionShard shard;
   shard.path = path;
   std::vector<h5::Id> datasets;
@@ -185,6 +180,53 @@ void TransactionFileWriter::finish() {
     file.close(impl_->path + ": cannot close (disk full?)");
   }
   impl_->comm.barrier();
+}
+
+struct AppendingTransactionWriter::Impl {
+  std::string path;
+  TransactionSchema schema;
+  h5::Id file, group;
+  std::map<std::string, h5::Id> datasets;  // closed before the group and the file
+};
+
+AppendingTransactionWriter::AppendingTransactionWriter(const std::string& path, const TransactionSchema& schema)
+    : impl_(new Impl{path, schema,
+                     h5::Id(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
+                            path + ": cannot create (directory not writable or disk full?)"),
+                     {}, {}}) {
+  impl_->group = h5::create_group(impl_->file, kTransactions);
+}
+
+AppendingTransactionWriter::~AppendingTransactionWriter() = default;
+
+void AppendingTransactionWriter::append(const TransactionColumns& rows) {
+  // Datasets are made on the first append, so that a file of fewer rows than an HDF5 chunk gets
+  // chunks of its own size rather than mostly empty ones.
+  constexpr hsize_t kRowsPerHdf5Chunk = hsize_t{1} << 16;  // 512 KiB of int64, inside the default 1 MiB chunk cache
+  for (const Column& c : columns()) {
+    if (!in_schema(c, impl_->schema)) continue;
+    const std::string where = impl_->path + ":" + dataset_path(c);
+    auto dataset = impl_->datasets.find(c.name);
+    if (dataset == impl_->datasets.end()) {
+      const hsize_t chunk = std::clamp<hsize_t>(rows.size(), 1, kRowsPerHdf5Chunk);
+      dataset = impl_->datasets
+                    .emplace(c.name, h5::create_extendible_dataset(impl_->group, c.name, c.file_type, chunk, where))
+                    .first;
+    }
+    h5::append_rows(dataset->second, c.mem_type, static_cast<int64_t>(rows.size()), c.data(rows), where);
+  }
+}
+
+void AppendingTransactionWriter::finish(const std::vector<std::string>& category_labels,
+                                        const std::vector<std::string>& channel_labels,
+                                        const std::vector<std::pair<std::string, h5::AttributeValue>>& attributes) {
+  Impl& w = *impl_;
+  if (w.schema.category) h5::write_string_array_attribute(w.datasets.at("category"), "labels", category_labels);
+  if (w.schema.channel) h5::write_string_array_attribute(w.datasets.at("channel"), "labels", channel_labels);
+  for (const auto& [name, value] : attributes) h5::write_attribute(w.file, name, value);
+  for (auto& [name, dataset] : w.datasets) dataset.close(w.path + ":" + kTransactions + "/" + name + ": cannot close (disk full?)");
+  w.group.close(w.path + ": cannot close " + kTransactions);
+  w.file.close(w.path + ": cannot close (disk full?)");
 }
 
 }  // namespace kseg

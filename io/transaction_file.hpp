@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "common/communicator.hpp"
+#include "io/hdf5.hpp"
+#include "io/input_file.hpp"
 #include "io/row_partition.hpp"
 #include "kernels/transaction_columns.hpp"
 
@@ -23,13 +25,12 @@ struct TransactionShard {
   TransactionColumns rows;
 };
 
-/// True when `path` is an HDF5 file with a /transactions group (collective).
-bool has_transactions(const std::string& path, const Communicator& comm);
-
 /// Collective: each rank reads its row block with collective parallel I/O. Refuses, on every
 /// rank alike and naming the file, dataset and first bad row: missing required columns
 /// (customer_id, timestamp, amount), wrong dtypes or ranks, unequal column lengths, no rows,
 /// NaN or infinite amounts or discounts.
+TransactionShard read_transaction_shard(const InputFile& input);
+/// The same, opening `path` for it.
 TransactionShard read_transaction_shard(const std::string& path, const Communicator& comm);
 
 /// Collective writer of a transactions file of known size: each rank writes its own rows.
@@ -42,6 +43,23 @@ class TransactionFileWriter {
   void write_rows(int64_t first, const TransactionColumns& rows);
   /// Collective: closes the parallel file, then rank 0 adds the label attributes.
   void finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// One process writes a transactions file whose row count is not known in advance (the CSV
+/// importer): extendible chunked datasets, chunk after chunk.
+class AppendingTransactionWriter {
+ public:
+  AppendingTransactionWriter(const std::string& path, const TransactionSchema& schema);
+  ~AppendingTransactionWriter();
+  /// `rows` after those already written.
+  void append(const TransactionColumns& rows);
+  /// Adds the label and file attributes, then closes the file, checking that it reached the disk.
+  void finish(const std::vector<std::string>& category_labels, const std::vector<std::string>& channel_labels,
+              const std::vector<std::pair<std::string, h5::AttributeValue>>& attributes);
 
  private:
   struct Impl;

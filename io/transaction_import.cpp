@@ -14,14 +14,15 @@
 #include "common/errors.hpp"
 #include "common/version.hpp"
 #include "io/hdf5.hpp"
+#include "io/import_field_values.hpp"
 #include "io/transaction_file.hpp"
 
 namespace kseg {
 namespace {
 
+using namespace import_fields;
+
 constexpr std::size_t kRowsPerChunk = std::size_t{1} << 20;  // rows held between writes: bounds memory
-// HDF5 chunk of an extendible dataset: 512 KiB of int64, inside HDF5's default 1 MiB chunk cache.
-constexpr hsize_t kRowsPerHdf5Chunk = hsize_t{1} << 16;
 // More distinct labels than this is a column of ids or free text mapped by mistake; refusing keeps
 // memory bounded whatever the file's size.
 constexpr std::size_t kMaxLabels = std::size_t{1} << 20;
@@ -38,87 +39,6 @@ constexpr SkipReasonNames kSkipReasonNames[kSkipReasons] = {
     {"bad timestamp", "bad_timestamp"},
     {"bad amount/quantity/price", "bad_number"},
     {"wrong number of fields", "wrong_field_count"}};
-
-// ---- fields and values ----
-
-std::string_view trim(std::string_view text) {
-  const std::size_t first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  return text.substr(first, text.find_last_not_of(" \t") - first + 1);
-}
-
-bool all_digits(std::string_view text) {
-  return !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
-}
-
-std::optional<int64_t> parse_digits(std::string_view digits) {
-  if (!all_digits(digits)) return std::nullopt;
-  int64_t value = 0;
-  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (error != std::errc() || end != digits.data() + digits.size()) return std::nullopt;  // beyond int64
-  return value;
-}
-
-// A non-negative integer; spreadsheets export 17850 as "17850.0", so zeros after a point are
-// accepted. Negative ids are refused: exports use -1 for "unknown customer".
-std::optional<int64_t> parse_customer_id(std::string_view text) {
-  text = trim(text);
-  const std::size_t point = text.find('.');
-  if (point != std::string_view::npos) {
-    if (text.find_first_not_of('0', point + 1) != std::string_view::npos) return std::nullopt;
-    text = text.substr(0, point);
-  }
-  return parse_digits(text);
-}
-
-// A finite decimal number, independent of the locale.
-std::optional<double> parse_number(std::string_view text) {
-  text = trim(text);
-  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
-  double value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || text[0] == '+' || error != std::errc() || end != text.data() + text.size() ||
-      !std::isfinite(value))
-    return std::nullopt;
-  return value;
-}
-
-// Items are whole numbers stored as int32 ("2.0" accepted).
-std::optional<int32_t> parse_quantity(std::string_view text) {
-  const std::optional<double> value = parse_number(text);
-  if (!value || *value != std::trunc(*value) || std::fabs(*value) > INT32_MAX) return std::nullopt;
-  return static_cast<int32_t>(*value);
-}
-
-// FNV-1a: the same value on every machine and in every version, unlike std::hash.
-int64_t stable_hash63(std::string_view text) {
-  uint64_t hash = 14695981039346656037ull;
-  for (const unsigned char c : text) hash = (hash ^ c) * 1099511628211ull;
-  return static_cast<int64_t>(hash & static_cast<uint64_t>(INT64_MAX));
-}
-
-// C536379 → 536379; INV-00042 → 42; an id with letters after its first digit → its hash.
-int64_t order_number(std::string_view id) {
-  id = trim(id);
-  if (id.empty()) return 0;
-  const std::size_t first_digit = std::min(id.size(), id.find_first_of("0123456789"));
-  const std::optional<int64_t> number = parse_digits(id.substr(first_digit));
-  return number ? *number : stable_hash63(id);
-}
-
-// The prefix must be followed by a digit, so that with prefix C the order "CA-2016-152156"
-// (Superstore's ids) is not taken for a return.
-bool is_return_order(std::string_view id, const std::string& prefix) {
-  id = trim(id);
-  return !prefix.empty() && id.size() > prefix.size() && id.compare(0, prefix.size(), prefix) == 0 &&
-         std::isdigit(static_cast<unsigned char>(id[prefix.size()]));
-}
-
-bool same_name(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // ---- the file's columns ----
 
@@ -328,101 +248,6 @@ class RowConverter {
   const FileLayout& layout_;
   const FieldIndex f_;
   LabelCodes categories_, channels_;
-};
-
-// ---- the output file ----
-
-template <typename T>
-struct Hdf5Type;
-template <>
-struct Hdf5Type<int64_t> {
-  static hid_t file() { return H5T_STD_I64LE; }
-  static hid_t memory() { return H5T_NATIVE_INT64; }
-};
-template <>
-struct Hdf5Type<int32_t> {
-  static hid_t file() { return H5T_STD_I32LE; }
-  static hid_t memory() { return H5T_NATIVE_INT32; }
-};
-template <>
-struct Hdf5Type<double> {
-  static hid_t file() { return H5T_IEEE_F64LE; }
-  static hid_t memory() { return H5T_NATIVE_DOUBLE; }
-};
-
-// Writes /transactions of a file whose row count is not known in advance: extendible chunked
-// datasets (TransactionFileWriter needs the count up front), one process, chunk after chunk.
-class AppendingTransactionWriter {
- public:
-  AppendingTransactionWriter(const std::string& path, const TransactionSchema& schema)
-      : path_(path),
-        schema_(schema),
-        file_(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
-              path + ": cannot create (directory not writable or disk full?)"),
-        group_(h5::create_group(file_, kTransactions)) {}
-
-  void append(const TransactionColumns& rows) {
-    append_column("customer_id", rows.customer_id);
-    append_column("timestamp", rows.timestamp);
-    append_column("amount", rows.amount);
-    if (schema_.order_id) append_column("order_id", rows.order_id);
-    if (schema_.quantity) append_column("quantity", rows.quantity);
-    if (schema_.category) append_column("category", rows.category);
-    if (schema_.channel) append_column("channel", rows.channel);
-    if (schema_.discount) append_column("discount", rows.discount);
-    rows_ += rows.size();
-  }
-
-  /// Adds the label and file attributes, then closes the file, checking that it reached the disk.
-  void finish(const std::vector<std::string>& category_labels, const std::vector<std::string>& channel_labels,
-              const std::vector<std::pair<std::string, h5::AttributeValue>>& attributes) {
-    if (schema_.category) h5::write_string_array_attribute(datasets_.at("category"), "labels", category_labels);
-    if (schema_.channel) h5::write_string_array_attribute(datasets_.at("channel"), "labels", channel_labels);
-    for (const auto& [name, value] : attributes) h5::write_attribute(file_, name, value);
-    for (auto& [name, dataset] : datasets_) dataset.close(where(name.c_str()) + ": cannot close (disk full?)");
-    group_.close(path_ + ": cannot close " + kTransactions);
-    file_.close(path_ + ": cannot close (disk full?)");
-  }
-
- private:
-  std::string where(const char* column) const { return path_ + ":" + kTransactions + "/" + column; }
-
-  template <typename T>
-  void append_column(const char* column, const std::vector<T>& values) {
-    const std::string what = where(column);
-    h5::Id& dataset = dataset_for(column, Hdf5Type<T>::file(), values.size());
-    const hsize_t first = rows_, count = values.size(), extent = rows_ + count;
-    h5::check(H5Dset_extent(dataset, &extent), what + ": cannot extend (disk full?)");
-    h5::Id file_space(H5Dget_space(dataset), H5Sclose, what + ": cannot get its dataspace");
-    h5::check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, &first, nullptr, &count, nullptr),
-              what + ": cannot select rows");
-    h5::Id memory_space(H5Screate_simple(1, &count, nullptr), H5Sclose, what + ": cannot create a dataspace");
-    h5::check(H5Dwrite(dataset, Hdf5Type<T>::memory(), memory_space, file_space, H5P_DEFAULT, values.data()),
-              what + ": cannot write (disk full?)");
-  }
-
-  // Created on the first append, so that a file of fewer rows than an HDF5 chunk gets chunks of
-  // its own size rather than mostly empty ones.
-  h5::Id& dataset_for(const char* column, hid_t file_type, hsize_t first_rows) {
-    const auto found = datasets_.find(column);
-    if (found != datasets_.end()) return found->second;
-    const std::string what = where(column);
-    const hsize_t empty = 0, unlimited = H5S_UNLIMITED;
-    const hsize_t chunk = std::clamp<hsize_t>(first_rows, 1, kRowsPerHdf5Chunk);
-    h5::Id space(H5Screate_simple(1, &empty, &unlimited), H5Sclose, what + ": cannot create a dataspace");
-    h5::Id properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, what + ": cannot create a property list");
-    h5::check(H5Pset_chunk(properties, 1, &chunk), what + ": cannot set the chunk size");
-    h5::Id dataset(H5Dcreate2(group_, column, file_type, space, H5P_DEFAULT, properties, H5P_DEFAULT), H5Dclose,
-                   what + ": cannot create");
-    return datasets_.emplace(column, std::move(dataset)).first->second;
-  }
-
-  std::string path_;
-  TransactionSchema schema_;
-  h5::Id file_;
-  h5::Id group_;
-  std::map<std::string, h5::Id> datasets_;  // closed before the group and the file
-  hsize_t rows_ = 0;
 };
 
 // ---- the import ----

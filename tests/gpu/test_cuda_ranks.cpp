@@ -4,9 +4,9 @@
 
 #include <cstring>
 
-#include "cluster/kmeans.hpp"
+#include "cluster/lloyd.hpp"
 #include "io/row_partition.hpp"
-#include "io/synthetic_blobs.hpp"
+#include "synth/synthetic_blobs.hpp"
 #include "tests/gpu/cuda_test_support.hpp"
 #include "tests/support/test_data.hpp"
 

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "cluster/clv_models.hpp"
+#include "customers/clv_models.hpp"
 #include "io/row_partition.hpp"
 
 namespace kseg {

@@ -5,8 +5,8 @@
 
 #include <map>
 
-#include "cluster/customer_join.hpp"
-#include "cluster/quarter_comparison.hpp"
+#include "customers/customer_join.hpp"
+#include "customers/quarter_comparison.hpp"
 #include "common/errors.hpp"
 #include "io/row_partition.hpp"
 

@@ -4,8 +4,8 @@
 
 #include <random>
 
-#include "cluster/customer_features.hpp"
-#include "cluster/transforms.hpp"
+#include "customers/customer_features.hpp"
+#include "customers/transforms.hpp"
 #include "io/row_partition.hpp"
 
 namespace kseg {

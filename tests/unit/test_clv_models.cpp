@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "cluster/clv_models.hpp"
+#include "customers/clv_models.hpp"
 
 namespace kseg {
 namespace {

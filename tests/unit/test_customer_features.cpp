@@ -1,7 +1,7 @@
 // The feature kernels on hand-made order lines whose features are known.
 #include <gtest/gtest.h>
 
-#include "cluster/customer_features.hpp"
+#include "customers/customer_features.hpp"
 #include "common/errors.hpp"
 #include "kernels/feature_kernels.hpp"
 

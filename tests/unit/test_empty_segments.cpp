@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "cluster/empty_segments.hpp"
-#include "cluster/kmeans.hpp"
+#include "cluster/lloyd.hpp"
 #include "tests/support/test_data.hpp"
 
 namespace kseg {

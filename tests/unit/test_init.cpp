@@ -4,9 +4,9 @@
 #include <cmath>
 #include <set>
 
-#include "cluster/kmeans.hpp"
+#include "cluster/lloyd.hpp"
 #include "common/errors.hpp"
-#include "io/synthetic_blobs.hpp"
+#include "synth/synthetic_blobs.hpp"
 #include "kernels/distance.hpp"
 #include "tests/support/test_data.hpp"
 

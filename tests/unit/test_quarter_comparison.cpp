@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "cluster/quarter_comparison.hpp"
+#include "customers/quarter_comparison.hpp"
 
 namespace kseg {
 namespace {

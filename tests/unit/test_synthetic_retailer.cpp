@@ -4,7 +4,7 @@
 #include <set>
 
 #include "common/errors.hpp"
-#include "io/synthetic_retailer.hpp"
+#include "synth/synthetic_retailer.hpp"
 #include "io/timestamp_parse.hpp"
 
 namespace kseg {

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "cluster/transforms.hpp"
+#include "customers/transforms.hpp"
 #include "common/errors.hpp"
 #include "tests/support/test_data.hpp"
 

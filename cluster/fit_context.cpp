@@ -1,0 +1,11 @@
+#include "cluster/fit_context.hpp"
+
+namespace kseg {
+
+ShardOnDevice::ShardOnDevice(const ShardView& view, const int64_t* ids, std::unique_ptr<Backend> backend,
+                             const Communicator& comm)
+    : view_(view), ids_(ids), summary_(summarize(view, ids, comm)), backend_(std::move(backend)), comm_(comm) {
+  backend_->load_shard(view_);
+}
+
+}  // namespace kseg

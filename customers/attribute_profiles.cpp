@@ -1,0 +1,113 @@
+#include "customers/attribute_profiles.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "kernels/fixed_point.hpp"
+
+namespace kseg {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Per-segment tallies on this rank: exact fixed-point sums of quantities, counts of codes.
+struct Tallies {
+  int k = 0, columns = 0;
+  std::vector<double> scale;           // per column, then CLV and cost
+  std::vector<int128> sums;            // k × (columns + 2)
+  std::vector<int64_t> known;          // k × (columns + 1): the last counts customers with a cost
+  std::vector<std::vector<int64_t>> codes;  // per column: k × labels
+
+  int128& sum(int s, int c) { return sums[static_cast<std::size_t>(s) * (columns + 2) + c]; }
+  int64_t& count(int s, int c) { return known[static_cast<std::size_t>(s) * (columns + 1) + c]; }
+};
+
+std::vector<double> fixed_point_scales(const AttributeColumns& t, const float* clv, int64_t n, const Communicator& comm) {
+  const int w = t.rows.width;
+  std::vector<double> bound(w + 2, 0.0);
+  for (std::size_t i = 0; i < t.rows.id.size(); ++i)
+    for (int c = 0; c < w; ++c) {
+      const double v = t.rows.values[i * w + c];
+      if (t.labels[c].empty() && std::isfinite(v)) bound[c] = std::max(bound[c], std::fabs(v));
+    }
+  for (int64_t i = 0; clv && i < n; ++i) bound[w] = std::max(bound[w], std::fabs(static_cast<double>(clv[i])));
+  comm.max(bound.data(), bound.size());
+  for (int c = 0; c < w; ++c)
+    if (t.names[c] == "acquisition_cost") bound[w + 1] = bound[c];
+  std::vector<double> scale;
+  for (double b : bound) scale.push_back(FixedPoint::scale_for_bound(b, FixedPoint::kFeatureBits));
+  return scale;
+}
+
+int cost_column(const AttributeColumns& t) {
+  for (int c = 0; c < t.rows.width; ++c)
+    if (t.names[c] == "acquisition_cost" && t.labels[c].empty()) return c;
+  return -1;
+}
+
+}  // namespace
+
+AttributeProfiles profile_attributes(const AttributeColumns& t, const int64_t* customer_id, const int32_t* segment,
+                                     const float* clv, int64_t n, int k, const Communicator& comm) {
+  const int w = t.rows.width, cost = cost_column(t);
+  Tallies tally{k, w, fixed_point_scales(t, clv, n, comm), {}, {}, {}};
+  tally.sums.assign(static_cast<std::size_t>(k) * (w + 2), 0);
+  tally.known.assign(static_cast<std::size_t>(k) * (w + 1), 0);
+  for (int c = 0; c < w; ++c) tally.codes.emplace_back(static_cast<std::size_t>(k) * t.labels[c].size(), 0);
+
+  KeyedRows segmented{"the segmented customers", 2, {customer_id, customer_id + n}, {}};
+  for (int64_t i = 0; i < n; ++i) segmented.values.insert(segmented.values.end(), {double(segment[i]), clv ? clv[i] : 0.0});
+  int64_t matched = 0;
+  join_by_customer(segmented, t.rows, comm, [&](int64_t, const double* left, const double* right) {
+    if (!left || !right) return;
+    ++matched;
+    const int s = static_cast<int>(left[0]);
+    for (int c = 0; c < w; ++c) {
+      const double v = right[c];
+      if (!t.labels[c].empty() && v >= 0) {
+        tally.codes[c][static_cast<std::size_t>(s) * t.labels[c].size() + static_cast<std::size_t>(v)] += 1;
+        tally.count(s, c) += 1;
+      } else if (t.labels[c].empty() && std::isfinite(v)) {
+        tally.sum(s, c) += FixedPoint::quantize(v, tally.scale[c]);
+        tally.count(s, c) += 1;
+      }
+    }
+    if (cost >= 0 && std::isfinite(right[cost])) {
+      tally.sum(s, w) += FixedPoint::quantize(left[1], tally.scale[w]);
+      tally.sum(s, w + 1) += FixedPoint::quantize(right[cost], tally.scale[w + 1]);
+      tally.count(s, w) += 1;
+    }
+  });
+  comm.sum(tally.sums.data(), tally.sums.size());
+  comm.sum(tally.known.data(), tally.known.size());
+  for (std::vector<int64_t>& codes : tally.codes) comm.sum(codes.data(), codes.size());
+
+  AttributeProfiles out;
+  out.matched_customers = comm.sum(matched);
+  for (int c = 0; c < w; ++c) {
+    AttributeSummary a{t.names[c], t.labels[c], {}, {}, {}};
+    for (int s = 0; s < k; ++s) {
+      const int64_t known = tally.count(s, c);
+      a.known.push_back(known);
+      if (a.labels.empty()) {
+        a.mean.push_back(known ? FixedPoint::to_double(tally.sum(s, c), tally.scale[c]) / known : kNaN);
+        continue;
+      }
+      std::vector<double> share;
+      for (std::size_t l = 0; l < a.labels.size(); ++l)
+        share.push_back(known ? double(tally.codes[c][static_cast<std::size_t>(s) * a.labels.size() + l]) / known : 0);
+      a.share.push_back(share);
+    }
+    out.attributes.push_back(std::move(a));
+  }
+  for (int s = 0; s < k; ++s) {
+    const int64_t with_cost = tally.count(s, w);
+    const double total_clv = FixedPoint::to_double(tally.sum(s, w), tally.scale[w]);
+    const double total_cost = FixedPoint::to_double(tally.sum(s, w + 1), tally.scale[w + 1]);
+    out.mean_acquisition_cost.push_back(with_cost ? total_cost / with_cost : kNaN);
+    out.clv_per_cac.push_back(with_cost && clv && total_cost > 0 ? total_clv / total_cost : kNaN);
+  }
+  return out;
+}
+
+}  // namespace kseg

@@ -1,0 +1,79 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/communicator.hpp"
+
+namespace kseg {
+
+/// One customer's repeat-purchase summary (Fader, Hardie & Lee 2005), in one time unit.
+struct RepeatSummary {
+  double x = 0;     ///< repeat purchase periods
+  double t_x = 0;   ///< time of the last purchase, from the first
+  double T = 0;     ///< age at the end of the calibration period
+  double zbar = 0;  ///< mean value of the repeat purchases (0 when x = 0)
+};
+
+/// BG/NBD: purchases follow Poisson(λ), λ ~ Gamma(r, α); after each purchase a customer drops
+/// out with probability p, p ~ Beta(a, b).
+struct BgNbd {
+  double r = 1, alpha = 1, a = 1, b = 1;
+};
+
+/// Gamma-Gamma spend model of repeat buyers: mean spend ν ~ Gamma(q, γ); here (p, q, v).
+struct GammaGamma {
+  double p = 1, q = 1, v = 1;
+};
+
+double bgnbd_log_likelihood(const BgNbd& m, const RepeatSummary& c);
+double gamma_gamma_log_likelihood(const GammaGamma& m, const RepeatSummary& c);  ///< c.x > 0
+
+template <typename Model>
+struct Fit {
+  Model model;
+  double log_likelihood = 0;
+  int evaluations = 0;
+};
+
+/// E[purchases in the next t | x, t_x, T] (Fader, Hardie & Lee 2005, eq. 10).
+double bgnbd_expected_purchases(const BgNbd& m, const RepeatSummary& c, double t);
+/// P(alive | x, t_x, T).
+double bgnbd_probability_alive(const BgNbd& m, const RepeatSummary& c);
+/// E[mean spend | x, zbar] (Fader, Hardie & Lee 2005, "RFM and CLV"): the population mean
+/// p·v/(q−1) shrunk towards the customer's own zbar as x grows.
+double gamma_gamma_expected_spend(const GammaGamma& m, const RepeatSummary& c);
+
+struct ClvOptions {
+  double horizon_months = 12;    ///< how far ahead CLV counts purchases
+  double monthly_discount = 0.01;  ///< discount rate per month
+  double unit_days = 1;          ///< days per unit of x, t_x, T (1: days, 7: weeks)
+};
+
+/// Per customer: P(alive), expected purchases and spend over the horizon, and CLV (expected
+/// purchases month by month × expected spend, discounted monthly).
+struct CustomerValue {
+  Fit<BgNbd> bgnbd;
+  Fit<GammaGamma> gamma_gamma;
+  std::vector<float> p_alive, expected_purchases, expected_spend, clv;
+};
+
+/// Each of `n` customers' repeat-purchase summary from the feature columns bgnbd_x, bgnbd_t_x,
+/// bgnbd_T and bgnbd_zbar of `rows` (n × names.size()); refuses, naming `source`, a table
+/// without one of them.
+std::vector<RepeatSummary> repeat_summaries(const float* rows, int64_t n, const std::vector<std::string>& names,
+                                            const std::string& source);
+
+/// Collective: fits both models over every rank's customers, then values this rank's.
+CustomerValue customer_value(const std::vector<RepeatSummary>& customers, const ClvOptions& options,
+                             const Communicator& comm);
+
+/// Collective maximum-likelihood fits over every rank's customers: each rank sums its customers'
+/// log-likelihood, the sums meet in an exact fixed-point allreduce, and every rank steps the same
+/// Nelder-Mead simplex on the log-parameters — so the fit is identical for any number of ranks.
+Fit<BgNbd> fit_bgnbd(const std::vector<RepeatSummary>& customers, const Communicator& comm);
+/// Over the repeat buyers (x > 0) among `customers`.
+Fit<GammaGamma> fit_gamma_gamma(const std::vector<RepeatSummary>& customers, const Communicator& comm);
+
+}  // namespace kseg

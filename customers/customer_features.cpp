@@ -1,0 +1,222 @@
+#include "customers/customer_features.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <iomanip>
+#include <sstream>
+#include <numeric>
+
+#include "common/errors.hpp"
+#include "common/spread.hpp"
+#include "kernels/feature_kernels.hpp"
+
+namespace kseg {
+namespace {
+
+
+std::string iso_date(int64_t day) {  // civil_from_days (H. Hinnant)
+  const int64_t z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+  const int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9, y = yoe + era * 400 + (m <= 2);
+  std::ostringstream text;
+  text << std::setfill('0') << std::setw(4) << y << '-' << std::setw(2) << m << '-' << std::setw(2) << d;
+  return text.str();
+}
+
+// Keeps the lines dated on or before the as-of day, in place and in order; returns how many.
+std::size_t keep_up_to(TransactionColumns& lines, int64_t as_of_day) {
+  std::vector<std::size_t> keep;
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    if (unix_day(lines.timestamp[i]) <= as_of_day) keep.push_back(i);
+  lines.for_each_column([&](auto& column) {
+    if (column.empty()) return;
+    for (std::size_t k = 0; k < keep.size(); ++k) column[k] = column[keep[k]];
+    column.resize(keep.size());
+    column.shrink_to_fit();
+  });
+  return keep.size();
+}
+
+// Number of codes in a coded column over all ranks; negative codes are refused.
+int32_t code_count(const std::vector<int32_t>& codes, const char* column, const std::string& source,
+                   const Communicator& comm) {
+  int64_t low = 0, high = -1;
+  for (int32_t c : codes) low = std::min<int64_t>(low, c), high = std::max<int64_t>(high, c);
+  if (comm.min(low) < 0) refuse(source + ":/transactions/" + column + ": codes must be >= 0");
+  return static_cast<int32_t>(comm.max(high) + 1);
+}
+
+// Category code → output column: the `top` categories with most purchase lines (ties: smaller
+// code) get their own column in that order, every other code the "other" column after them.
+std::vector<int32_t> category_columns(const TransactionColumns& lines, int32_t codes, int top, int first_column,
+                                      std::vector<int32_t>& top_codes, const Communicator& comm) {
+  std::vector<int64_t> purchases(codes, 0);
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    if (lines.amount[i] >= 0) purchases[lines.category[i]] += 1;
+  comm.sum(purchases.data(), purchases.size());
+  std::vector<int32_t> by_count(codes);
+  std::iota(by_count.begin(), by_count.end(), 0);
+  std::stable_sort(by_count.begin(), by_count.end(), [&](int32_t a, int32_t b) { return purchases[a] > purchases[b]; });
+  top_codes.assign(by_count.begin(), by_count.begin() + std::min<int32_t>(top, codes));
+  std::vector<int32_t> column(codes, first_column + static_cast<int32_t>(top_codes.size()));
+  for (std::size_t rank = 0; rank < top_codes.size(); ++rank) column[top_codes[rank]] = first_column + static_cast<int32_t>(rank);
+  return column;
+}
+
+std::string label_or_code(const std::vector<std::string>& labels, int32_t code) {
+  return code < static_cast<int32_t>(labels.size()) ? labels[code] : std::to_string(code);
+}
+
+FeatureLayout make_layout(const TransactionSchema& schema, const std::vector<int32_t>& top_codes, int32_t channels,
+                          std::vector<std::string>& names) {
+  FeatureLayout layout;
+  auto add = [&](const std::string& name) {
+    names.push_back(name);
+    return layout.columns++;
+  };
+  layout.recency_days = add("recency_days");
+  layout.frequency = add("frequency");
+  layout.monetary = add("monetary");
+  layout.aov = add("aov");
+  layout.tenure_days = add("tenure_days");
+  layout.gap_mean_days = add("gap_mean_days");
+  layout.gap_std_days = add("gap_std_days");
+  if (schema.quantity) layout.items_per_order = add("items_per_order");
+  layout.return_rate = add("return_rate");
+  if (schema.discount) layout.discount_share = add("discount_share");
+  if (schema.category) {
+    layout.category_first = layout.columns;
+    for (int32_t code : top_codes) add("category_share_" + label_or_code(schema.category_labels, code));
+    add("category_share_other");
+    layout.category_count = layout.columns - layout.category_first;
+  }
+  if (schema.channel) {
+    layout.channel_first = layout.columns;
+    for (int32_t code = 0; code < channels; ++code) add("channel_share_" + label_or_code(schema.channel_labels, code));
+    layout.channel_count = channels;
+  }
+  layout.bgnbd_x = add("bgnbd_x");
+  layout.bgnbd_t_x = add("bgnbd_t_x");
+  layout.bgnbd_T = add("bgnbd_T");
+  layout.bgnbd_zbar = add("bgnbd_zbar");
+  layout.bought_current_period = add("bought_current_period");
+  layout.bought_previous_period = add("bought_previous_period");
+  return layout;
+}
+
+// All of a customer's lines to rank hash(id) % ranks, one column at a time so that only one
+// column is ever held twice. Lines arrive grouped by source rank in rank order, i.e. in the
+// file's order: ties in the kernels' sort resolve the same way for any number of ranks.
+void shuffle_by_customer(TransactionColumns& lines, const Communicator& comm) {
+  const std::size_t n = lines.size(), ranks = static_cast<std::size_t>(comm.size());
+  std::vector<int32_t> destination(n);
+  std::vector<int64_t> counts(ranks, 0);
+  for (std::size_t i = 0; i < n; ++i) counts[destination[i] = static_cast<int32_t>(spread(lines.customer_id[i]) % ranks)] += 1;
+  std::vector<int64_t> start(ranks, 0);
+  for (std::size_t r = 1; r < ranks; ++r) start[r] = start[r - 1] + counts[r - 1];
+  lines.for_each_column([&](auto& column) {
+    if (column.empty() && n > 0) return;
+    std::vector<std::decay_t<decltype(column[0])>> send(n);
+    std::vector<int64_t> next = start;
+    for (std::size_t i = 0; i < n; ++i) send[next[destination[i]]++] = column[i];
+    std::vector<std::decay_t<decltype(column[0])>>().swap(column);
+    column = comm.all_to_all(send, counts);
+  });
+}
+
+std::vector<int64_t> all_gather_ids(const std::vector<int64_t>& local, const Communicator& comm) {
+  std::vector<std::byte> bytes(local.size() * sizeof(int64_t));
+  std::memcpy(bytes.data(), local.data(), bytes.size());
+  const std::vector<std::byte> gathered = comm.all_gather(bytes);
+  std::vector<int64_t> all(gathered.size() / sizeof(int64_t));
+  std::memcpy(all.data(), gathered.data(), gathered.size());
+  return all;
+}
+
+// Sample sort of the per-customer rows (sorted by id on each rank) into id ranges, rank r
+// holding the r-th range, still sorted: received pieces are each sorted and come in range order.
+CustomerFeatureRows redistribute_by_id(const CustomerFeatureRows& rows, int columns, const Communicator& comm) {
+  const std::size_t n = rows.customer_id.size(), ranks = static_cast<std::size_t>(comm.size());
+  std::vector<int64_t> samples;
+  for (std::size_t s = 0; n > 0 && s < ranks; ++s) samples.push_back(rows.customer_id[s * n / ranks]);
+  std::vector<int64_t> all_samples = all_gather_ids(samples, comm);
+  std::sort(all_samples.begin(), all_samples.end());
+  std::vector<int64_t> splitters;
+  for (std::size_t r = 1; r < ranks && !all_samples.empty(); ++r) splitters.push_back(all_samples[r * all_samples.size() / ranks]);
+
+  std::vector<int64_t> id_counts(ranks, 0), value_counts(ranks, 0);
+  for (int64_t id : rows.customer_id) id_counts[std::upper_bound(splitters.begin(), splitters.end(), id) - splitters.begin()] += 1;
+  for (std::size_t r = 0; r < ranks; ++r) value_counts[r] = id_counts[r] * columns;
+  CustomerFeatureRows out{comm.all_to_all(rows.customer_id, id_counts), comm.all_to_all(rows.values, value_counts)};
+  // Pieces from different ranks interleave within the range: order by id, rows with them.
+  std::vector<std::size_t> order(out.customer_id.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return out.customer_id[a] < out.customer_id[b]; });
+  CustomerFeatureRows sorted;
+  sorted.customer_id.reserve(order.size());
+  sorted.values.resize(out.values.size());
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    sorted.customer_id.push_back(out.customer_id[order[k]]);
+    std::copy_n(&out.values[order[k] * columns], columns, &sorted.values[k * columns]);
+  }
+  return sorted;
+}
+
+CustomerFeatureRows reduce_per_customer(const TransactionColumns& lines, const FeatureLayout& layout,
+                                       const FeatureKernelParams& params, bool cuda) {
+  return cuda ? customer_features_cuda(lines, layout, params) : customer_features_cpu(lines, layout, params);
+}
+
+CustomerFeatureTable finish_table(CustomerFeatureTable table, const CustomerFeatureRows& rows, const Communicator& comm) {
+  table.customer_id = rows.customer_id;
+  table.matrix.assign(rows.values.begin(), rows.values.end());
+  table.total_customers = comm.sum(static_cast<int64_t>(rows.customer_id.size()));
+  table.first_row = comm.exclusive_prefix_sum(static_cast<int64_t>(rows.customer_id.size()));
+  return table;
+}
+
+}  // namespace
+
+CustomerFeatureTable build_customer_features(TransactionColumns lines, const TransactionSchema& schema,
+                                             const FeatureOptions& options, const std::string& source,
+                                             const Communicator& comm) {
+  CustomerFeatureTable table;
+  table.lines_total = comm.sum(static_cast<int64_t>(lines.size()));
+  int64_t first = INT64_MAX;
+  for (int64_t t : lines.timestamp) first = std::min(first, t);
+  const int64_t lines_kept = comm.sum(static_cast<int64_t>(keep_up_to(lines, options.as_of_day)));
+  table.lines_after_as_of = table.lines_total - lines_kept;
+  if (lines_kept == 0) {
+    refuse(source + ": --as-of " + iso_date(options.as_of_day) + " is before every transaction (the first is on " +
+           iso_date(unix_day(comm.min(first))) + ")");
+  }
+
+  FeatureKernelParams params;
+  params.as_of_day = options.as_of_day;
+  params.time_unit_days = options.time_unit_days;
+  params.period_days = options.period_days;
+  std::vector<int32_t> top_codes;
+  int32_t channels = 0;
+  if (schema.category) {
+    const int32_t codes = code_count(lines.category, "category", source, comm);
+    params.category_column = category_columns(lines, codes, options.top_categories, /*first_column=*/0, top_codes, comm);
+  }
+  if (schema.channel)
+    channels = std::max<int32_t>(code_count(lines.channel, "channel", source, comm),
+                                 static_cast<int32_t>(schema.channel_labels.size()));
+  const FeatureLayout layout = make_layout(schema, top_codes, channels, table.names);
+  for (int32_t& column : params.category_column) column += layout.category_first;
+
+  if (comm.size() == 1) {  // one rank already holds every customer, in id order after the kernels
+    const CustomerFeatureRows rows = reduce_per_customer(lines, layout, params, options.use_cuda);
+    return finish_table(std::move(table), rows, comm);
+  }
+  shuffle_by_customer(lines, comm);
+  const CustomerFeatureRows rows =
+      redistribute_by_id(reduce_per_customer(lines, layout, params, options.use_cuda), layout.columns, comm);
+  return finish_table(std::move(table), rows, comm);
+}
+
+
+}  // namespace kseg

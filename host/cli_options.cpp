@@ -1,0 +1,130 @@
+#include "host/cli_options.hpp"
+
+#include "common/errors.hpp"
+#include "host/cli_checks.hpp"
+
+namespace kseg {
+
+std::vector<int> parse_k_range(const std::string& text, const std::string& option) {
+  const std::size_t dots = text.find("..");
+  try {
+    if (dots != std::string::npos) {
+      const int low = std::stoi(text.substr(0, dots)), high = std::stoi(text.substr(dots + 2));
+      if (low >= 1 && low <= high) {
+        std::vector<int> ks;
+        for (int k = low; k <= high; ++k) ks.push_back(k);
+        return ks;
+      }
+    }
+  } catch (const std::exception&) {
+  }
+  refuse(option + " '" + text + "' must look like 2..15");
+}
+
+InitMethod parse_init(const std::string& text) {
+  if (const std::optional<InitMethod> method = init_method_named(text)) return *method;
+  refuse("--init '" + text + "' is not one of k-means||, k-means++, random");
+}
+
+RunParams run_params(const RunCommandOptions& o) {
+  RunParams params = o.run;
+  params.kmeans.init = parse_init(o.init);
+  if (!o.select_k.empty()) params.select_k = parse_k_range(o.select_k, "--select-k");
+  return params;
+}
+
+void add_previous_options(CLI::App& cmd, PreviousOptions& o) {
+  cmd.add_option("--previous", o.path,
+                 "Last quarter's result: segments are matched to its segments (Hungarian algorithm on centroid "
+                 "distance) so ids and names carry over; adds the migration matrix and drift to the result and "
+                 "report. --k defaults to its k")
+      ->check(CLI::ExistingFile);
+  cmd.add_flag("--warm-start", o.warm_start, "With --previous: restart 1 starts Lloyd from last quarter's centroids instead of an initialisation");
+  cmd.add_option("--match-threshold", o.comparison.match_threshold,
+                 "With --previous: a segment whose best match lies further (model units: standard deviations) is "
+                 "a new segment")
+      ->capture_default_str()->check(at_least(0));
+  cmd.add_option("--drift-psi-warning", o.comparison.psi_warning, "Warn when the PSI of segment shares exceeds this")
+      ->capture_default_str()->check(at_least(0));
+  cmd.add_option("--drift-changed-warning", o.comparison.changed_share_warning,
+                 "Warn when more than this share of returning customers changed segment")
+      ->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  cmd.add_option("--drift-shift-warning", o.comparison.shift_warning,
+                 "Warn when a matched centroid moved further than this (model units)")
+      ->capture_default_str()->check(at_least(0));
+}
+
+
+void add_checkpoint_options(CLI::App& cmd, CheckpointOptions& o) {
+  cmd.add_option("--checkpoint", o.path, "Checkpoint file (default: <out>.ckpt), written atomically");
+  cmd.add_option("--checkpoint-every", o.every, "Also checkpoint every N Lloyd iterations (0: only on SIGUSR1/SIGTERM)")
+      ->capture_default_str()->check(at_least(0));
+  cmd.add_option("--resume", o.resume,
+                 "Continue the run that wrote this checkpoint; the result is bit-identical to an uninterrupted run");
+}
+
+
+void add_kmeans_options(CLI::App& cmd, RunCommandOptions& c) {
+  RunParams& o = c.run;
+  cmd.add_option("--k", o.kmeans.k, "Number of segments")->capture_default_str()->check(at_least(1));
+  cmd.add_option("--seed", o.kmeans.seed, "Seed of every random choice (same seed, same result)")->capture_default_str();
+  cmd.add_option("--n-init", o.kmeans.n_init, "Restarts; the lowest inertia wins")->capture_default_str()->check(at_least(1));
+  cmd.add_option("--max-iter", o.kmeans.max_iter, "Lloyd iterations per restart, at most")->capture_default_str()->check(at_least(1));
+  cmd.add_option("--tol", o.kmeans.tol,
+                 "Stop when the largest squared centroid move is below tol x the mean feature variance")
+      ->capture_default_str()->check(at_least(0));
+  cmd.add_option("--init", c.init, "Initialisation: k-means|| (scalable), k-means++ or random")
+      ->capture_default_str()->check(CLI::IsMember({"k-means||", "k-means++", "random"}));
+  add_device_options(cmd, o.device);
+  cmd.add_option("--threads", o.threads, "OpenMP threads per rank (0: OpenMP's default)")->capture_default_str()->check(at_least(0));
+}
+
+
+void add_output_style_options(CLI::App& cmd, bool& quiet, bool& json) {
+  cmd.add_flag("--quiet,-q", quiet, "No progress lines on stderr");
+  cmd.add_flag("--json", json, "Print a machine-readable summary on stdout when done");
+}
+
+void add_model_input_options(CLI::App& cmd, ModelInputOptions& o) {
+  add_feature_step_options(cmd, o.step, /*as_of_required=*/false);
+  cmd.add_option("--features", o.features,
+                 "Comma-separated features to cluster on (default: all of a features file; for transactions "
+                 "recency_days,frequency,monetary,aov,tenure_days,return_rate)")
+      ->delimiter(',');
+  cmd.add_option("--transform", o.transforms,
+                 "NAME=steps, steps from log1p, winsorize, standardize joined by '+', or none; NAME '*' for "
+                 "every feature not named (default: none for a features file, RFM defaults for transactions)");
+  cmd.add_option("--clv-horizon-months", o.clv.horizon_months, "Transactions input: months of future purchases in CLV")
+      ->capture_default_str()->check(at_least(0));
+  cmd.add_option("--discount-rate", o.clv.monthly_discount, "Transactions input: monthly discount rate of CLV")
+      ->capture_default_str()->check(at_least(0));
+  cmd.add_option("--winsorize-quantiles", o.winsor_quantiles, "Lower and upper clipping quantiles")
+      ->expected(2)->delimiter(',')->capture_default_str()->check(CLI::Range(0.0, 1.0));
+}
+void add_feature_step_options(CLI::App& cmd, FeatureStepOptions& o, bool as_of_required) {
+  CLI::Option* as_of = cmd.add_option("--as-of", o.as_of,
+                                      "Date the features are measured at (YYYY-MM-DD); later transactions are "
+                                      "left out and counted (a CLV holdout)");
+  if (as_of_required) as_of->required();
+  cmd.add_option("--time-unit", o.time_unit, "Unit of the BG/NBD inputs x, t_x, T, zbar's periods")
+      ->capture_default_str()->check(CLI::IsMember({"days", "weeks"}));
+  cmd.add_option("--top-categories", o.top_categories,
+                 "Category shares for the C most bought categories (plus 'other')")
+      ->capture_default_str()->check(at_least(0));
+  cmd.add_option("--period-days", o.period_days,
+                 "Retention period: bought_current_period is a purchase in the last P days up to --as-of, "
+                 "bought_previous_period one in the P days before; retention = share with both")
+      ->capture_default_str()->check(at_least(1));
+}
+void add_device_options(CLI::App& cmd, DeviceOptions& o) {
+  cmd.add_option("--device", o.device,
+                 "Where k-means and the feature kernels run: auto (a GPU per rank when every rank has one, "
+                 "else the CPU), cpu, or cuda (fail without a GPU)")
+      ->capture_default_str()->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  cmd.add_option("--chunk-points", o.chunk_points,
+                 "CUDA: stream the shard through the GPU in chunks of this many customers (0: keep it resident "
+                 "when it fits in 80% of free device memory)")
+      ->capture_default_str()->check(at_least(0));
+}
+
+}  // namespace kseg

@@ -1,0 +1,65 @@
+#include "pipeline/assign_job.hpp"
+
+#include "cluster/predict.hpp"
+#include "common/number_text.hpp"
+#include "common/timer.hpp"
+#include "common/version.hpp"
+#include "io/atomic_output.hpp"
+#include "io/result_file.hpp"
+#include "pipeline/transform_stage.hpp"
+
+namespace kseg {
+namespace {
+
+// The saved model as the new result's model; sizes are this input's.
+ResultContent model_content(const SavedModel& m, const std::vector<int64_t>& sizes) {
+  ResultContent c;
+  c.k = m.k;
+  c.d = m.d;
+  c.centroids = m.centroids;
+  c.centroids_original = m.centroids_original;
+  c.scaler = m.scaler;
+  c.segment_names = m.segment_names;
+  c.segment_actions = m.segment_actions;
+  c.segment_size = sizes;
+  c.segment_ids = m.segment_ids;
+  c.feature_names = m.feature_names;
+  return c;
+}
+
+}  // namespace
+
+AssignSummary assign_job(const AssignParams& p, const Communicator& comm, const Logger& log) {
+  Stopwatch total;
+  AtomicOutput output(p.output, p.force, comm);
+  const SavedModel model = read_saved_model(p.model);
+  log.line("model     ", p.model, ": ", model.k, " segments on ", model.d, " features");
+  FeatureStepOptions step = p.step;
+  step.use_cuda = use_cuda(p.device, comm, log);
+  const ModelInputs inputs = inputs_for_model(load_customers(p.input, step, false, comm, log), model);
+  const FeatureShard& shard = inputs.shard;
+  const std::unique_ptr<ShardOnDevice> device =
+      load_on_device(shard.view(), shard.customer_id.data(), step.use_cuda, p.device, comm);
+  const Assignment a = predict(device->context(), model.centroids, model.k);
+  const std::vector<int32_t> segment = a.segment_ids(model.segment_ids);
+  const std::vector<float> distance = a.distances();
+
+  ResultContent content = model_content(model, a.sizes);
+  const std::vector<float> monetary = inputs.profiled_column("monetary");
+  if (!monetary.empty()) content.customer_columns.emplace_back("monetary", monetary.data());
+  content.total_rows = shard.total_rows;
+  content.block = shard.block;
+  content.customer_id = shard.customer_id.data();
+  content.segment = segment.data();
+  content.distance = distance.data();
+  content.attributes = {{"model", p.model},       {"input", p.input},
+                        {"customers", shard.total_rows}, {"k", int64_t{model.k}},
+                        {"backend", device->backend_name()}, {"version", std::string(kVersion)}};
+  write_result_file(output.partial_path(), content, comm);
+  output.commit();
+  log.line("assign    ", with_thousands(shard.total_rows), " customers from ", p.input, " -> ", p.output, ", ",
+           milliseconds(total.milliseconds()));
+  return {shard.total_rows, a.sizes, total.seconds()};
+}
+
+}  // namespace kseg

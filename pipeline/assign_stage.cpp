@@ -1,0 +1,54 @@
+#include "pipeline/assign_stage.hpp"
+
+#include <algorithm>
+
+namespace kseg {
+namespace {
+
+SegmentOrder order_by_match(const SegmentMatch& match) {
+  SegmentOrder order = SegmentOrder::identity(static_cast<int>(match.ids.size()));
+  std::sort(order.source_row.begin(), order.source_row.end(), [&](int a, int b) { return match.ids[a] < match.ids[b]; });
+  order.match = match;
+  order.match.previous_row.clear(), order.match.paired_row.clear(), order.match.distance.clear(), order.match.ids.clear();
+  for (int row : order.source_row) {
+    order.match.previous_row.push_back(match.previous_row[row]);
+    order.match.paired_row.push_back(match.paired_row[row]);
+    order.match.distance.push_back(match.distance[row]);
+    order.match.ids.push_back(match.ids[row]);
+  }
+  order.ids = order.match.ids;
+  return order;
+}
+
+}  // namespace
+
+SegmentOrder SegmentOrder::identity(int k) {
+  SegmentOrder order;
+  for (int i = 0; i < k; ++i) order.source_row.push_back(i), order.ids.push_back(i);
+  return order;
+}
+
+std::vector<float> SegmentOrder::rows_of(const std::vector<float>& centroids, int d) const {
+  std::vector<float> rows;
+  for (int row : source_row) rows.insert(rows.end(), &centroids[row * d], &centroids[(row + 1) * d]);
+  return rows;
+}
+
+SegmentedCustomers assign_stage(const FitContext& ctx, FitOutcome& fitted, const ModelInputs& inputs,
+                                const ComparisonParams& comparison) {
+  KMeansResult& fit = fitted.fit;
+  const PreviousQuarter* previous = fitted.previous ? &*fitted.previous : nullptr;
+  SegmentedCustomers s;
+  s.order = previous ? order_by_match(match_segments(previous->centroids, previous->model.segment_ids,
+                                                     previous->model.segment_names, fit.centroids, fit.d, comparison))
+                     : SegmentOrder::identity(fit.k);
+  fit.centroids = s.order.rows_of(fit.centroids, fit.d);
+  s.assignment = predict(ctx, fit.centroids, fit.k);
+  fit.sizes = s.assignment.sizes;
+  s.segment = s.assignment.segment_ids(s.order.ids);
+  s.distance = s.assignment.distances();
+  s.monetary = inputs.profiled_column("monetary");
+  return s;
+}
+
+}  // namespace kseg

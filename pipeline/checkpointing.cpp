@@ -1,0 +1,95 @@
+#include "pipeline/checkpointing.hpp"
+
+#include <sstream>
+
+#include "common/errors.hpp"
+#include "pipeline/signals.hpp"
+#include "io/checkpoint_file.hpp"
+
+namespace kseg {
+namespace {
+
+CheckpointData checkpoint_of(const FitState& s, const std::string& identity) {
+  CheckpointData c;
+  c.identity = identity;
+  c.restart = s.restart;
+  c.iteration = s.iteration;
+  c.centroids = s.centroids;
+  if (s.best_inertia >= 0) {
+    const KMeansResult& b = *s.best;
+    c.best_restart = b.best_restart;
+    c.best_inertia_high = static_cast<int64_t>(s.best_inertia >> 64);
+    c.best_inertia_low = static_cast<int64_t>(static_cast<uint64_t>(s.best_inertia));
+    c.best_inertia = b.inertia;
+    c.best_iterations = b.iterations;
+    c.best_converged = b.converged ? 1 : 0;
+    c.best_centroids = b.centroids;
+    c.best_sizes = b.sizes;
+  }
+  c.restart_inertia = s.best ? s.best->restart_inertia : std::vector<double>{};
+  return c;
+}
+
+std::vector<std::string> fields(const std::string& identity) {
+  std::vector<std::string> out;
+  std::istringstream in(identity);
+  for (std::string field; std::getline(in, field, ';');) out.push_back(field);
+  return out;
+}
+
+}  // namespace
+
+std::string run_identity(const KMeansParams& p, int d, uint64_t checksum) {
+  std::ostringstream text;
+  text.precision(17);
+  text << "k=" << p.k << ";d=" << d << ";seed=" << p.seed << ";init=" << to_string(p.init) << ";n_init=" << p.n_init
+       << ";max_iter=" << p.max_iter << ";tol=" << p.tol << ";oversampling=" << p.oversampling
+       << ";init_rounds=" << p.init_rounds << ";input_checksum=" << std::hex << checksum;
+  return text.str();
+}
+
+std::optional<ResumePoint> load_resume_point(const CheckpointOptions& o, const std::string& identity, int k, int d) {
+  if (o.resume.empty()) return std::nullopt;
+  const CheckpointData c = read_checkpoint(o.resume);
+  const std::vector<std::string> theirs = fields(c.identity), ours = fields(identity);
+  for (std::size_t i = 0; i < ours.size(); ++i)
+    if (i >= theirs.size() || theirs[i] != ours[i])
+      throw InputError(o.resume + ": written by another run (" + (i < theirs.size() ? theirs[i] : "?") +
+                           ", this run has " + ours[i] + "); a checkpoint resumes only the run that wrote it",
+                       ErrorScope::all_ranks);
+  ResumePoint r;
+  r.state.restart = static_cast<int>(c.restart);
+  r.state.iteration = static_cast<int>(c.iteration);
+  r.state.centroids = c.centroids;
+  r.best.k = k;
+  r.best.d = d;
+  r.best.restart_inertia = c.restart_inertia;
+  if (c.best_restart >= 0) {
+    r.state.best_inertia = (static_cast<int128>(c.best_inertia_high) << 64) | static_cast<uint64_t>(c.best_inertia_low);
+    r.best.best_restart = static_cast<int>(c.best_restart);
+    r.best.inertia = c.best_inertia;
+    r.best.iterations = static_cast<int>(c.best_iterations);
+    r.best.converged = c.best_converged != 0;
+    r.best.centroids = c.best_centroids;
+    r.best.sizes = c.best_sizes;
+  }
+  return r;
+}
+
+CheckpointingObserver::CheckpointingObserver(FitObserver& progress, const CheckpointOptions& options, std::string path,
+                                             std::string identity, const Communicator& comm, const Logger& log)
+    : progress_(progress), every_(options.every), path_(std::move(path)), identity_(std::move(identity)), comm_(comm),
+      log_(log) {
+  install_stop_handlers();
+}
+
+bool CheckpointingObserver::keep_going(const FitState& state) {
+  const bool stop = comm_.any(stop_requested());  // every rank decides alike
+  if (!stop && !(every_ > 0 && state.iteration % every_ == 0)) return true;
+  if (comm_.is_root()) write_checkpoint(path_, checkpoint_of(state, identity_));
+  comm_.barrier();
+  log_.line("checkpoint restart ", state.restart + 1, " iteration ", state.iteration, " -> ", path_);
+  return !stop;
+}
+
+}  // namespace kseg

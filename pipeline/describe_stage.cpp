@@ -1,0 +1,97 @@
+#include "pipeline/describe_stage.hpp"
+
+#include <algorithm>
+
+#include "common/errors.hpp"
+#include "common/number_text.hpp"
+
+namespace kseg {
+namespace {
+
+// The user's names win over the RFM ones and last quarter's; I is the segment's (stable) id.
+void rename_segments(const std::vector<std::string>& overrides, std::vector<SegmentProfile>& profiles) {
+  for (const std::string& entry : overrides) {
+    const std::size_t eq = entry.find('=');
+    int segment = -1;
+    try {
+      segment = eq == std::string::npos ? -1 : std::stoi(entry.substr(0, eq));
+    } catch (const std::exception&) {
+    }
+    const auto named = std::find_if(profiles.begin(), profiles.end(),
+                                    [&](const SegmentProfile& p) { return p.segment == segment; });
+    if (named == profiles.end() || eq + 1 >= entry.size())
+      refuse("--segment-name '" + entry + "' must look like 2=VIP with the id of a segment of this run");
+    named->name = entry.substr(eq + 1);
+  }
+}
+
+// A matched segment keeps last quarter's name and action; a new one keeps its RFM name.
+void carry_names_over(const PreviousQuarter& previous, const SegmentMatch& match, std::vector<SegmentProfile>& profiles) {
+  for (std::size_t i = 0; i < profiles.size(); ++i) {
+    const int row = match.previous_row[i];
+    if (row < 0) continue;
+    profiles[i].name = previous.model.segment_names[row];
+    profiles[i].action = previous.model.segment_actions[row];
+  }
+}
+
+void log_comparison(const QuarterComparison& q, const Logger& log) {
+  const SegmentMatch& m = q.match;
+  log.line("compare   ", q.previous_path, ": ", m.vanished.size(), " vanished, ",
+           std::count(m.previous_row.begin(), m.previous_row.end(), -1), " new segment(s); PSI ",
+           fixed_decimals(q.drift.psi, 3), ", ", fixed_decimals(100 * q.drift.changed_share, 1),
+           "% of returning customers changed segment");
+  for (const std::string& warning : q.drift.warnings) log.line("drift     warning: ", warning);
+}
+
+void log_segments(const RunReport& report, bool with_clv, const Logger& log) {
+  for (const SegmentProfile& p : report.profiles)
+    log.line("segment   ", p.segment, "  ", p.name, "  ", with_thousands(p.customers), " customers",
+             with_clv ? "  mean CLV " + std::to_string(p.mean_clv) : std::string(), p.action.empty() ? "" : "  -> ",
+             p.action);
+}
+
+std::vector<SegmentProfile> profiles_of(const ModelInputs& inputs, const SegmentedCustomers& s, int k,
+                                        const Communicator& comm) {
+  const FeatureShard& table = inputs.profiled_table();
+  std::vector<float> rows;  // the profiled columns, row by row
+  rows.reserve(static_cast<std::size_t>(table.block.count) * inputs.profiled_columns.size());
+  for (int64_t i = 0; i < table.block.count; ++i)
+    for (std::size_t j : inputs.profiled_columns) rows.push_back(table.matrix[i * table.d + j]);
+  std::vector<SegmentProfile> profiles =
+      profile_segments({inputs.profiled_names, rows.data(), table.block.count, s.assignment.row.data(),
+                        inputs.value ? inputs.value->clv.data() : nullptr,
+                        inputs.value ? inputs.value->p_alive.data() : nullptr,
+                        inputs.retained.empty() ? nullptr : inputs.retained.data()},
+                       k, comm);
+  for (SegmentProfile& p : profiles) p.segment = s.order.ids[p.segment];
+  return profiles;
+}
+
+}  // namespace
+
+RunReport describe_stage(const RunParams& p, const ModelInputs& inputs, const FitOutcome& fitted,
+                         const SegmentedCustomers& s, const Communicator& comm, const Logger& log) {
+  const FeatureShard& shard = inputs.shard;
+  const int k = fitted.fit.k;
+  RunReport report;
+  report.features = inputs.profiled_names;
+  report.profiles = profiles_of(inputs, s, k, comm);
+  if (fitted.previous) {
+    carry_names_over(*fitted.previous, s.order.match, report.profiles);
+    report.comparison = compare_with_previous(
+        *fitted.previous, s.order.match,
+        {shard.customer_id.data(), s.segment.data(), s.monetary.empty() ? nullptr : s.monetary.data(), shard.block.count},
+        s.assignment.sizes, p.previous.comparison, comm);
+    log_comparison(*report.comparison, log);
+  }
+  rename_segments(p.segment_names, report.profiles);
+  if (inputs.attributes)
+    report.attributes = profile_attributes(*inputs.attributes, shard.customer_id.data(), s.assignment.row.data(),
+                                           inputs.value ? inputs.value->clv.data() : nullptr, shard.block.count, k, comm);
+  if (fitted.sweep) report.sweep = fitted.sweep->sweep, report.recommended_k = fitted.sweep->recommended_k;
+  log_segments(report, inputs.value.has_value(), log);
+  return report;
+}
+
+}  // namespace kseg

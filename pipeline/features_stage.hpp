@@ -1,0 +1,29 @@
+#pragma once
+
+#include <string>
+
+#include "common/communicator.hpp"
+#include "common/logger.hpp"
+#include "customers/customer_features.hpp"
+#include "io/transaction_file.hpp"
+
+namespace kseg {
+
+/// How transactions become features, shared by `kseg features`, `run`, `assign` and `select-k`.
+struct FeatureStepOptions {
+  std::string as_of;               ///< YYYY-MM-DD; lines on later days are left out
+  std::string time_unit = "days";  ///< days | weeks, for the BG/NBD inputs
+  int top_categories = 8;          ///< category shares for the C most bought categories, plus "other"
+  int64_t period_days = 90;        ///< retention period
+  bool use_cuda = false;           ///< set once the device is chosen
+};
+
+/// Days in one unit of the BG/NBD inputs ("weeks": 7, "days": 1).
+double days_per_time_unit(const std::string& time_unit);
+
+/// Collective: the features stage. Each rank reads its row block of the input's transactions,
+/// which become the per-customer feature table (progress logged from rank 0).
+CustomerFeatureTable features_from_transactions(const InputFile& input, const FeatureStepOptions& options,
+                                                const Logger& log);
+
+}  // namespace kseg

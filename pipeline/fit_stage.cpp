@@ -1,0 +1,88 @@
+#include "pipeline/fit_stage.hpp"
+
+#include <omp.h>
+
+#include "common/errors.hpp"
+
+namespace kseg {
+namespace {
+
+class LoggingObserver final : public FitObserver {
+ public:
+  LoggingObserver(const Logger& log, const KMeansParams& params) : log_(log), params_(params) {}
+  void on_init(int restart, double seconds) override {
+    log_.line("init      restart ", restart + 1, "/", params_.n_init, "  ", to_string(params_.init), "  ",
+              milliseconds(seconds * 1e3));
+  }
+  void on_iteration(const IterationReport& r) override {
+    log_.line("iter ", r.iteration, "  inertia ", r.inertia, "  shift ", r.relative_shift, "  ", milliseconds(r.milliseconds),
+              r.reseeded ? "  (re-seeded " + std::to_string(r.reseeded) + " empty segments)" : "");
+  }
+  void on_restart_done(int restart, double inertia, int iterations, bool converged) override {
+    log_.line("restart   ", restart + 1, "/", params_.n_init, "  inertia ", inertia, "  ",
+              converged ? "converged after " : "stopped at max-iter after ", iterations, " iterations");
+  }
+
+ private:
+  const Logger& log_;
+  const KMeansParams& params_;
+};
+
+// Where the fit starts: a checkpoint to resume, last quarter's centroids, or an initialisation (none).
+std::optional<ResumePoint> starting_point(const RunParams& p, const FitOutcome& f, const std::string& identity, int d,
+                                          const Logger& log) {
+  std::optional<ResumePoint> resume = load_resume_point(p.checkpoint, identity, f.params.k, d);
+  if (resume) {
+    log.line("resume    ", p.checkpoint.resume, ": restart ", resume->state.restart + 1, " after iteration ",
+             resume->state.iteration);
+  } else if (f.previous && p.previous.warm_start) {
+    if (f.previous->model.k != f.params.k)
+      refuse("--warm-start needs --k " + std::to_string(f.previous->model.k) + " (last quarter's), not " +
+             std::to_string(f.params.k));
+    resume = warm_start_point(*f.previous);
+    log.line("warm      restart 1 starts from last quarter's centroids");
+  }
+  return resume;
+}
+
+void fit_with_checkpoints(const RunParams& p, const FitContext& ctx, FitOutcome& f, const Logger& log) {
+  LoggingObserver progress(log, f.params);
+  const std::string identity = run_identity(f.params, ctx.shard.d, ctx.summary.checksum);
+  const std::optional<ResumePoint> resume = starting_point(p, f, identity, ctx.shard.d, log);
+  f.checkpoint = p.checkpoint.path.empty() ? p.output + ".ckpt" : p.checkpoint.path;
+  CheckpointingObserver observer(progress, p.checkpoint, f.checkpoint, identity, ctx.comm, log);
+  f.fit = fit_kmeans(ctx, f.params, observer, resume ? &*resume : nullptr);
+  if (f.fit.interrupted)
+    throw Interrupted("stopped on request after a Lloyd iteration; checkpoint " + f.checkpoint +
+                          "; continue with the same command plus --resume " + f.checkpoint,
+                      ErrorScope::all_ranks);
+  log.line("fit       inertia ", f.fit.inertia, " (restart ", f.fit.best_restart + 1, "), ", f.fit.iterations,
+           " iterations, ", f.fit.converged ? "converged" : "not converged (raise --max-iter?)");
+}
+
+}  // namespace
+
+int chosen_k(const RunParams& p, const PreviousQuarter* previous, const KSweep* sweep) {
+  if (p.k_given) return p.kmeans.k;
+  if (sweep) return sweep->recommended_k;
+  if (previous) return previous->model.k;
+  return p.kmeans.k;
+}
+
+FitOutcome fit_stage(const RunParams& p, const FitContext& ctx, const ModelInputs& inputs, const std::string& backend,
+                     const Logger& log) {
+  FitOutcome f;
+  if (!p.previous.path.empty()) {
+    f.previous = load_previous_quarter(p.previous.path, inputs.shard.feature_names, inputs.scaler);
+    log.line("previous  ", p.previous.path, ": ", f.previous->model.k, " segments");
+  }
+  if (!p.select_k.empty()) f.sweep = sweep_k(ctx, p.kmeans, p.select_k, p.select_k_sample, log);
+  f.params = p.kmeans;
+  f.params.k = chosen_k(p, f.previous ? &*f.previous : nullptr, f.sweep ? &*f.sweep : nullptr);
+  log.line("backend   ", backend, ", ", omp_get_max_threads(), " thread(s) per rank; k=", f.params.k, " init=",
+           to_string(f.params.init), " n-init=", f.params.n_init, " seed=", f.params.seed);
+  fit_with_checkpoints(p, ctx, f, log);
+  return f;
+}
+
+}  // namespace kseg

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "cluster/fit_context.hpp"
+#include "cluster/lloyd.hpp"
+#include "common/logger.hpp"
+#include "pipeline/k_sweep.hpp"
+#include "pipeline/previous_quarter.hpp"
+#include "pipeline/run_job.hpp"
+
+namespace kseg {
+
+/// The fit stage's outcome: the fit, and what chose its k and its start.
+struct FitOutcome {
+  std::optional<PreviousQuarter> previous;  ///< with --previous
+  std::optional<KSweep> sweep;              ///< with --select-k
+  KMeansParams params;                      ///< as fitted: k chosen
+  KMeansResult fit;
+  std::string checkpoint;  ///< where checkpoints went (removed once the result is written)
+};
+
+/// The one rule for k: the user's when given, else the sweep's recommendation, else last
+/// quarter's, else the default.
+int chosen_k(const RunParams& params, const PreviousQuarter* previous, const KSweep* sweep);
+
+/// Collective: the fit stage. Last quarter's model (its k, a warm start), the k sweep, then
+/// k-means with checkpoints, resumed from --resume when given. Throws Interrupted when stopped
+/// by a signal after writing a checkpoint.
+FitOutcome fit_stage(const RunParams& params, const FitContext& ctx, const ModelInputs& inputs,
+                     const std::string& backend, const Logger& log);
+
+}  // namespace kseg

@@ -1,0 +1,38 @@
+#include "pipeline/k_sweep.hpp"
+
+#include <omp.h>
+
+#include "common/timer.hpp"
+
+namespace kseg {
+
+KSweep sweep_k(const FitContext& ctx, const KMeansParams& params, const std::vector<int>& ks, int sample,
+               const Logger& log) {
+  KSweep result;
+  for (int k : ks) {
+    KMeansParams at_k = params;
+    at_k.k = k;
+    FitObserver quiet;
+    Stopwatch clock;
+    const KMeansResult fit = fit_kmeans(ctx, at_k, quiet);
+    result.sweep.push_back(fit_quality(ctx, fit, sample, at_k.seed));
+    const FitQuality& q = result.sweep.back();
+    log.line("k=", k, "  inertia ", q.inertia, "  CH ", q.calinski_harabasz, "  DB ", q.davies_bouldin, "  silhouette ",
+             q.silhouette, "  ", milliseconds(clock.milliseconds()));
+  }
+  result.recommended_k = recommended_k(result.sweep);
+  log.line("select-k  recommended k = ", result.recommended_k, ": ", kRecommendedKRule);
+  return result;
+}
+
+KSweep select_k_job(const SelectKParams& p, const Communicator& comm, const Logger& log) {
+  if (p.threads > 0) omp_set_num_threads(p.threads);
+  ModelInputOptions model = p.model;
+  model.step.use_cuda = use_cuda(p.device, comm, log);
+  const ModelInputs inputs = prepare_model_inputs(load_customers(p.input, model.step, false, comm, log), model, comm, log);
+  const std::unique_ptr<ShardOnDevice> device =
+      load_on_device(inputs.shard.view(), inputs.shard.customer_id.data(), model.step.use_cuda, p.device, comm);
+  return sweep_k(device->context(), p.kmeans, p.ks, p.sample, log);
+}
+
+}  // namespace kseg

@@ -1,0 +1,34 @@
+#include "pipeline/load_stage.hpp"
+
+#include "io/input_file.hpp"
+#include "io/transaction_file.hpp"
+
+namespace kseg {
+namespace {
+
+FeatureShard shard_from_table(const std::string& path, CustomerFeatureTable table) {
+  FeatureShard shard;
+  shard.path = path;
+  shard.total_rows = table.total_customers;
+  shard.block = {table.first_row, static_cast<int64_t>(table.customer_id.size())};
+  shard.d = static_cast<int>(table.names.size());
+  shard.customer_id = std::move(table.customer_id);
+  shard.matrix = std::move(table.matrix);
+  shard.feature_names = std::move(table.names);
+  return shard;
+}
+
+}  // namespace
+
+LoadedCustomers load_customers(const std::string& path, const FeatureStepOptions& step, bool with_attributes,
+                               const Communicator& comm, const Logger& log) {
+  const InputFile input(path, comm);
+  LoadedCustomers loaded;
+  loaded.from_transactions = input.has(kTransactions);
+  loaded.table = loaded.from_transactions ? shard_from_table(path, features_from_transactions(input, step, log))
+                                          : read_feature_shard(input);
+  if (with_attributes && has_customer_attributes(input)) loaded.attributes = read_customer_attributes(input);
+  return loaded;
+}
+
+}  // namespace kseg

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "common/communicator.hpp"
+#include "common/logger.hpp"
+#include "io/customer_attributes.hpp"
+#include "io/feature_file.hpp"
+#include "pipeline/features_stage.hpp"
+
+namespace kseg {
+
+/// What a job reads from its input file, in one trip: every customer's features in original
+/// units (read from a features file, or computed from its transactions) and the optional
+/// /customers table.
+struct LoadedCustomers {
+  FeatureShard table;  ///< this rank's customers, every feature column
+  bool from_transactions = false;
+  std::optional<CustomerAttributes> attributes;  ///< when asked for and the file has /customers
+};
+
+/// Collective: the load stage (with the features stage for transactions). The file is opened
+/// once, and its matrix read once.
+LoadedCustomers load_customers(const std::string& path, const FeatureStepOptions& step, bool with_attributes,
+                               const Communicator& comm, const Logger& log);
+
+}  // namespace kseg

@@ -1,0 +1,100 @@
+#include "pipeline/run_job.hpp"
+
+#include <omp.h>
+
+#include <cstdio>
+
+#include "common/number_text.hpp"
+#include "common/version.hpp"
+#include "io/atomic_output.hpp"
+#include "pipeline/describe_stage.hpp"
+#include "pipeline/write_stage.hpp"
+
+namespace kseg {
+namespace {
+
+// The result file and its three reports: written as partial files, renamed together once all are complete.
+struct JobOutputs {
+  AtomicOutput result, report_json, segments_csv, report_html;
+
+  JobOutputs(const RunParams& p, const Communicator& comm)
+      : result(p.output, p.force, comm),
+        report_json(result_stem(p.output) + ".report.json", p.force, comm),
+        segments_csv(result_stem(p.output) + ".csv", p.force, comm),
+        report_html(result_stem(p.output) + ".report.html", p.force, comm) {}
+  void commit() {
+    result.commit();
+    report_json.commit();
+    segments_csv.commit();
+    report_html.commit();
+  }
+};
+
+ModelInputs load_and_transform(const RunParams& p, JobSummary& s, const Communicator& comm, const Logger& log) {
+  Stopwatch phase;
+  const ModelInputs inputs =
+      prepare_model_inputs(load_customers(p.input, p.model.step, true, comm, log), p.model, comm, log);
+  s.read_seconds = phase.seconds();
+  s.customers = inputs.shard.total_rows;
+  s.d = inputs.shard.d;
+  s.feature_names = inputs.shard.feature_names;
+  log.line("inputs    ", with_thousands(s.customers), " customers x ", s.d, " features from ", p.input, " on ",
+           comm.size(), " rank(s), ", milliseconds(s.read_seconds * 1e3));
+  for (int j = 0; j < s.d; ++j)
+    if (to_string(inputs.scaler.steps[j]) != "none")
+      log.line("transform ", s.feature_names[j], ": ", to_string(inputs.scaler.steps[j]));
+  return inputs;
+}
+
+}  // namespace
+
+JobSummary run_job(const RunParams& params, const Communicator& comm, const Logger& log) {
+  Stopwatch total;
+  RunParams p = params;
+  if (p.threads > 0) omp_set_num_threads(p.threads);
+  JobSummary s;
+  s.input = p.input;
+  s.output = p.output;
+  s.ranks = comm.size();
+  JobOutputs outputs(p, comm);
+  const bool cuda = use_cuda(p.device, comm, log);
+  p.model.step.use_cuda = cuda;
+  const ModelInputs inputs = load_and_transform(p, s, comm, log);
+
+  Stopwatch phase;
+  const std::unique_ptr<ShardOnDevice> device =
+      load_on_device(inputs.shard.view(), inputs.shard.customer_id.data(), cuda, p.device, comm);
+  const FitContext ctx = device->context();
+  s.summarize_seconds = phase.seconds();
+  s.backend = device->backend_name();
+  FitOutcome fitted = fit_stage(p, ctx, inputs, s.backend, log);
+
+  phase = Stopwatch();
+  const SegmentedCustomers customers = assign_stage(ctx, fitted, inputs, p.previous.comparison);
+  s.fit = fitted.fit;
+  RunReport report = describe_stage(p, inputs, fitted, customers, comm, log);
+  s.profiles = report.profiles;
+  write_stage({p, s, device->summary(), inputs, fitted, customers}, report, outputs.result.partial_path(),
+              outputs.report_json.partial_path(), outputs.segments_csv.partial_path(),
+              outputs.report_html.partial_path(), comm);
+  outputs.commit();
+  if (comm.is_root()) std::remove(fitted.checkpoint.c_str());  // the result supersedes it
+  s.write_seconds = phase.seconds();
+  s.total_seconds = total.seconds();
+  log.line("write     ", p.output, ", ", milliseconds(s.write_seconds * 1e3), "; total ", milliseconds(s.total_seconds * 1e3));
+  return s;
+}
+
+JsonObject to_json(const JobSummary& s) {
+  JsonObject elapsed;
+  elapsed.add("read", s.read_seconds).add("summarize", s.summarize_seconds).add("init", s.fit.init_seconds)
+      .add("lloyd", s.fit.lloyd_seconds).add("write", s.write_seconds).add("total", s.total_seconds);
+  JsonObject out;
+  out.add("input", s.input).add("output", s.output).add("backend", s.backend).add("ranks", s.ranks)
+      .add("customers", s.customers).add("features", s.d).add("k", s.fit.k).add("inertia", s.fit.inertia)
+      .add("iterations", s.fit.iterations).add("converged", s.fit.converged).add("best_restart", s.fit.best_restart)
+      .add("segment_size", s.fit.sizes).add("elapsed_s", elapsed).add("version", kVersion);
+  return out;
+}
+
+}  // namespace kseg

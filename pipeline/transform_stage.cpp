@@ -1,0 +1,147 @@
+#include "pipeline/transform_stage.hpp"
+
+#include <algorithm>
+
+#include "common/errors.hpp"
+#include "common/named_columns.hpp"
+#include "customers/rfm_defaults.hpp"
+#include "io/customer_attributes.hpp"
+
+namespace kseg {
+namespace {
+
+// The model matrix: `wanted` columns of the loaded table, or the table itself when they are all
+// of its columns in order (no copy).
+void select_model_columns(ModelInputs& inputs, const std::vector<std::string>& wanted) {
+  FeatureShard& table = inputs.original;
+  if (wanted == table.feature_names) {
+    inputs.shard = std::move(table);
+    table = FeatureShard{inputs.shard.path, inputs.shard.total_rows, inputs.shard.block, inputs.shard.d, {}, {},
+                         inputs.shard.feature_names};
+    return;
+  }
+  std::vector<std::size_t> columns;
+  for (const std::string& name : wanted) columns.push_back(require_column(table.feature_names, name, table.path));
+  FeatureShard& model = inputs.shard;
+  model = FeatureShard{table.path, table.total_rows, table.block, static_cast<int>(wanted.size()), table.customer_id,
+                       std::vector<float>(static_cast<std::size_t>(table.block.count) * columns.size()), wanted};
+  for (int64_t i = 0; i < table.block.count; ++i)
+    for (std::size_t c = 0; c < columns.size(); ++c) model.matrix[i * columns.size() + c] = table.matrix[i * table.d + columns[c]];
+}
+
+// The profiles' columns, in original units: the model's features and, as a marketer wants each
+// segment's channel mix even when the model does not cluster on it, the channel shares.
+void choose_profiled_columns(ModelInputs& inputs, const std::vector<std::string>& model_features) {
+  const std::vector<std::string>& all = inputs.original.feature_names;
+  inputs.profiled_names = model_features;
+  for (const std::string& name : all)
+    if (name.rfind("channel_share_", 0) == 0 && !find_column(model_features, name)) inputs.profiled_names.push_back(name);
+  const FeatureShard& table = inputs.profiled_table();
+  for (const std::string& name : inputs.profiled_names)
+    inputs.profiled_columns.push_back(require_column(table.feature_names, name, table.path));
+}
+
+// The model matrix is the loaded table unchanged only when no transform touches it; otherwise the
+// profiles need the loaded table's original units.
+void keep_original_if_transformed(ModelInputs& inputs, const std::vector<FeatureTransform>& steps) {
+  const bool transformed =
+      std::any_of(steps.begin(), steps.end(), [](const FeatureTransform& t) { return to_string(t) != "none"; });
+  if (transformed && inputs.original.matrix.empty()) inputs.original.matrix = inputs.shard.matrix;
+}
+
+ModelInputs model_matrix(LoadedCustomers loaded, const std::vector<std::string>& wanted,
+                         const std::vector<FeatureTransform>& steps) {
+  ModelInputs inputs;
+  inputs.from_transactions = loaded.from_transactions;
+  inputs.original = std::move(loaded.table);
+  select_model_columns(inputs, wanted);
+  keep_original_if_transformed(inputs, steps);
+  choose_profiled_columns(inputs, wanted);
+  return inputs;
+}
+
+// BG/NBD and Gamma-Gamma on the customers' repeat-purchase summaries, then CLV per customer.
+CustomerValue value_customers(const FeatureShard& table, const ModelInputOptions& o, const Communicator& comm,
+                              const Logger& log) {
+  ClvOptions clv = o.clv;
+  clv.unit_days = days_per_time_unit(o.step.time_unit);
+  CustomerValue value = customer_value(
+      repeat_summaries(table.matrix.data(), table.block.count, table.feature_names, table.path), clv, comm);
+  const BgNbd& b = value.bgnbd.model;
+  const GammaGamma& g = value.gamma_gamma.model;
+  log.line("clv       BG/NBD r=", b.r, " alpha=", b.alpha, " a=", b.a, " b=", b.b, " (LL ", value.bgnbd.log_likelihood,
+           "); Gamma-Gamma p=", g.p, " q=", g.q, " v=", g.v, "; horizon ", clv.horizon_months, " months");
+  return value;
+}
+
+AttributeColumns attribute_columns(CustomerAttributes table) {
+  AttributeColumns columns;
+  columns.rows = {table.path + ":" + kCustomers, static_cast<int>(table.columns.size()), std::move(table.customer_id), {}};
+  columns.rows.values.resize(columns.rows.id.size() * table.columns.size());
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    columns.names.push_back(table.columns[c].name);
+    columns.labels.push_back(table.columns[c].labels);
+    for (std::size_t i = 0; i < columns.rows.id.size(); ++i)
+      columns.rows.values[i * table.columns.size() + c] = table.columns[c].values[i];
+  }
+  return columns;
+}
+
+std::vector<std::string> model_features(const ModelInputOptions& o, const LoadedCustomers& loaded) {
+  if (!o.features.empty()) return o.features;
+  return loaded.from_transactions ? rfm_default_features() : loaded.table.feature_names;
+}
+
+}  // namespace
+
+std::vector<float> ModelInputs::profiled_column(const std::string& name) const {
+  std::vector<float> column;
+  const std::optional<std::size_t> at = find_column(profiled_names, name);
+  if (!at) return column;
+  const FeatureShard& table = profiled_table();
+  const std::size_t j = profiled_columns[*at];
+  for (int64_t i = 0; i < table.block.count; ++i) column.push_back(table.matrix[i * table.d + j]);
+  return column;
+}
+
+SavedScaler saved_scaler(const Scaler& s) {
+  SavedScaler saved{{}, s.clip_low, s.clip_high, s.center, s.scale};
+  for (const FeatureTransform& t : s.steps) saved.steps.push_back(to_string(t));
+  return saved;
+}
+
+Scaler scaler_of(const SavedScaler& saved) {
+  Scaler s{{}, saved.clip_low, saved.clip_high, saved.center, saved.scale};
+  for (const std::string& steps : saved.steps) s.steps.push_back(parse_feature_transform(steps));
+  return s;
+}
+
+ModelInputs inputs_for_model(LoadedCustomers loaded, const SavedModel& model) {
+  const Scaler scaler = scaler_of(model.scaler);
+  ModelInputs inputs = model_matrix(std::move(loaded), model.feature_names, scaler.steps);
+  inputs.scaler = scaler;
+  inputs.scaler.apply(inputs.shard.matrix.data(), inputs.shard.block.count);
+  return inputs;
+}
+
+ModelInputs prepare_model_inputs(LoadedCustomers loaded, const ModelInputOptions& o, const Communicator& comm,
+                                 const Logger& log) {
+  const TransformParams params{o.winsor_quantiles[0], o.winsor_quantiles[1]};
+  const std::vector<std::string> wanted = model_features(o, loaded);
+  const std::vector<FeatureTransform> steps = transforms_for(wanted, o.transforms, loaded.from_transactions);
+  std::optional<CustomerValue> value;
+  if (loaded.from_transactions) value = value_customers(loaded.table, o, comm, log);
+  std::vector<float> retained =
+      retained_customers(loaded.table.matrix.data(), loaded.table.block.count, loaded.table.feature_names);
+  std::optional<CustomerAttributes> attributes = std::move(loaded.attributes);
+  ModelInputs inputs = model_matrix(std::move(loaded), wanted, steps);
+  inputs.value = std::move(value);
+  inputs.retained = std::move(retained);
+  if (attributes) inputs.attributes = attribute_columns(std::move(*attributes));
+  if (!(params.winsor_low < params.winsor_high)) refuse("--winsorize-quantiles: the lower must be below the upper");
+  inputs.scaler = fit_and_apply_transforms(inputs.shard.matrix.data(), inputs.shard.block.count, inputs.shard.d, steps,
+                                           params, inputs.shard.customer_id.data(), comm);
+  return inputs;
+}
+
+}  // namespace kseg

@@ -1,0 +1,128 @@
+#include "pipeline/write_stage.hpp"
+
+#include <cstdio>
+#include <ctime>
+
+#include "common/number_text.hpp"
+#include "common/version.hpp"
+#include "io/report_files.hpp"
+#include "io/report_html.hpp"
+#include "io/result_file.hpp"
+
+namespace kseg {
+namespace {
+
+std::string hex(uint64_t value) {
+  char text[19];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
+  return text;
+}
+
+std::string utc_now() {
+  char text[32];
+  const std::time_t now = std::time(nullptr);
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return text;
+}
+
+std::vector<std::pair<std::string, h5::AttributeValue>> result_attributes(const RunOutcome& r) {
+  const KMeansParams& p = r.fitted.params;
+  const JobSummary& s = r.summary;
+  return {{"k", int64_t{p.k}},
+          {"seed", static_cast<int64_t>(p.seed)},
+          {"n_init", int64_t{p.n_init}},
+          {"max_iter", int64_t{p.max_iter}},
+          {"tol", p.tol},
+          {"init", to_string(p.init)},
+          {"inertia", s.fit.inertia},
+          {"iterations", int64_t{s.fit.iterations}},
+          {"converged", int64_t{s.fit.converged ? 1 : 0}},
+          {"best_restart", int64_t{s.fit.best_restart}},
+          {"customers", s.customers},
+          {"features", int64_t{s.d}},
+          {"ranks", int64_t{s.ranks}},
+          {"backend", s.backend},
+          {"version", std::string(kVersion)},
+          {"input", r.params.input},
+          {"input_checksum", hex(r.data.checksum)},
+          {"created_utc", utc_now()},
+          {"elapsed_read_s", s.read_seconds},
+          {"elapsed_summarize_s", s.summarize_seconds},
+          {"elapsed_init_s", s.fit.init_seconds},
+          {"elapsed_lloyd_s", s.fit.lloyd_seconds},
+          {"config", r.params.effective_config}};
+}
+
+// CLV columns per customer and the fitted models as attributes.
+void add_customer_value(const CustomerValue& v, const ClvOptions& clv, ResultContent& content) {
+  content.customer_columns = {{"p_alive", v.p_alive.data()},
+                              {"expected_purchases", v.expected_purchases.data()},
+                              {"expected_spend", v.expected_spend.data()},
+                              {"clv", v.clv.data()}};
+  const BgNbd& b = v.bgnbd.model;
+  const GammaGamma& g = v.gamma_gamma.model;
+  for (const auto& [name, value] : std::vector<std::pair<std::string, double>>{
+           {"bgnbd_r", b.r}, {"bgnbd_alpha", b.alpha}, {"bgnbd_a", b.a}, {"bgnbd_b", b.b},
+           {"bgnbd_log_likelihood", v.bgnbd.log_likelihood}, {"gamma_gamma_p", g.p}, {"gamma_gamma_q", g.q},
+           {"gamma_gamma_v", g.v}, {"clv_horizon_months", clv.horizon_months}, {"clv_monthly_discount", clv.monthly_discount}})
+    content.attributes.emplace_back(name, value);
+}
+
+// The result file's content; points into the outcome and `report`, which must outlive it.
+ResultContent result_content(const RunOutcome& r, const RunReport& report) {
+  const FeatureShard& shard = r.inputs.shard;
+  const SegmentedCustomers& c = r.customers;
+  const KMeansResult& fit = r.summary.fit;
+  ResultContent content;
+  content.total_rows = shard.total_rows;
+  content.block = shard.block;
+  content.customer_id = shard.customer_id.data();
+  content.segment = c.segment.data();
+  content.distance = c.distance.data();
+  content.k = fit.k;
+  content.d = r.summary.d;
+  content.centroids = fit.centroids;
+  content.centroids_original = r.inputs.scaler.to_original(fit.centroids);
+  content.scaler = saved_scaler(r.inputs.scaler);
+  content.segment_size = c.assignment.sizes;
+  content.segment_ids = c.order.ids;
+  if (report.comparison)
+    for (int row : c.order.match.previous_row) content.segment_status.push_back(row >= 0 ? "matched" : "new segment");
+  content.comparison = report.comparison ? &*report.comparison : nullptr;
+  content.feature_names = shard.feature_names;
+  content.attributes = result_attributes(r);
+  if (r.inputs.value) add_customer_value(*r.inputs.value, r.params.model.clv, content);
+  if (!c.monetary.empty()) content.customer_columns.emplace_back("monetary", c.monetary.data());
+  for (const SegmentProfile& p : report.profiles) {
+    content.segment_names.push_back(p.name);
+    content.segment_actions.push_back(p.action);
+  }
+  return content;
+}
+
+void add_headline(const RunOutcome& r, RunReport& report) {
+  const JobSummary& s = r.summary;
+  report.facts.add("input", r.params.input).add("result", r.params.output).add("customers", s.customers)
+      .add("k", s.fit.k).add("inertia", s.fit.inertia).add("version", kVersion);
+  report.headline = {{"input", r.params.input}, {"result", r.params.output}, {"customers", with_thousands(s.customers)},
+                     {"segments", std::to_string(s.fit.k)}, {"kseg", kVersion}};
+  if (r.fitted.previous) report.headline.emplace_back("last quarter", r.params.previous.path);
+}
+
+}  // namespace
+
+std::string result_stem(const std::string& output) {
+  return output.size() > 3 && output.substr(output.size() - 3) == ".h5" ? output.substr(0, output.size() - 3) : output;
+}
+
+void write_stage(const RunOutcome& r, RunReport& report, const std::string& result_path, const std::string& json_path,
+                 const std::string& csv_path, const std::string& html_path, const Communicator& comm) {
+  write_result_file(result_path, result_content(r, report), comm);
+  if (!comm.is_root()) return;
+  add_headline(r, report);
+  write_report_json(json_path, report);
+  write_segments_csv(csv_path, report);
+  write_report_html(html_path, report);
+}
+
+}  // namespace kseg
