@@ -20,6 +20,8 @@ struct Tallies {
 
   int128& sum(int s, int c) { return sums[static_cast<std::size_t>(s) * (columns + 2) + c]; }
   int64_t& count(int s, int c) { return known[static_cast<std::size_t>(s) * (columns + 1) + c]; }
+  int128 sum(int s, int c) const { return sums[static_cast<std::size_t>(s) * (columns + 2) + c]; }
+  int64_t count(int s, int c) const { return known[static_cast<std::size_t>(s) * (columns + 1) + c]; }
 };
 
 std::vector<double> fixed_point_scales(const AttributeColumns& t, const float* clv, int64_t n, const Communicator& comm) {
@@ -45,68 +47,94 @@ int cost_column(const AttributeColumns& t) {
   return -1;
 }
 
-}  // namespace
-
-AttributeProfiles profile_attributes(const AttributeColumns& t, const int64_t* customer_id, const int32_t* segment,
-                                     const float* clv, int64_t n, int k, const Communicator& comm) {
-  const int w = t.rows.width, cost = cost_column(t);
+Tallies empty_tallies(const AttributeColumns& t, const float* clv, int64_t n, int k, const Communicator& comm) {
+  const int w = t.rows.width;
   Tallies tally{k, w, fixed_point_scales(t, clv, n, comm), {}, {}, {}};
   tally.sums.assign(static_cast<std::size_t>(k) * (w + 2), 0);
   tally.known.assign(static_cast<std::size_t>(k) * (w + 1), 0);
   for (int c = 0; c < w; ++c) tally.codes.emplace_back(static_cast<std::size_t>(k) * t.labels[c].size(), 0);
+  return tally;
+}
 
+// One customer found in both tables: `left` is their segment and CLV, `right` their attribute row.
+void add_customer(Tallies& tally, const AttributeColumns& t, int cost, const double* left, const double* right) {
+  const int w = tally.columns, s = static_cast<int>(left[0]);
+  for (int c = 0; c < w; ++c) {
+    const double v = right[c];
+    if (!t.labels[c].empty() && v >= 0) {
+      tally.codes[c][static_cast<std::size_t>(s) * t.labels[c].size() + static_cast<std::size_t>(v)] += 1;
+      tally.count(s, c) += 1;
+    } else if (t.labels[c].empty() && std::isfinite(v)) {
+      tally.sum(s, c) += FixedPoint::quantize(v, tally.scale[c]);
+      tally.count(s, c) += 1;
+    }
+  }
+  if (cost >= 0 && std::isfinite(right[cost])) {
+    tally.sum(s, w) += FixedPoint::quantize(left[1], tally.scale[w]);
+    tally.sum(s, w + 1) += FixedPoint::quantize(right[cost], tally.scale[w + 1]);
+    tally.count(s, w) += 1;
+  }
+}
+
+// Collective: joins the segmented customers to the attribute rows and sums the tallies over the
+// ranks. Returns how many customers this rank matched.
+int64_t tally_customers(Tallies& tally, const AttributeColumns& t, const int64_t* customer_id, const int32_t* segment,
+                        const float* clv, int64_t n, const Communicator& comm) {
+  const int cost = cost_column(t);
   KeyedRows segmented{"the segmented customers", 2, {customer_id, customer_id + n}, {}};
-  for (int64_t i = 0; i < n; ++i) segmented.values.insert(segmented.values.end(), {double(segment[i]), clv ? clv[i] : 0.0});
+  for (int64_t i = 0; i < n; ++i)
+    segmented.values.insert(segmented.values.end(), {double(segment[i]), clv ? clv[i] : 0.0});
   int64_t matched = 0;
   join_by_customer(segmented, t.rows, comm, [&](int64_t, const double* left, const double* right) {
     if (!left || !right) return;
     ++matched;
-    const int s = static_cast<int>(left[0]);
-    for (int c = 0; c < w; ++c) {
-      const double v = right[c];
-      if (!t.labels[c].empty() && v >= 0) {
-        tally.codes[c][static_cast<std::size_t>(s) * t.labels[c].size() + static_cast<std::size_t>(v)] += 1;
-        tally.count(s, c) += 1;
-      } else if (t.labels[c].empty() && std::isfinite(v)) {
-        tally.sum(s, c) += FixedPoint::quantize(v, tally.scale[c]);
-        tally.count(s, c) += 1;
-      }
-    }
-    if (cost >= 0 && std::isfinite(right[cost])) {
-      tally.sum(s, w) += FixedPoint::quantize(left[1], tally.scale[w]);
-      tally.sum(s, w + 1) += FixedPoint::quantize(right[cost], tally.scale[w + 1]);
-      tally.count(s, w) += 1;
-    }
+    add_customer(tally, t, cost, left, right);
   });
   comm.sum(tally.sums.data(), tally.sums.size());
   comm.sum(tally.known.data(), tally.known.size());
   for (std::vector<int64_t>& codes : tally.codes) comm.sum(codes.data(), codes.size());
+  return matched;
+}
 
-  AttributeProfiles out;
-  out.matched_customers = comm.sum(matched);
-  for (int c = 0; c < w; ++c) {
-    AttributeSummary a{t.names[c], t.labels[c], {}, {}, {}};
-    for (int s = 0; s < k; ++s) {
-      const int64_t known = tally.count(s, c);
-      a.known.push_back(known);
-      if (a.labels.empty()) {
-        a.mean.push_back(known ? FixedPoint::to_double(tally.sum(s, c), tally.scale[c]) / known : kNaN);
-        continue;
-      }
-      std::vector<double> share;
-      for (std::size_t l = 0; l < a.labels.size(); ++l)
-        share.push_back(known ? double(tally.codes[c][static_cast<std::size_t>(s) * a.labels.size() + l]) / known : 0);
-      a.share.push_back(share);
+// Column c per segment: the mean of a quantity, or the shares of a categorical's labels.
+AttributeSummary summary(const Tallies& tally, const AttributeColumns& t, int c) {
+  AttributeSummary a{t.names[c], t.labels[c], {}, {}, {}};
+  for (int s = 0; s < tally.k; ++s) {
+    const int64_t known = tally.count(s, c);
+    a.known.push_back(known);
+    if (a.labels.empty()) {
+      a.mean.push_back(known ? FixedPoint::to_double(tally.sum(s, c), tally.scale[c]) / known : kNaN);
+      continue;
     }
-    out.attributes.push_back(std::move(a));
+    std::vector<double> share;
+    for (std::size_t l = 0; l < a.labels.size(); ++l)
+      share.push_back(known ? double(tally.codes[c][static_cast<std::size_t>(s) * a.labels.size() + l]) / known : 0);
+    a.share.push_back(share);
   }
-  for (int s = 0; s < k; ++s) {
+  return a;
+}
+
+void add_acquisition_costs(const Tallies& tally, bool has_clv, AttributeProfiles& out) {
+  const int w = tally.columns;
+  for (int s = 0; s < tally.k; ++s) {
     const int64_t with_cost = tally.count(s, w);
     const double total_clv = FixedPoint::to_double(tally.sum(s, w), tally.scale[w]);
     const double total_cost = FixedPoint::to_double(tally.sum(s, w + 1), tally.scale[w + 1]);
     out.mean_acquisition_cost.push_back(with_cost ? total_cost / with_cost : kNaN);
-    out.clv_per_cac.push_back(with_cost && clv && total_cost > 0 ? total_clv / total_cost : kNaN);
+    out.clv_per_cac.push_back(with_cost && has_clv && total_cost > 0 ? total_clv / total_cost : kNaN);
   }
+}
+
+}  // namespace
+
+AttributeProfiles profile_attributes(const AttributeColumns& t, const int64_t* customer_id, const int32_t* segment,
+                                     const float* clv, int64_t n, int k, const Communicator& comm) {
+  Tallies tally = empty_tallies(t, clv, n, k, comm);
+  const int64_t matched = tally_customers(tally, t, customer_id, segment, clv, n, comm);
+  AttributeProfiles out;
+  out.matched_customers = comm.sum(matched);
+  for (int c = 0; c < t.rows.width; ++c) out.attributes.push_back(summary(tally, t, c));
+  add_acquisition_costs(tally, clv != nullptr, out);
   return out;
 }
 

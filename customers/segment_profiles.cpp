@@ -1,7 +1,9 @@
 #include "customers/segment_profiles.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include "customers/transforms.hpp"
@@ -42,71 +44,132 @@ int column_of(const std::vector<std::string>& names, const char* name) {
   return at == names.end() ? -1 : static_cast<int>(at - names.begin());
 }
 
-}  // namespace
+double finite_or_zero(double v) { return std::isfinite(v) ? v : 0.0; }
 
-std::vector<SegmentProfile> profile_segments(const ProfileInputs& in, int k, const Communicator& comm) {
+double mean_of(const SegmentProfile& p, std::size_t j) {
+  return j < p.mean.size() ? p.mean[j] : std::numeric_limits<double>::quiet_NaN();
+}
+
+/// Summed after the features, in this order: CLV, P(alive), retained.
+constexpr int kPerCustomer = 3;
+
+std::array<const float*, kPerCustomer> per_customer(const ProfileInputs& in) {
+  return {in.clv, in.p_alive, in.retained};
+}
+
+// Exact per-segment sums: each column quantized at one scale that every rank shares, so the sums
+// (and the means) do not depend on how customers are split over the ranks.
+struct SegmentSums {
+  int d = 0;
+  std::vector<double> scale;    // per column: the features, then the kPerCustomer figures
+  std::vector<int128> sums;     // k × (d + kPerCustomer)
+  std::vector<int64_t> counts;  // customers per segment
+
+  double total(int s, int column) const {
+    return FixedPoint::to_double(sums[static_cast<std::size_t>(s) * (d + kPerCustomer) + column], scale[column]);
+  }
+};
+
+std::vector<double> fixed_point_scales(const ProfileInputs& in, const Communicator& comm) {
   const int d = static_cast<int>(in.features.size());
-  const float* per_customer[] = {in.clv, in.p_alive, in.retained};  // summed after the features
-  const int extra = 3;
-  std::vector<double> bound(d + extra, 0.0);
+  const auto extra = per_customer(in);
+  std::vector<double> bound(d + kPerCustomer, 0.0);
   for (int64_t i = 0; i < in.n; ++i)
     for (int j = 0; j < d; ++j) bound[j] = std::max(bound[j], std::fabs(static_cast<double>(in.values[i * d + j])));
-  for (int e = 0; e < extra; ++e)
-    for (int64_t i = 0; per_customer[e] && i < in.n; ++i)
-      bound[d + e] = std::max(bound[d + e], std::fabs(static_cast<double>(per_customer[e][i])));
+  for (int e = 0; e < kPerCustomer; ++e)
+    for (int64_t i = 0; extra[e] && i < in.n; ++i)
+      bound[d + e] = std::max(bound[d + e], std::fabs(static_cast<double>(extra[e][i])));
   comm.max(bound.data(), bound.size());
   std::vector<double> scale(bound.size());
-  for (std::size_t j = 0; j < bound.size(); ++j) scale[j] = FixedPoint::scale_for_bound(bound[j], FixedPoint::kFeatureBits);
+  for (std::size_t j = 0; j < bound.size(); ++j)
+    scale[j] = FixedPoint::scale_for_bound(bound[j], FixedPoint::kFeatureBits);
+  return scale;
+}
 
-  std::vector<int128> sums(static_cast<std::size_t>(k) * (d + extra), 0);
-  std::vector<int64_t> counts(k, 0);
+SegmentSums segment_sums(const ProfileInputs& in, int k, const Communicator& comm) {
+  const int d = static_cast<int>(in.features.size()), width = d + kPerCustomer;
+  const auto extra = per_customer(in);
+  SegmentSums t{d, fixed_point_scales(in, comm), std::vector<int128>(static_cast<std::size_t>(k) * width, 0),
+                std::vector<int64_t>(k, 0)};
   for (int64_t i = 0; i < in.n; ++i) {
     const int s = in.segment[i];
-    counts[s] += 1;
-    int128* row = &sums[static_cast<std::size_t>(s) * (d + extra)];
-    for (int j = 0; j < d; ++j) row[j] += FixedPoint::quantize(in.values[i * d + j], scale[j]);
-    for (int e = 0; e < extra; ++e)
-      if (per_customer[e]) row[d + e] += FixedPoint::quantize(per_customer[e][i], scale[d + e]);
+    t.counts[s] += 1;
+    int128* row = &t.sums[static_cast<std::size_t>(s) * width];
+    for (int j = 0; j < d; ++j) row[j] += FixedPoint::quantize(in.values[i * d + j], t.scale[j]);
+    for (int e = 0; e < kPerCustomer; ++e)
+      if (extra[e]) row[d + e] += FixedPoint::quantize(extra[e][i], t.scale[d + e]);
   }
-  comm.sum(sums.data(), sums.size());
-  comm.sum(counts.data(), counts.size());
+  comm.sum(t.sums.data(), t.sums.size());
+  comm.sum(t.counts.data(), t.counts.size());
+  return t;
+}
 
-  const int r = column_of(in.features, "recency_days"), f = column_of(in.features, "frequency"),
-            m = column_of(in.features, "monetary");
-  std::map<int, std::vector<double>> cuts;  // population quintile cuts of R, F, M
-  for (int column : {r, f, m})
+// The recency, frequency and monetary columns (−1: not profiled) and the population's quintile
+// cuts of each.
+struct RfmColumns {
+  int r = -1, f = -1, m = -1;
+  std::map<int, std::vector<double>> cuts;
+};
+
+RfmColumns rfm_columns(const ProfileInputs& in, const Communicator& comm) {
+  const int d = static_cast<int>(in.features.size());
+  RfmColumns rfm{column_of(in.features, "recency_days"), column_of(in.features, "frequency"),
+                 column_of(in.features, "monetary"), {}};
+  for (int column : {rfm.r, rfm.f, rfm.m})
     if (column >= 0)
-      for (double q : {0.2, 0.4, 0.6, 0.8}) cuts[column].push_back(global_quantile(in.values, in.n, d, column, q, comm));
+      for (double q : {0.2, 0.4, 0.6, 0.8})
+        rfm.cuts[column].push_back(global_quantile(in.values, in.n, d, column, q, comm));
+  return rfm;
+}
 
+void name_segment(SegmentProfile& p, const RfmColumns& rfm) {
+  if (rfm.r < 0 || rfm.f < 0 || rfm.m < 0) {
+    p.name = "Segment " + std::to_string(p.segment);
+    return;
+  }
+  p.r_score = quintile_score(p.mean[rfm.r], rfm.cuts.at(rfm.r), /*lower_is_better=*/true);
+  p.f_score = quintile_score(p.mean[rfm.f], rfm.cuts.at(rfm.f), false);
+  p.m_score = quintile_score(p.mean[rfm.m], rfm.cuts.at(rfm.m), false);
+  const RfmName named = rfm_name(p.r_score, p.f_score, p.m_score);
+  p.name = named.name;
+  p.action = named.action;
+}
+
+// Segment s's sizes, means and CLV figures from the exact sums, and its RFM name.
+SegmentProfile segment_profile(const ProfileInputs& in, const SegmentSums& t, const RfmColumns& rfm, int s,
+                               int64_t total) {
+  const int d = t.d;
+  SegmentProfile p;
+  p.segment = s;
+  p.customers = t.counts[s];
+  p.share = total ? static_cast<double>(t.counts[s]) / total : 0;
+  const double n = std::max<double>(1, t.counts[s]);
+  for (int j = 0; j < d; ++j) p.mean.push_back(t.total(s, j) / n);
+  if (rfm.m >= 0) p.revenue = t.total(s, rfm.m);
+  if (in.clv) p.total_clv = t.total(s, d), p.mean_clv = p.total_clv / n;
+  if (in.p_alive) p.mean_p_alive = t.total(s, d + 1) / n, p.churn_risk = 1 - p.mean_p_alive;
+  if (in.retained) p.retention = t.total(s, d + 2) / n;
+  name_segment(p, rfm);
+  return p;
+}
+
+std::vector<SegmentProfile> segment_profiles(const ProfileInputs& in, const SegmentSums& t, const RfmColumns& rfm) {
   int64_t total = 0;
-  for (int64_t c : counts) total += c;
-  std::vector<SegmentProfile> profiles(k);
-  double revenue_total = 0;
-  for (int s = 0; s < k; ++s) {
-    SegmentProfile& p = profiles[s];
-    p.segment = s;
-    p.customers = counts[s];
-    p.share = total ? static_cast<double>(counts[s]) / total : 0;
-    const int128* row = &sums[static_cast<std::size_t>(s) * (d + extra)];
-    const double n = std::max<double>(1, counts[s]);
-    for (int j = 0; j < d; ++j) p.mean.push_back(FixedPoint::to_double(row[j], scale[j]) / n);
-    if (m >= 0) p.revenue = FixedPoint::to_double(row[m], scale[m]), revenue_total += p.revenue;
-    if (in.clv) p.total_clv = FixedPoint::to_double(row[d], scale[d]), p.mean_clv = p.total_clv / n;
-    if (in.p_alive) p.mean_p_alive = FixedPoint::to_double(row[d + 1], scale[d + 1]) / n, p.churn_risk = 1 - p.mean_p_alive;
-    if (in.retained) p.retention = FixedPoint::to_double(row[d + 2], scale[d + 2]) / n;
-    if (r >= 0 && f >= 0 && m >= 0) {
-      p.r_score = quintile_score(p.mean[r], cuts[r], /*lower_is_better=*/true);
-      p.f_score = quintile_score(p.mean[f], cuts[f], false);
-      p.m_score = quintile_score(p.mean[m], cuts[m], false);
-      const RfmName named = rfm_name(p.r_score, p.f_score, p.m_score);
-      p.name = named.name;
-      p.action = named.action;
-    } else {
-      p.name = "Segment " + std::to_string(s);
-    }
+  for (int64_t c : t.counts) total += c;
+  std::vector<SegmentProfile> profiles;
+  double revenue_total = 0;  // stays 0 without a monetary column: every revenue is 0 then
+  for (int s = 0; s < static_cast<int>(t.counts.size()); ++s) {
+    profiles.push_back(segment_profile(in, t, rfm, s, total));
+    revenue_total += profiles.back().revenue;
   }
   for (SegmentProfile& p : profiles) p.revenue_share = revenue_total != 0 ? p.revenue / revenue_total : 0;
-  for (int s = 0; s < k; ++s) {  // medians and CLV spread: global histogram quantiles of each segment's rows
+  return profiles;
+}
+
+// Medians and the CLV spread: global histogram quantiles of each segment's rows.
+void add_quantiles(const ProfileInputs& in, std::vector<SegmentProfile>& profiles, const Communicator& comm) {
+  const int d = static_cast<int>(in.features.size());
+  for (int s = 0; s < static_cast<int>(profiles.size()); ++s) {
     std::vector<float> rows, clv;
     for (int64_t i = 0; i < in.n; ++i)
       if (in.segment[i] == s) {
@@ -114,31 +177,64 @@ std::vector<SegmentProfile> profile_segments(const ProfileInputs& in, int k, con
         if (in.clv) clv.push_back(in.clv[i]);
       }
     const int64_t count = static_cast<int64_t>(rows.size()) / std::max(d, 1);
+    const bool any = profiles[s].customers != 0;
     for (int j = 0; j < d; ++j)
-      profiles[s].median.push_back(counts[s] ? global_quantile(rows.data(), count, d, j, 0.5, comm) : 0.0);
+      profiles[s].median.push_back(any ? global_quantile(rows.data(), count, d, j, 0.5, comm) : 0.0);
     for (double q : kClvQuantiles)
-      if (in.clv) profiles[s].clv_quantiles.push_back(counts[s] ? global_quantile(clv.data(), count, 1, 0, q, comm) : 0.0);
+      if (in.clv) profiles[s].clv_quantiles.push_back(any ? global_quantile(clv.data(), count, 1, 0, q, comm) : 0.0);
   }
+}
 
-  // Equal names: each gets its most distinctive feature, the one whose mean is furthest (in
-  // population spreads) from the population's.
-  std::vector<double> population(d, 0.0), spread(d, 0.0);
-  for (const SegmentProfile& p : profiles)
-    for (int j = 0; j < d; ++j) population[j] += p.mean[j] * p.share;
-  for (const SegmentProfile& p : profiles)
-    for (int j = 0; j < d; ++j) spread[j] += p.share * (p.mean[j] - population[j]) * (p.mean[j] - population[j]);
+// Equal names: each gets its most distinctive feature, the one whose mean is furthest (in
+// population spreads) from the population's.
+void tell_equal_names_apart(std::vector<SegmentProfile>& profiles, const std::vector<std::string>& features) {
+  const std::size_t d = features.size();
+  const FeatureZScores scores = feature_z_scores(profiles, d, ZScoreTerms::kPlain);
   std::map<std::string, int> uses;
   for (const SegmentProfile& p : profiles) uses[p.name] += 1;
-  for (SegmentProfile& p : profiles) {
+  for (std::size_t s = 0; s < profiles.size(); ++s) {
+    SegmentProfile& p = profiles[s];
     if (uses[p.name] < 2) continue;
-    int best = 0;
+    std::size_t best = 0;
     double best_z = -1;
-    for (int j = 0; j < d; ++j) {
-      const double z = spread[j] > 0 ? std::fabs(p.mean[j] - population[j]) / std::sqrt(spread[j]) : 0;
-      if (z > best_z) best_z = z, best = j;
-    }
-    p.name += std::string(" — ") + (p.mean[best] >= population[best] ? "high " : "low ") + in.features[best];
+    for (std::size_t j = 0; j < d; ++j)
+      if (std::fabs(scores.z[s][j]) > best_z) best_z = std::fabs(scores.z[s][j]), best = j;
+    p.name += std::string(" — ") + (p.mean[best] >= scores.population[best] ? "high " : "low ") + features[best];
   }
+}
+
+}  // namespace
+
+FeatureZScores feature_z_scores(const std::vector<SegmentProfile>& profiles, std::size_t features, ZScoreTerms terms) {
+  const bool finite_only = terms == ZScoreTerms::kFiniteOnly;
+  FeatureZScores out{std::vector<double>(features, 0.0), std::vector<double>(features, 0.0), {}};
+  for (const SegmentProfile& p : profiles)
+    for (std::size_t j = 0; j < features; ++j) {
+      const double term = p.share * mean_of(p, j);
+      out.population[j] += finite_only ? finite_or_zero(term) : term;
+    }
+  for (const SegmentProfile& p : profiles)
+    for (std::size_t j = 0; j < features; ++j) {
+      const double deviation = mean_of(p, j) - out.population[j];
+      out.spread[j] += finite_only ? finite_or_zero(p.share * std::pow(deviation, 2)) : p.share * deviation * deviation;
+    }
+  for (const SegmentProfile& p : profiles) {
+    std::vector<double>& z = out.z.emplace_back(features, 0.0);
+    for (std::size_t j = 0; j < features; ++j) {
+      if (!(out.spread[j] > 0)) continue;
+      const double score = (mean_of(p, j) - out.population[j]) / std::sqrt(out.spread[j]);
+      z[j] = finite_only ? finite_or_zero(score) : score;
+    }
+  }
+  return out;
+}
+
+std::vector<SegmentProfile> profile_segments(const ProfileInputs& in, int k, const Communicator& comm) {
+  const SegmentSums sums = segment_sums(in, k, comm);
+  const RfmColumns rfm = rfm_columns(in, comm);
+  std::vector<SegmentProfile> profiles = segment_profiles(in, sums, rfm);
+  add_quantiles(in, profiles, comm);
+  tell_equal_names_apart(profiles, in.features);
   return profiles;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -43,5 +44,21 @@ struct ProfileInputs {
 /// quintiles (from the global histogram quantiles of the transforms), names by the rule table
 /// in the README, duplicates told apart by their most distinctive feature.
 std::vector<SegmentProfile> profile_segments(const ProfileInputs& in, int k, const Communicator& comm);
+
+/// How feature_z_scores adds its terms up. kPlain: as the segment names were pinned, plain
+/// products of known means. kFiniteOnly: as report.html's feature bars, where a missing or
+/// non-finite term counts 0. The two round the spread differently (share·d·d against share·d²),
+/// so each caller keeps its own and neither a name nor a bar moves by a bit.
+enum class ZScoreTerms { kPlain, kFiniteOnly };
+
+/// Each segment's feature means against the population's, in population spreads.
+struct FeatureZScores {
+  std::vector<double> population;      ///< per feature: the share-weighted mean of the segment means
+  std::vector<double> spread;          ///< per feature: the share-weighted variance of the segment means
+  std::vector<std::vector<double>> z;  ///< [segment][feature]: (mean − population) / √spread; 0 where spread is 0
+};
+
+/// The z-scores of features 0 … features − 1 of each profile (a mean the profile lacks is NaN).
+FeatureZScores feature_z_scores(const std::vector<SegmentProfile>& profiles, std::size_t features, ZScoreTerms terms);
 
 }  // namespace kseg

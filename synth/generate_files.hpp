@@ -29,7 +29,7 @@ struct GenerateOptions {
 /// Collective: every rank generates and writes its own row block, a bounded chunk at a time.
 void generate_features_file(const GenerateOptions& options, const Communicator& comm, const Logger& log);
 
-/// Collective: a synthetic retailer's transactions file (see io/synthetic_retailer.hpp) with the
+/// Collective: a synthetic retailer's transactions file (see synth/synthetic_retailer.hpp) with the
 /// true persona of every customer in /customers. Every rank generates the customers of its row
 /// block, a bounded chunk at a time, and writes their transactions after those of lower ranks.
 void generate_transactions_file(const GenerateOptions& options, const Communicator& comm, const Logger& log);
