@@ -38,3 +38,19 @@ function(kseg_add_python_test)
             --kseg $<TARGET_FILE:kseg> --mpiexec ${MPIEXEC_EXECUTABLE} ${T_ARGS})
   set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${T_TIMEOUT} ENVIRONMENT "${KSEG_TEST_ENV}" LABELS "e2e")
 endfunction()
+
+# kseg_add_mpi_gtest_suites(TARGET exe SUITES A B ... RANKS 1 2 4 [LABELS ...]) registers
+# mpi_<Suite>_np<R> for every suite and rank count (each runs exe --gtest_filter for its suite),
+# so that CTest lists and reports each case; mpi_<TARGET>_suites_registered fails when the
+# binary holds a suite that is not in SUITES.
+function(kseg_add_mpi_gtest_suites)
+  cmake_parse_arguments(T "" "TARGET" "SUITES;RANKS;LABELS" ${ARGN})
+  foreach(suite IN LISTS T_SUITES)
+    kseg_add_mpi_test(NAME mpi_${suite} RANKS ${T_RANKS} LABELS ${T_LABELS}
+                      COMMAND $<TARGET_FILE:${T_TARGET}> --gtest_filter=*${suite}.*)
+  endforeach()
+  add_test(NAME mpi_${T_TARGET}_suites_registered
+           COMMAND ${KSEG_TEST_PYTHON} ${PROJECT_SOURCE_DIR}/tests/support/check_suites_registered.py ${MPIEXEC_EXECUTABLE}
+                   $<TARGET_FILE:${T_TARGET}> ${T_SUITES})
+  set_tests_properties(mpi_${T_TARGET}_suites_registered PROPERTIES ENVIRONMENT "${KSEG_TEST_ENV}" LABELS "mpi;${T_LABELS}")
+endfunction()

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "customers/transforms.hpp"
+#include "common/named_columns.hpp"
 #include "kernels/fixed_point.hpp"
 
 namespace kseg {
@@ -40,8 +41,8 @@ int quintile_score(double value, const std::vector<double>& cuts, bool lower_is_
 }
 
 int column_of(const std::vector<std::string>& names, const char* name) {
-  const auto at = std::find(names.begin(), names.end(), name);
-  return at == names.end() ? -1 : static_cast<int>(at - names.begin());
+  const std::optional<std::size_t> column = find_column(names, name);
+  return column ? static_cast<int>(*column) : -1;
 }
 
 double finite_or_zero(double v) { return std::isfinite(v) ? v : 0.0; }
@@ -75,7 +76,7 @@ std::vector<double> fixed_point_scales(const ProfileInputs& in, const Communicat
   const auto extra = per_customer(in);
   std::vector<double> bound(d + kPerCustomer, 0.0);
   for (int64_t i = 0; i < in.n; ++i)
-    for (int j = 0; j < d; ++j) bound[j] = std::max(bound[j], std::fabs(static_cast<double>(in.values[i * d + j])));
+    for (int j = 0; j < d; ++j) bound[j] = std::max(bound[j], std::fabs(static_cast<double>(in.value(i, j))));
   for (int e = 0; e < kPerCustomer; ++e)
     for (int64_t i = 0; extra[e] && i < in.n; ++i)
       bound[d + e] = std::max(bound[d + e], std::fabs(static_cast<double>(extra[e][i])));
@@ -95,7 +96,7 @@ SegmentSums segment_sums(const ProfileInputs& in, int k, const Communicator& com
     const int s = in.segment[i];
     t.counts[s] += 1;
     int128* row = &t.sums[static_cast<std::size_t>(s) * width];
-    for (int j = 0; j < d; ++j) row[j] += FixedPoint::quantize(in.values[i * d + j], t.scale[j]);
+    for (int j = 0; j < d; ++j) row[j] += FixedPoint::quantize(in.value(i, j), t.scale[j]);
     for (int e = 0; e < kPerCustomer; ++e)
       if (extra[e]) row[d + e] += FixedPoint::quantize(extra[e][i], t.scale[d + e]);
   }
@@ -112,13 +113,12 @@ struct RfmColumns {
 };
 
 RfmColumns rfm_columns(const ProfileInputs& in, const Communicator& comm) {
-  const int d = static_cast<int>(in.features.size());
   RfmColumns rfm{column_of(in.features, "recency_days"), column_of(in.features, "frequency"),
                  column_of(in.features, "monetary"), {}};
   for (int column : {rfm.r, rfm.f, rfm.m})
     if (column >= 0)
       for (double q : {0.2, 0.4, 0.6, 0.8})
-        rfm.cuts[column].push_back(global_quantile(in.values, in.n, d, column, q, comm));
+        rfm.cuts[column].push_back(global_quantile(in.rows, in.n, in.stride, static_cast<int>(in.columns[column]), q, comm));
   return rfm;
 }
 
@@ -173,7 +173,7 @@ void add_quantiles(const ProfileInputs& in, std::vector<SegmentProfile>& profile
     std::vector<float> rows, clv;
     for (int64_t i = 0; i < in.n; ++i)
       if (in.segment[i] == s) {
-        rows.insert(rows.end(), in.values + i * d, in.values + (i + 1) * d);
+        for (int j = 0; j < d; ++j) rows.push_back(in.value(i, j));
         if (in.clv) clv.push_back(in.clv[i]);
       }
     const int64_t count = static_cast<int64_t>(rows.size()) / std::max(d, 1);

@@ -31,13 +31,18 @@ inline constexpr double kClvQuantiles[] = {0.05, 0.25, 0.5, 0.75, 0.95};
 
 /// Per-customer inputs of the profiles on this rank.
 struct ProfileInputs {
-  std::vector<std::string> features;  ///< names of the columns of `values`
-  const float* values = nullptr;      ///< n × features.size(), original units
+  std::vector<std::string> features;  ///< names of the profiled features
+  const float* rows = nullptr;        ///< n rows of `stride` values, original units
+  int stride = 0;
+  std::vector<std::size_t> columns;   ///< per feature: its column in `rows` (a view, not a copy)
   int64_t n = 0;
   const int32_t* segment = nullptr;
   const float* clv = nullptr;      ///< optional
   const float* p_alive = nullptr;  ///< optional
   const float* retained = nullptr;  ///< optional: 1 bought in both periods, else 0
+
+  /// Customer i's value of profiled feature j.
+  float value(int64_t i, int j) const { return rows[i * stride + columns[j]]; }
 };
 
 /// Collective: exact per-segment means (fixed-point sums), RFM scores against the population's

@@ -54,16 +54,11 @@ void log_segments(const RunReport& report, bool with_clv, const Logger& log) {
 std::vector<SegmentProfile> profiles_of(const ModelInputs& inputs, const SegmentedCustomers& s, int k,
                                         const Communicator& comm) {
   const FeatureShard& table = inputs.profiled_table();
-  std::vector<float> rows;  // the profiled columns, row by row
-  rows.reserve(static_cast<std::size_t>(table.block.count) * inputs.profiled_columns.size());
-  for (int64_t i = 0; i < table.block.count; ++i)
-    for (std::size_t j : inputs.profiled_columns) rows.push_back(table.matrix[i * table.d + j]);
-  std::vector<SegmentProfile> profiles =
-      profile_segments({inputs.profiled_names, rows.data(), table.block.count, s.assignment.row.data(),
-                        inputs.value ? inputs.value->clv.data() : nullptr,
-                        inputs.value ? inputs.value->p_alive.data() : nullptr,
-                        inputs.retained.empty() ? nullptr : inputs.retained.data()},
-                       k, comm);
+  std::vector<SegmentProfile> profiles = profile_segments(
+      {inputs.profiled_names, table.matrix.data(), table.d, inputs.profiled_columns, table.block.count,
+       s.assignment.row.data(), inputs.value ? inputs.value->clv.data() : nullptr,
+       inputs.value ? inputs.value->p_alive.data() : nullptr, inputs.retained.empty() ? nullptr : inputs.retained.data()},
+      k, comm);
   for (SegmentProfile& p : profiles) p.segment = s.order.ids[p.segment];
   return profiles;
 }

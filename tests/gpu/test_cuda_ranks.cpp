@@ -28,9 +28,7 @@ TEST(CudaRanks, SharedGpuFitEqualsSingleProcessCpuFit) {
   };
   const auto [local_ids, local_x] = rows(row_block(n, world.size(), world.rank()));
   const auto [all_ids, all_x] = rows({0, n});
-  testing::LocalFit gpu(local_x, local_ids, d, MPI_COMM_WORLD);
-  gpu.backend = make_cuda_backend({});
-  gpu.backend->load_shard(gpu.view);
+  testing::LocalFit gpu(local_x, local_ids, d, MPI_COMM_WORLD, make_cuda_backend({}));
   testing::LocalFit cpu(all_x, all_ids, d, MPI_COMM_SELF);
   KMeansParams p;
   p.k = k;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cluster/data_summary.hpp"
+#include "cluster/fit_context.hpp"
 #include "cluster/init.hpp"
 #include "common/communicator.hpp"
 #include "kernels/backend.hpp"
@@ -41,21 +42,26 @@ inline std::string size_name(const ::testing::TestParamInfo<Size>& info) {
   return "n" + std::to_string(info.param.n) + "_d" + std::to_string(info.param.d) + "_k" + std::to_string(info.param.k);
 }
 
-/// Data, ids, backend and summary of one rank, owning everything a FitContext points to.
+/// Data and ids of one rank on the CPU backend, set up as a job sets up its shard (ShardOnDevice).
 struct LocalFit {
   std::vector<float> x;
   std::vector<int64_t> ids;
   ShardView view;
-  std::unique_ptr<Backend> backend = make_cpu_backend();
   Communicator comm;
-  DataSummary summary;
+  ShardOnDevice device;
+  const DataSummary& summary;
+  Backend* backend;
 
-  LocalFit(std::vector<float> x_, std::vector<int64_t> ids_, int d, MPI_Comm mpi = MPI_COMM_SELF)
-      : x(std::move(x_)), ids(std::move(ids_)), view{x.data(), static_cast<int64_t>(ids.size()), d}, comm(mpi) {
-    backend->load_shard(view);
-    summary = summarize(view, ids.data(), comm);
-  }
-  FitContext context() { return {*backend, view, ids.data(), summary, comm}; }
+  LocalFit(std::vector<float> x_, std::vector<int64_t> ids_, int d, MPI_Comm mpi = MPI_COMM_SELF,
+           std::unique_ptr<Backend> on = make_cpu_backend())
+      : x(std::move(x_)),
+        ids(std::move(ids_)),
+        view{x.data(), static_cast<int64_t>(ids.size()), d},
+        comm(mpi),
+        device(view, ids.data(), std::move(on), comm),
+        summary(device.summary()),
+        backend(&device.context().backend) {}
+  FitContext context() const { return device.context(); }
 };
 
 }  // namespace kseg::testing

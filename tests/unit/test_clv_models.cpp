@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/errors.hpp"
 #include "customers/clv_models.hpp"
 
 namespace kseg {
@@ -47,6 +48,32 @@ TEST(ClvModels, GammaGammaMatchesThePublishedCdnowFit) {
   expect_3_significant(fit.model.p, 6.25, "p");
   expect_3_significant(fit.model.q, 3.74, "q");
   expect_3_significant(fit.model.v, 15.44, "v");
+}
+
+// The columns are found by name, wherever they stand; before they were, a table without the
+// bgnbd_* columns was read at the past-the-end column, out of bounds.
+TEST(ClvModels, RepeatSummariesReadTheNamedColumns) {
+  const std::vector<std::string> names = {"monetary", "bgnbd_zbar", "bgnbd_T", "bgnbd_t_x", "bgnbd_x"};
+  const std::vector<float> rows = {50, 12.5f, 38, 30, 2, 10, 0, 20, 0, 0};
+  const std::vector<RepeatSummary> customers = repeat_summaries(rows.data(), 2, names, "features.h5");
+  ASSERT_EQ(customers.size(), 2u);
+  EXPECT_EQ(customers[0].x, 2);
+  EXPECT_EQ(customers[0].t_x, 30);
+  EXPECT_EQ(customers[0].T, 38);
+  EXPECT_EQ(customers[0].zbar, 12.5);
+  EXPECT_EQ(customers[1].T, 20);
+}
+
+TEST(ClvModels, RepeatSummariesRefuseATableWithoutTheBgNbdColumns) {
+  const std::vector<std::string> names = {"recency_days", "frequency", "monetary"};
+  const std::vector<float> rows = {1, 2, 3};
+  try {
+    repeat_summaries(rows.data(), 1, names, "features.h5");
+    FAIL() << "a table without bgnbd_x was read";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("features.h5: no feature 'bgnbd_x'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("available: recency_days, frequency, monetary"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
