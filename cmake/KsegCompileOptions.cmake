@@ -1,6 +1,6 @@
 # Floating point stays canonical: no implicit FMA contraction, so a point's distance is the same
-# sequence of IEEE operations on every backend (DESIGN.md principle 1). Explicit fmaf() is used
-# where a fused multiply-add is wanted.
+# sequence of IEEE operations on every backend (docs/DESIGN.md, principle 1). Explicit fmaf()
+# is used where a fused multiply-add is wanted.
 add_library(kseg_compile_options INTERFACE)
 target_compile_options(kseg_compile_options INTERFACE
   $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -ffp-contract=off>

@@ -188,7 +188,7 @@ CustomerFeatureTable build_customer_features(TransactionColumns lines, const Tra
   const int64_t lines_kept = comm.sum(static_cast<int64_t>(keep_up_to(lines, options.as_of_day)));
   table.lines_after_as_of = table.lines_total - lines_kept;
   if (lines_kept == 0) {
-    refuse(source + ": --as-of " + iso_date(options.as_of_day) + " is before every transaction (the first is on " +
+    refuse(source + ": the as-of date " + iso_date(options.as_of_day) + " is before every transaction (the first is on " +
            iso_date(unix_day(comm.min(first))) + ")");
   }
 

@@ -5,7 +5,6 @@
 #include <limits>
 #include <map>
 
-#include "cluster/assignment_problem.hpp"
 #include "common/errors.hpp"
 #include "common/number_text.hpp"
 #include "kernels/fixed_point.hpp"
@@ -14,12 +13,6 @@ namespace kseg {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-double centroid_distance(const float* a, const float* b, int d) {
-  double sum = 0;
-  for (int j = 0; j < d; ++j) sum += (double(a[j]) - b[j]) * (double(a[j]) - b[j]);
-  return std::sqrt(sum);
-}
 
 // Segment id → its row or column of the matrix; `other` (new or gone customers) is the last.
 std::map<int32_t, std::size_t> index_of(const std::vector<int32_t>& ids) {
@@ -36,34 +29,7 @@ std::size_t cell_of(const std::map<int32_t, std::size_t>& index, double id, cons
   return at->second;
 }
 
-
 }  // namespace
-
-SegmentMatch match_segments(const std::vector<float>& previous, const std::vector<int32_t>& previous_ids,
-                            const std::vector<std::string>& previous_names, const std::vector<float>& current, int d,
-                            const ComparisonParams& params) {
-  const int rows = static_cast<int>(current.size() / d), columns = static_cast<int>(previous.size() / d);
-  std::vector<double> cost(static_cast<std::size_t>(rows) * columns);
-  for (int i = 0; i < rows; ++i)
-    for (int j = 0; j < columns; ++j) cost[i * columns + j] = centroid_distance(&current[i * d], &previous[j * d], d);
-  const std::vector<int> pairs = min_cost_assignment(cost, rows, columns);
-
-  SegmentMatch match{previous_ids, previous_names, {}, {}, {}, {}, {}};
-  int32_t next_id = previous_ids.empty() ? 0 : *std::max_element(previous_ids.begin(), previous_ids.end()) + 1;
-  std::vector<bool> taken(columns, false);
-  for (int i = 0; i < rows; ++i) {
-    const int j = pairs[i];
-    const bool good = j >= 0 && cost[i * columns + j] <= params.match_threshold;
-    match.previous_row.push_back(good ? j : -1);
-    match.paired_row.push_back(j);
-    match.distance.push_back(j >= 0 ? cost[i * columns + j] : kNaN);
-    match.ids.push_back(good ? previous_ids[j] : next_id++);
-    if (good) taken[j] = true;
-  }
-  for (int j = 0; j < columns; ++j)
-    if (!taken[j]) match.vanished.push_back(previous_ids[j]);
-  return match;
-}
 
 MigrationMatrix migration_matrix(const KeyedRows& previous, const KeyedRows& current,
                                  const std::vector<int32_t>& previous_ids, const std::vector<int32_t>& current_ids,
@@ -139,7 +105,7 @@ Drift measure_drift(const SegmentMatch& match, const std::vector<int64_t>& previ
       warn(segment + " is new: last quarter had fewer segments");
     else if (match.previous_row[i] < 0)
       warn(segment + " is new: its closest counterpart, last quarter's " + std::to_string(match.previous_ids[pair]) +
-           " (" + match.previous_names[pair] + "), is " + decimals(match.distance[i]) + " away (> --match-threshold " +
+           " (" + match.previous_names[pair] + "), is " + decimals(match.distance[i]) + " away (> the match threshold " +
            decimals(params.match_threshold) + ")");
     else if (match.distance[i] > params.shift_warning)
       warn(segment + " moved " + decimals(match.distance[i]) + " (> " + decimals(params.shift_warning) + ")");

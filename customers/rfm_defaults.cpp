@@ -41,7 +41,7 @@ std::vector<FeatureTransform> transforms_for(const std::vector<std::string>& nam
   std::map<std::string, std::string> chosen;
   for (const std::string& flag : overrides) {
     const std::size_t eq = flag.find('=');
-    if (eq == std::string::npos) refuse("--transform '" + flag + "' must look like monetary=log1p+standardize");
+    if (eq == std::string::npos) refuse("transform '" + flag + "' must look like monetary=log1p+standardize");
     chosen[flag.substr(0, eq)] = flag.substr(eq + 1);
   }
   std::vector<FeatureTransform> steps;
@@ -55,7 +55,7 @@ std::vector<FeatureTransform> transforms_for(const std::vector<std::string>& nam
   }
   for (const auto& [name, spec] : chosen)
     if (name != "*" && !find_column(names, name))
-      refuse("--transform names '" + name + "', which is not among the model's features");
+      refuse("transform '" + name + "=...' names a feature the model does not use");
   return steps;
 }
 

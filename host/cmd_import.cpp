@@ -7,9 +7,8 @@
 #include "host/cli_options.hpp"
 #include "host/commands.hpp"
 #include "host/config_file.hpp"
-#include "io/atomic_output.hpp"
 #include "io/json.hpp"
-#include "io/transaction_import.hpp"
+#include "pipeline/import_job.hpp"
 
 namespace kseg {
 namespace {
@@ -64,44 +63,6 @@ ImportOptions import_options(const ImportCommandOptions& o) {
   return options;
 }
 
-// Rank 0 imports: a text file can only be read in order, and one process writes the HDF5 file.
-// The others wait for its verdict, so that every rank raises the same error and the job ends
-// cleanly whatever went wrong.
-ImportSummary import_on_root(const ImportOptions& options, const Communicator& comm, const Logger& log) {
-  const auto progress = [&log](const ImportSummary& s) {
-    log.line("import    ", with_thousands(s.rows_read), " rows read, ", with_thousands(s.rows_kept), " kept");
-  };
-  ImportSummary summary;
-  std::string failure;  // the error's kind ('I' input, 'O' I/O) then its message
-  if (comm.is_root()) {
-    try {
-      summary = import_transactions(options, progress);
-    } catch (const InputError& e) {
-      failure = std::string("I") + e.what();
-    } catch (const IoError& e) {
-      failure = std::string("O") + e.what();
-    }
-  }
-  failure = comm.broadcast_string(failure, 0);
-  if (failure.empty()) return summary;
-  if (failure[0] == 'I') throw InputError(failure.substr(1), ErrorScope::all_ranks);
-  throw IoError(failure.substr(1), ErrorScope::all_ranks);
-}
-
-void log_summary(const Logger& log, const ImportOptions& o, const std::string& output, const ImportSummary& s) {
-  log.line("import    ", o.input, ": ", with_thousands(s.rows_read), " rows read, ", with_thousands(s.rows_kept),
-           " kept (", with_thousands(s.returns), " returns, ", with_thousands(s.zero_amount), " with amount 0), ",
-           with_thousands(s.skipped_total()), " skipped");
-  for (std::size_t r = 0; r < kSkipReasons; ++r)
-    if (s.skipped[r] > 0)
-      log.line("skipped   ", with_thousands(s.skipped[r]), " ", skip_reason_text(static_cast<SkipReason>(r)));
-  for (const SkippedRow& row : s.first_skipped)
-    log.line("skipped   line ", row.line, ": ", skip_reason_text(row.reason), " (", row.detail, ")");
-  log.line("wrote     ", output, ": ", with_thousands(s.rows_kept), " transactions",
-           s.categories ? ", " + with_thousands(s.categories) + " categories" : "",
-           s.channels ? ", " + with_thousands(s.channels) + " channels" : "");
-}
-
 JsonObject to_json(const ImportOptions& o, const std::string& output, const ImportSummary& s, double seconds) {
   JsonObject skipped, first_skipped;
   for (std::size_t r = 0; r < kSkipReasons; ++r) skipped.add(skip_reason_key(static_cast<SkipReason>(r)), s.skipped[r]);
@@ -127,12 +88,8 @@ void run_import(const ImportCommandOptions& o, const Communicator& comm) {
   if (o.output.empty()) throw InputError("--out is required: the transactions file to write", ErrorScope::all_ranks);
   const Stopwatch clock;
   const Logger log(comm.is_root() && !o.quiet);
-  ImportOptions options = import_options(o);
-  AtomicOutput output(o.output, o.force, comm);
-  options.output = output.partial_path();
-  const ImportSummary summary = import_on_root(options, comm, log);
-  output.commit();
-  log_summary(log, options, o.output, summary);
+  const ImportOptions options = import_options(o);
+  const ImportSummary summary = import_job(options, o.output, o.force, comm, log);
   if (o.json && comm.is_root()) std::cout << to_json(options, o.output, summary, clock.seconds()).str() << std::endl;
 }
 

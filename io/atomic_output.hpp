@@ -6,7 +6,7 @@
 
 namespace kseg {
 
-/// An output file that appears under its final name only when complete (DESIGN.md principle 4).
+/// An output file that appears under its final name only when complete (docs/DESIGN.md, principle 4).
 /// Collective. The constructor refuses (on every rank) an existing file unless `overwrite`, and a
 /// missing directory; writers write to partial_path(); commit() renames it into place. Without a
 /// commit, e.g. when an exception unwinds, rank 0 removes the partial file, so a failed run never

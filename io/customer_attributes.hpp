@@ -13,7 +13,8 @@
 
 namespace kseg {
 
-/// HDF5 group of the optional customer attribute table (DESIGN.md): customer_id plus any columns.
+/// HDF5 group of the optional customer attribute table: customer_id plus any columns (docs/DESIGN.md,
+/// HDF5 layout, Customer attributes).
 inline constexpr const char* kCustomers = "/customers";
 
 /// One attribute column. A column with a `labels` attribute is categorical: its values are codes

@@ -13,7 +13,7 @@
 
 namespace kseg {
 
-/// Where the feature matrix lives in a kseg features file (DESIGN.md, HDF5 layout).
+/// Where the feature matrix lives in a kseg features file (docs/DESIGN.md, HDF5 layout, Features).
 inline constexpr const char* kFeatureMatrix = "/features/matrix";
 inline constexpr const char* kFeatureIds = "/features/customer_id";
 inline constexpr const char* kTruthSegment = "/truth/segment";

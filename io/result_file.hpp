@@ -12,13 +12,13 @@
 
 namespace kseg {
 
-/// The fitted transforms as stored in /model/scaler (cluster's Scaler, in the file's terms).
+/// The fitted transforms as stored in /model/scaler (customers/transforms.hpp's Scaler, in the file's terms).
 struct SavedScaler {
   std::vector<std::string> steps;  ///< per feature, e.g. "log1p+standardize"
   std::vector<double> clip_low, clip_high, center, scale;
 };
 
-/// What a run writes (DESIGN.md, HDF5 layout "Results").
+/// What a run writes (docs/DESIGN.md, HDF5 layout, Results).
 struct ResultContent {
   int64_t total_rows = 0;
   RowBlock block;                        ///< this rank's rows

@@ -13,7 +13,7 @@
 
 namespace kseg {
 
-/// The transactions group of DESIGN.md: one row per order line.
+/// The transactions group (docs/DESIGN.md, HDF5 layout, Transactions): one row per order line.
 inline constexpr const char* kTransactions = "/transactions";
 
 /// This rank's row block of a transactions file.

@@ -78,8 +78,8 @@ void check_mapping(const ColumnMapping& mapping);
 using ImportProgress = std::function<void(const ImportSummary&)>;
 
 /// Serial (one process): streams `options.input` record by record and appends the rows it keeps
-/// to `options.output` in chunks, so memory does not grow with the file. The layout is DESIGN.md's
-/// /transactions, optional columns present only when mapped:
+/// to `options.output` in chunks, so memory does not grow with the file. The layout is
+/// /transactions of docs/DESIGN.md, optional columns present only when mapped:
 ///  - amount = the amount field, or quantity × unit price;
 ///  - a return (negative quantity or amount, or an order id of the return prefix then digits) is
 ///    kept with a negative amount and quantity;

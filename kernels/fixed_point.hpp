@@ -8,9 +8,9 @@
 
 namespace kseg {
 
-/// Exact, order-independent sums of floating-point values (DESIGN.md principle 1). Each value is
-/// rounded once onto a power-of-two grid chosen from a global bound, then summed as an integer, so
-/// the total is the same for any split of the data over ranks, threads or devices.
+/// Exact, order-independent sums of floating-point values (docs/DESIGN.md, principle 1). Each
+/// value is rounded once onto a power-of-two grid chosen from a global bound, then summed as an
+/// integer, so the total is the same for any split of the data over ranks, threads or devices.
 ///
 /// Feature values use 40 bits below their column's largest magnitude (relative error 2^-40,
 /// far finer than float32's 2^-24), which lets a thread sum 2^22 of them in an int64 before

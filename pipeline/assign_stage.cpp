@@ -40,7 +40,8 @@ SegmentedCustomers assign_stage(const FitContext& ctx, FitOutcome& fitted, const
   const PreviousQuarter* previous = fitted.previous ? &*fitted.previous : nullptr;
   SegmentedCustomers s;
   s.order = previous ? order_by_match(match_segments(previous->centroids, previous->model.segment_ids,
-                                                     previous->model.segment_names, fit.centroids, fit.d, comparison))
+                                                     previous->model.segment_names, fit.centroids, fit.d,
+                                                     comparison.match_threshold))
                      : SegmentOrder::identity(fit.k);
   fit.centroids = s.order.rows_of(fit.centroids, fit.d);
   s.assignment = predict(ctx, fit.centroids, fit.k);

@@ -13,7 +13,8 @@
 namespace kseg {
 namespace {
 
-// The result file and its three reports: written as partial files, renamed together once all are complete.
+// The result file and its three reports: written as partial files, each renamed into place once
+// all four are complete.
 struct JobOutputs {
   AtomicOutput result, report_json, segments_csv, report_html;
 
@@ -22,6 +23,9 @@ struct JobOutputs {
         report_json(result_stem(p.output) + ".report.json", p.force, comm),
         segments_csv(result_stem(p.output) + ".csv", p.force, comm),
         report_html(result_stem(p.output) + ".report.html", p.force, comm) {}
+  OutputPaths partial_paths() const {
+    return {result.partial_path(), report_json.partial_path(), segments_csv.partial_path(), report_html.partial_path()};
+  }
   void commit() {
     result.commit();
     report_json.commit();
@@ -74,9 +78,7 @@ JobSummary run_job(const RunParams& params, const Communicator& comm, const Logg
   s.fit = fitted.fit;
   RunReport report = describe_stage(p, inputs, fitted, customers, comm, log);
   s.profiles = report.profiles;
-  write_stage({p, s, device->summary(), inputs, fitted, customers}, report, outputs.result.partial_path(),
-              outputs.report_json.partial_path(), outputs.segments_csv.partial_path(),
-              outputs.report_html.partial_path(), comm);
+  write_stage({p, s, device->summary(), inputs, fitted, customers}, report, outputs.partial_paths(), comm);
   outputs.commit();
   if (comm.is_root()) std::remove(fitted.checkpoint.c_str());  // the result supersedes it
   s.write_seconds = phase.seconds();

@@ -115,14 +115,13 @@ std::string result_stem(const std::string& output) {
   return output.size() > 3 && output.substr(output.size() - 3) == ".h5" ? output.substr(0, output.size() - 3) : output;
 }
 
-void write_stage(const RunOutcome& r, RunReport& report, const std::string& result_path, const std::string& json_path,
-                 const std::string& csv_path, const std::string& html_path, const Communicator& comm) {
-  write_result_file(result_path, result_content(r, report), comm);
+void write_stage(const RunOutcome& r, RunReport& report, const OutputPaths& paths, const Communicator& comm) {
+  write_result_file(paths.result, result_content(r, report), comm);
   if (!comm.is_root()) return;
   add_headline(r, report);
-  write_report_json(json_path, report);
-  write_segments_csv(csv_path, report);
-  write_report_html(html_path, report);
+  write_report_json(paths.report_json, report);
+  write_segments_csv(paths.segments_csv, report);
+  write_report_html(paths.report_html, report);
 }
 
 }  // namespace kseg

@@ -21,11 +21,13 @@ struct RunOutcome {
   const SegmentedCustomers& customers;
 };
 
-/// Collective: the result file (per-customer datasets by every rank, the model by rank 0) at
-/// `result_path` and, from rank 0, the three reports at their paths (the partial files of the
-/// job's atomic outputs).
-void write_stage(const RunOutcome& outcome, RunReport& report, const std::string& result_path,
-                 const std::string& json_path, const std::string& csv_path, const std::string& html_path,
-                 const Communicator& comm);
+/// Where the write stage writes: the partial files of the job's atomic outputs.
+struct OutputPaths {
+  std::string result, report_json, segments_csv, report_html;
+};
+
+/// Collective: the result file (per-customer datasets by every rank, the model by rank 0) and,
+/// from rank 0, the three reports.
+void write_stage(const RunOutcome& outcome, RunReport& report, const OutputPaths& paths, const Communicator& comm);
 
 }  // namespace kseg

@@ -1,7 +1,7 @@
 #pragma once
 
-// CPU inner loops of the fused pass, with an AVX2+FMA path and a portable one. Both perform, for
-// every point, exactly the operations of squared_distance() and FixedPoint::quantize(), so their
+// CPU inner loops of the fused pass, with AVX-512, AVX2+FMA and portable paths. Each performs,
+// for every point, exactly the operations of squared_distance() and FixedPoint::quantize(), so their
 // results are bit-identical to each other and to the CUDA backend.
 
 #include <cmath>

@@ -1,7 +1,7 @@
 #pragma once
 
 // What the two halves of the synthetic retailer share: the personas and customers
-// (synthetic_retailer.cpp) and their transactions (synthetic_transactions.cpp). Internal to kseg_io.
+// (synthetic_retailer.cpp) and their transactions (synthetic_transactions.cpp). Internal to kseg_synth.
 
 #include <algorithm>
 #include <cmath>

@@ -49,7 +49,7 @@ def check_cdnow(kseg, checks):
                   f"CDNOW: only the mapped columns ({sorted(columns)})")
     checks.expect(columns["customer_id"].dtype == np.int64 and columns["timestamp"].dtype == np.int64
                   and columns["amount"].dtype == np.float64 and columns["quantity"].dtype == np.int32,
-                  "CDNOW: DESIGN.md's dtypes")
+                  "CDNOW: docs/DESIGN.md's dtypes")
     checks.expect(len(np.unique(columns["customer_id"])) == 2357, "CDNOW: 2,357 distinct customers")
 
     fields = [line.split() for line in open(CDNOW) if line.strip()]

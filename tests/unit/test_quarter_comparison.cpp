@@ -13,7 +13,7 @@ namespace {
 TEST(SegmentMatching, KeepsIdsOfCloseSegmentsAndGivesNewOnesFreshIds) {
   const std::vector<float> previous = {0, 0, 10, 0, 0, 10};
   const std::vector<float> current = {10.3f, 0, 0, 0.4f, 30, 30};
-  const SegmentMatch m = match_segments(previous, {4, 7, 9}, {"A", "B", "C"}, current, 2, ComparisonParams{});
+  const SegmentMatch m = match_segments(previous, {4, 7, 9}, {"A", "B", "C"}, current, 2, ComparisonParams{}.match_threshold);
   EXPECT_EQ(m.ids, (std::vector<int32_t>{7, 4, 10})) << "a new segment's id is above every previous id";
   EXPECT_EQ(m.previous_row, (std::vector<int>{1, 0, -1}));
   EXPECT_EQ(m.paired_row[2], 2) << "the far segment was paired with the old (0,10), but too far to match";
@@ -29,13 +29,13 @@ TEST(SegmentMatching, MinimisesTheTotalDistanceNotEachOne) {
   const std::vector<float> current = {1, -2};
   ComparisonParams params;
   params.match_threshold = 100;
-  const SegmentMatch m = match_segments(previous, {0, 1}, {"A", "B"}, current, 1, params);
+  const SegmentMatch m = match_segments(previous, {0, 1}, {"A", "B"}, current, 1, params.match_threshold);
   EXPECT_EQ(m.previous_row, (std::vector<int>{1, 0}));
   EXPECT_EQ(m.ids, (std::vector<int32_t>{1, 0}));
 }
 
 TEST(SegmentMatching, MoreSegmentsThanLastQuarterGetNewIds) {
-  const SegmentMatch m = match_segments({0}, {3}, {"A"}, {0.1f, 50}, 1, ComparisonParams{});
+  const SegmentMatch m = match_segments({0}, {3}, {"A"}, {0.1f, 50}, 1, ComparisonParams{}.match_threshold);
   EXPECT_EQ(m.ids, (std::vector<int32_t>{3, 4}));
   EXPECT_EQ(m.paired_row[1], -1);
   EXPECT_TRUE(std::isnan(m.distance[1]));
@@ -81,7 +81,7 @@ TEST(Drift, PsiChangedShareAndWarnings) {
   EXPECT_NE(d.warnings[1].find("44.4% of returning customers"), std::string::npos);
   EXPECT_EQ(d.warnings[2], "segment 0 moved 0.700 (> 0.500)");
   EXPECT_EQ(d.warnings[3], "segment 2 is new: its closest counterpart, last quarter's 1 (B), is 3.000 away "
-                           "(> --match-threshold 1.000)");
+                           "(> the match threshold 1.000)");
   EXPECT_EQ(d.warnings[4], "segment 1 of last quarter has no match this quarter (vanished)");
 }
 

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string>
+
+#include "common/communicator.hpp"
+#include "common/logger.hpp"
+#include "io/transaction_import.hpp"
+
+namespace kseg {
+
+/// Collective: `kseg import`. Rank 0 reads the export and writes the transactions file (a text
+/// file can only be read in order, and one process writes the HDF5 file) as `output`'s partial
+/// file, renamed when complete; every rank returns the same summary or raises the same error.
+ImportSummary import_job(ImportOptions options, const std::string& output, bool force, const Communicator& comm,
+                         const Logger& log);
+
+}  // namespace kseg
