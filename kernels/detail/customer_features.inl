@@ -19,7 +19,10 @@
 #include "kernels/feature_kernels.hpp"
 #include "kernels/hd.hpp"
 
+// Internal linkage: this file is compiled twice into one program, once for Thrust's OpenMP system
+// and once for CUDA, and the two copies must not be taken for one definition by the linker.
 namespace kseg::detail {
+namespace {
 
 // Strict total order on line positions: customer, time, order, then the position itself, so
 // equal keys keep their input order (which is the file's order whatever the number of ranks).
@@ -142,7 +145,7 @@ struct CustomerFeatures {
 };
 
 // `lines` points to memory the device can read (host memory for the OpenMP build).
-inline CustomerFeatureRows compute_customer_features(const LineColumns& lines, const FeatureLayout& layout,
+CustomerFeatureRows compute_customer_features(const LineColumns& lines, const FeatureLayout& layout,
                                                      const FeatureKernelParams& params) {
   CustomerFeatureRows result;
   const int64_t n = lines.n;
@@ -178,4 +181,5 @@ inline CustomerFeatureRows compute_customer_features(const LineColumns& lines, c
   return result;
 }
 
+}  // namespace
 }  // namespace kseg::detail
