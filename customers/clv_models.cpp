@@ -137,6 +137,11 @@ double bgnbd_probability_alive(const BgNbd& m, const RepeatSummary& c) {
   return 1.0 / (1.0 + m.a / (m.b + c.x - 1) * std::pow((m.alpha + c.T) / (m.alpha + c.t_x), m.r + c.x));
 }
 
+double bgnbd_probability_no_purchase(const BgNbd& m, const RepeatSummary& c, double t) {
+  const double alive = bgnbd_probability_alive(m, c);
+  return 1 - alive + alive * std::pow((m.alpha + c.T) / (m.alpha + c.T + t), m.r + c.x);
+}
+
 double gamma_gamma_expected_spend(const GammaGamma& m, const RepeatSummary& c) {
   const double px = m.p * c.x, population = m.p * m.v / (m.q - 1);
   if (c.x <= 0) return population;
@@ -158,7 +163,7 @@ std::vector<RepeatSummary> repeat_summaries(const float* rows, int64_t n, const 
 }
 
 CustomerValue customer_value(const std::vector<RepeatSummary>& customers, const ClvOptions& o, const Communicator& comm) {
-  CustomerValue v{fit_bgnbd(customers, comm), fit_gamma_gamma(customers, comm), {}, {}, {}, {}};
+  CustomerValue v{fit_bgnbd(customers, comm), fit_gamma_gamma(customers, comm), {}, {}, {}, {}, {}};
   const double month = 30.4375 / o.unit_days;  // one month in the summary's unit
   const int whole_months = static_cast<int>(std::ceil(o.horizon_months));
   for (const RepeatSummary& c : customers) {
@@ -170,6 +175,8 @@ CustomerValue customer_value(const std::vector<RepeatSummary>& customers, const 
       before = upto;
     }
     v.p_alive.push_back(static_cast<float>(bgnbd_probability_alive(v.bgnbd.model, c)));
+    v.churn_risk.push_back(
+        static_cast<float>(bgnbd_probability_no_purchase(v.bgnbd.model, c, o.churn_period_days / o.unit_days)));
     v.expected_purchases.push_back(static_cast<float>(before));
     v.expected_spend.push_back(static_cast<float>(spend));
     v.clv.push_back(static_cast<float>(clv));

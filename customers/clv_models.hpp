@@ -41,6 +41,10 @@ struct Fit {
 double bgnbd_expected_purchases(const BgNbd& m, const RepeatSummary& c, double t);
 /// P(alive | x, t_x, T).
 double bgnbd_probability_alive(const BgNbd& m, const RepeatSummary& c);
+/// P(no purchase in the next t | x, t_x, T): dead already, or alive and no Poisson event in t
+/// (BG/NBD drops out only at a purchase): 1 − P(alive) + P(alive)·((α+T)/(α+T+t))^(r+x).
+/// Unlike 1 − P(alive), it is high for a one-time buyer who has not come back for long.
+double bgnbd_probability_no_purchase(const BgNbd& m, const RepeatSummary& c, double t);
 /// E[mean spend | x, zbar] (Fader, Hardie & Lee 2005, "RFM and CLV"): the population mean
 /// p·v/(q−1) shrunk towards the customer's own zbar as x grows.
 double gamma_gamma_expected_spend(const GammaGamma& m, const RepeatSummary& c);
@@ -49,14 +53,16 @@ struct ClvOptions {
   double horizon_months = 12;    ///< how far ahead CLV counts purchases
   double monthly_discount = 0.01;  ///< discount rate per month
   double unit_days = 1;          ///< days per unit of x, t_x, T (1: days, 7: weeks)
+  double churn_period_days = 90;  ///< churn risk: P(no purchase in this many days after the as-of date)
 };
 
-/// Per customer: P(alive), expected purchases and spend over the horizon, and CLV (expected
-/// purchases month by month × expected spend, discounted monthly).
+/// Per customer: P(alive), churn risk (P(no purchase in the churn period)), expected purchases and
+/// spend over the horizon, and CLV (expected purchases month by month × expected spend,
+/// discounted monthly).
 struct CustomerValue {
   Fit<BgNbd> bgnbd;
   Fit<GammaGamma> gamma_gamma;
-  std::vector<float> p_alive, expected_purchases, expected_spend, clv;
+  std::vector<float> p_alive, churn_risk, expected_purchases, expected_spend, clv;
 };
 
 /// Each of `n` customers' repeat-purchase summary from the feature columns bgnbd_x, bgnbd_t_x,

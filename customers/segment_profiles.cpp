@@ -51,11 +51,11 @@ double mean_of(const SegmentProfile& p, std::size_t j) {
   return j < p.mean.size() ? p.mean[j] : std::numeric_limits<double>::quiet_NaN();
 }
 
-/// Summed after the features, in this order: CLV, P(alive), retained.
-constexpr int kPerCustomer = 3;
+/// Summed after the features, in this order: CLV, P(alive), retained, churn risk.
+constexpr int kPerCustomer = 4;
 
 std::array<const float*, kPerCustomer> per_customer(const ProfileInputs& in) {
-  return {in.clv, in.p_alive, in.retained};
+  return {in.clv, in.p_alive, in.retained, in.churn_risk};
 }
 
 // Exact per-segment sums: each column quantized at one scale that every rank shares, so the sums
@@ -147,8 +147,9 @@ SegmentProfile segment_profile(const ProfileInputs& in, const SegmentSums& t, co
   for (int j = 0; j < d; ++j) p.mean.push_back(t.total(s, j) / n);
   if (rfm.m >= 0) p.revenue = t.total(s, rfm.m);
   if (in.clv) p.total_clv = t.total(s, d), p.mean_clv = p.total_clv / n;
-  if (in.p_alive) p.mean_p_alive = t.total(s, d + 1) / n, p.churn_risk = 1 - p.mean_p_alive;
+  if (in.p_alive) p.mean_p_alive = t.total(s, d + 1) / n;
   if (in.retained) p.retention = t.total(s, d + 2) / n;
+  if (in.churn_risk) p.churn_risk = t.total(s, d + 3) / n;
   name_segment(p, rfm);
   return p;
 }

@@ -20,7 +20,8 @@ struct SegmentProfile {
   std::vector<double> median;  ///< per profiled feature, within (max − min)/2^20 (global histogram)
   int r_score = 0, f_score = 0, m_score = 0;  ///< 1–5: the segment mean's population quintile
   double revenue = 0, revenue_share = 0;      ///< Σ monetary, when profiled
-  /// CLV figures; NaN (unknown) without CLV, i.e. for a features file
+  /// CLV figures; NaN (unknown) without CLV, i.e. for a features file. churn_risk is the mean
+  /// P(no purchase in the next period), which is what a marketer means by churn.
   double mean_clv = NAN, total_clv = NAN, mean_p_alive = NAN, churn_risk = NAN;
   std::vector<double> clv_quantiles;  ///< CLV at kClvQuantiles, when CLV exists
   double retention = -1;  ///< share who bought in both the previous and the current period; −1: unknown
@@ -39,6 +40,7 @@ struct ProfileInputs {
   const int32_t* segment = nullptr;
   const float* clv = nullptr;      ///< optional
   const float* p_alive = nullptr;  ///< optional
+  const float* churn_risk = nullptr;  ///< optional: P(no purchase in the next period)
   const float* retained = nullptr;  ///< optional: 1 bought in both periods, else 0
 
   /// Customer i's value of profiled feature j.

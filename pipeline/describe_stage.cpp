@@ -57,7 +57,8 @@ std::vector<SegmentProfile> profiles_of(const ModelInputs& inputs, const Segment
   std::vector<SegmentProfile> profiles = profile_segments(
       {inputs.profiled_names, table.matrix.data(), table.d, inputs.profiled_columns, table.block.count,
        s.assignment.row.data(), inputs.value ? inputs.value->clv.data() : nullptr,
-       inputs.value ? inputs.value->p_alive.data() : nullptr, inputs.retained.empty() ? nullptr : inputs.retained.data()},
+       inputs.value ? inputs.value->p_alive.data() : nullptr, inputs.value ? inputs.value->churn_risk.data() : nullptr,
+       inputs.retained.empty() ? nullptr : inputs.retained.data()},
       k, comm);
   for (SegmentProfile& p : profiles) p.segment = s.order.ids[p.segment];
   return profiles;

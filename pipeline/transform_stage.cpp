@@ -65,6 +65,7 @@ CustomerValue value_customers(const FeatureShard& table, const ModelInputOptions
                               const Logger& log) {
   ClvOptions clv = o.clv;
   clv.unit_days = days_per_time_unit(o.step.time_unit);
+  clv.churn_period_days = static_cast<double>(o.step.period_days);
   CustomerValue value = customer_value(
       repeat_summaries(table.matrix.data(), table.block.count, table.feature_names, table.path), clv, comm);
   const BgNbd& b = value.bgnbd.model;

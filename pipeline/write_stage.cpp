@@ -56,6 +56,7 @@ std::vector<std::pair<std::string, h5::AttributeValue>> result_attributes(const 
 // CLV columns per customer and the fitted models as attributes.
 void add_customer_value(const CustomerValue& v, const ClvOptions& clv, ResultContent& content) {
   content.customer_columns = {{"p_alive", v.p_alive.data()},
+                              {"churn_risk", v.churn_risk.data()},
                               {"expected_purchases", v.expected_purchases.data()},
                               {"expected_spend", v.expected_spend.data()},
                               {"clv", v.clv.data()}};

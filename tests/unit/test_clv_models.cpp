@@ -3,6 +3,8 @@
 
 #include <cmath>
 #include <fstream>
+#include <map>
+#include <random>
 #include <sstream>
 
 #include "common/errors.hpp"
@@ -48,6 +50,44 @@ TEST(ClvModels, GammaGammaMatchesThePublishedCdnowFit) {
   expect_3_significant(fit.model.p, 6.25, "p");
   expect_3_significant(fit.model.q, 3.74, "q");
   expect_3_significant(fit.model.v, 15.44, "v");
+}
+
+// Customers drawn from a BG/NBD with known parameters, each observed for T after its first
+// purchase and then for t more: the predicted probability of no purchase in (T, T + t] must equal
+// the share that made none, for each calibration frequency (what 1 − P(alive) gets wrong: a
+// one-time buyer is "alive" by definition, yet most of them never buy again).
+TEST(ClvModels, ProbabilityOfNoPurchaseMatchesWhatSimulatedCustomersDidNext) {
+  const BgNbd m{0.6, 8.0, 0.8, 2.5};
+  const double T = 40, t = 13;
+  std::mt19937_64 random(2026);
+  std::gamma_distribution<double> rate(m.r, 1.0 / m.alpha);
+  std::gamma_distribution<double> beta_a(m.a, 1.0), beta_b(m.b, 1.0);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  std::map<int, std::pair<double, double>> by_x;  // x (4: 4 or more) → (Σ predicted, Σ no purchase)
+  std::map<int, int> customers;
+  for (int i = 0; i < 200000; ++i) {
+    const double lambda = rate(random), ga = beta_a(random), p = ga / (ga + beta_b(random));
+    RepeatSummary c{0, 0, T, 0};
+    bool bought_later = false;
+    for (double now = 0;;) {
+      if (uniform(random) < p && now > 0) break;  // drops out after a repeat purchase
+      now += -std::log(1 - uniform(random)) / lambda;
+      if (now > T + t) break;
+      if (now > T) { bought_later = true; break; }
+      c.x += 1, c.t_x = now;
+    }
+    const int bucket = std::min(4, static_cast<int>(c.x));
+    by_x[bucket].first += bgnbd_probability_no_purchase(m, c, t);
+    by_x[bucket].second += bought_later ? 0 : 1;
+    customers[bucket] += 1;
+  }
+  for (const auto& [x, sums] : by_x) {
+    const double predicted = sums.first / customers[x], actual = sums.second / customers[x];
+    EXPECT_NEAR(predicted, actual, 4 * std::sqrt(actual * (1 - actual) / customers[x]) + 1e-3)
+        << "x = " << x << " (" << customers[x] << " customers)";
+  }
+  EXPECT_DOUBLE_EQ(bgnbd_probability_no_purchase(m, {0, 0, T, 0}, 0), 1.0);
+  EXPECT_DOUBLE_EQ(bgnbd_probability_no_purchase(m, {0, 0, T, 0}, t), std::pow((m.alpha + T) / (m.alpha + T + t), m.r));
 }
 
 // The columns are found by name, wherever they stand; before they were, a table without the
