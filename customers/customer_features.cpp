@@ -14,16 +14,6 @@ namespace kseg {
 namespace {
 
 
-std::string iso_date(int64_t day) {  // civil_from_days (H. Hinnant)
-  const int64_t z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9, y = yoe + era * 400 + (m <= 2);
-  std::ostringstream text;
-  text << std::setfill('0') << std::setw(4) << y << '-' << std::setw(2) << m << '-' << std::setw(2) << d;
-  return text.str();
-}
-
 // Keeps the lines dated on or before the as-of day, in place and in order; returns how many.
 std::size_t keep_up_to(TransactionColumns& lines, int64_t as_of_day) {
   std::vector<std::size_t> keep;
@@ -177,6 +167,33 @@ CustomerFeatureTable finish_table(CustomerFeatureTable table, const CustomerFeat
 }
 
 }  // namespace
+
+std::string iso_date(int64_t day) {  // civil_from_days (H. Hinnant)
+  const int64_t z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+  const int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9, y = yoe + era * 400 + (m <= 2);
+  std::ostringstream text;
+  text << std::setfill('0') << std::setw(4) << y << '-' << std::setw(2) << m << '-' << std::setw(2) << d;
+  return text.str();
+}
+
+TransactionColumns lines_in_window(const TransactionColumns& lines, int64_t after_day, int64_t last_day) {
+  std::vector<std::size_t> keep;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const int64_t day = unix_day(lines.timestamp[i]);
+    if (day > after_day && day <= last_day) keep.push_back(i);
+  }
+  TransactionColumns window;
+  auto take = [&](auto& to, const auto& from) {
+    if (from.empty()) return;
+    for (std::size_t i : keep) to.push_back(from[i]);
+  };
+  take(window.customer_id, lines.customer_id), take(window.timestamp, lines.timestamp), take(window.amount, lines.amount);
+  take(window.order_id, lines.order_id), take(window.quantity, lines.quantity), take(window.category, lines.category);
+  take(window.channel, lines.channel), take(window.discount, lines.discount);
+  return window;
+}
 
 CustomerFeatureTable build_customer_features(TransactionColumns lines, const TransactionSchema& schema,
                                              const FeatureOptions& options, const std::string& source,

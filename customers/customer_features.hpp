@@ -29,6 +29,12 @@ struct CustomerFeatureTable {
   int64_t lines_after_as_of = 0;  ///< left out: later than --as-of (a CLV holdout, not an error)
 };
 
+/// YYYY-MM-DD of a day number (days since 1970-01-01).
+std::string iso_date(int64_t day);
+
+/// The lines of the days (after_day, last_day], as a copy (the holdout after an as-of date).
+TransactionColumns lines_in_window(const TransactionColumns& lines, int64_t after_day, int64_t last_day);
+
 /// Collective: from each rank's row block of transactions to per-customer features. Lines up
 /// to --as-of are shuffled so that a customer's lines meet on one rank (MPI all-to-all on a hash
 /// of the customer id), reduced per customer by the Thrust feature kernels, then redistributed

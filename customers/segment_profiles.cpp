@@ -8,30 +8,11 @@
 
 #include "customers/transforms.hpp"
 #include "common/named_columns.hpp"
+#include "customers/customer_rfm.hpp"
 #include "kernels/fixed_point.hpp"
 
 namespace kseg {
 namespace {
-
-struct RfmName {
-  const char* name;
-  const char* action;
-};
-
-// The rule table (first match wins), on 1–5 scores where 5 is best: recent, frequent, big spenders.
-RfmName rfm_name(int r, int f, int m) {
-  if (r >= 4 && f >= 4 && m >= 4) return {"Champions", "Reward them: early access, loyalty perks, ask for reviews"};
-  if (r >= 3 && f >= 4) return {"Loyal", "Upsell higher-value products and enrol them in the loyalty programme"};
-  if (r <= 2 && f >= 4 && m >= 4) return {"Can't Lose Them", "Win them back with personal outreach before a competitor does"};
-  if (r <= 2 && f >= 3) return {"At Risk", "Send personalised reactivation offers and renewals now"};
-  if (r == 5 && f <= 1) return {"New", "Onboard them well: welcome series, second-purchase incentive"};
-  if (r >= 4 && f <= 1) return {"Promising", "Build awareness with free trials and recommendations"};
-  if (r >= 4) return {"Potential Loyalist", "Offer membership and recommendations to deepen the habit"};
-  if (r == 3 && f >= 3) return {"Need Attention", "Limited-time offers based on their past purchases"};
-  if (r == 3) return {"About to Sleep", "Reconnect with popular products and a reason to come back"};
-  if (r == 2) return {"Hibernating", "Offer relevant products and special discounts, cheaply"};
-  return {"Lost", "Try one low-cost revival campaign; otherwise spend elsewhere"};
-}
 
 // 1–5: how many of the population's 20/40/60/80% quantiles the value exceeds, plus one.
 int quintile_score(double value, const std::vector<double>& cuts, bool lower_is_better) {
@@ -130,7 +111,7 @@ void name_segment(SegmentProfile& p, const RfmColumns& rfm) {
   p.r_score = quintile_score(p.mean[rfm.r], rfm.cuts.at(rfm.r), /*lower_is_better=*/true);
   p.f_score = quintile_score(p.mean[rfm.f], rfm.cuts.at(rfm.f), false);
   p.m_score = quintile_score(p.mean[rfm.m], rfm.cuts.at(rfm.m), false);
-  const RfmName named = rfm_name(p.r_score, p.f_score, p.m_score);
+  const RfmClass& named = rfm_classes()[rfm_class(p.r_score, p.f_score, p.m_score)];
   p.name = named.name;
   p.action = named.action;
 }

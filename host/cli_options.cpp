@@ -111,9 +111,13 @@ void add_feature_step_options(CLI::App& cmd, FeatureStepOptions& o, bool as_of_r
   cmd.add_option("--top-categories", o.top_categories,
                  "Category shares for the C most bought categories (plus 'other')")
       ->capture_default_str()->check(at_least(0));
+  cmd.add_option("--holdout-end", o.holdout_end,
+                 "Last day (YYYY-MM-DD) of the holdout: transactions after --as-of up to it are what customers did "
+                 "next, and every prediction is checked against them (default: the last transaction's day)");
   cmd.add_option("--period-days", o.period_days,
-                 "Retention period: bought_current_period is a purchase in the last P days up to --as-of, "
-                 "bought_previous_period one in the P days before; retention = share with both")
+                 "Retention and churn period: bought_current_period is a purchase in the last P days up to --as-of, "
+                 "bought_previous_period one in the P days before; retention = share with both; churn risk = "
+                 "P(no purchase in the P days after --as-of)")
       ->capture_default_str()->check(at_least(1));
 }
 void add_device_options(CLI::App& cmd, DeviceOptions& o) {

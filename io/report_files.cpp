@@ -8,6 +8,8 @@
 #include <limits>
 
 #include "common/errors.hpp"
+#include "io/report_rfm.hpp"
+#include "io/report_validation.hpp"
 
 namespace kseg {
 namespace {
@@ -259,6 +261,8 @@ void write_report_json(const std::string& path, const RunReport& report) {
   if (report.attributes) json.add("attributes_matched_customers", report.attributes->matched_customers);
   if (!report.sweep.empty()) json.add("select_k", select_k_json(report));
   if (report.comparison) json.add("comparison", comparison_json(report, *report.comparison));
+  if (report.validation) json.add("validation", validation_json(report, *report.validation));
+  if (!report.rfm_crosstab.empty()) json.add("rfm_classes", rfm_json(report));
   std::ofstream out = open_for_write(path);
   out << json.str() << "\n";
   close_checked(out, path);

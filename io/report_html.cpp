@@ -6,6 +6,8 @@
 
 #include "common/errors.hpp"
 #include "io/detail/report_html_parts.hpp"
+#include "io/report_rfm.hpp"
+#include "io/report_validation.hpp"
 
 namespace kseg {
 namespace {
@@ -183,7 +185,8 @@ void write_report_html(const std::string& path, const RunReport& report) {
       << "<h2>Share of customers (solid) and of revenue (light)</h2>" << shares_chart(report.profiles)
       << "<h2>Feature profile against the population (bars: segment mean − population mean, in spreads)</h2>"
       << profile_chart(report.profiles, report.features) << clv_box_plot(report.profiles) << select_k_section(report)
-      << attribute_section(report) << comparison_section(report) << "</body></html>\n";
+      << attribute_section(report) << comparison_section(report) << validation_section(report) << rfm_section(report)
+      << "</body></html>\n";
   out.close();
   if (!out) throw IoError(path + ": cannot write (disk full?)");
 }

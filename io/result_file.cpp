@@ -7,6 +7,8 @@
 namespace kseg {
 namespace {
 
+constexpr const char* kRfmSegment = "/segments/rfm_segment";
+
 void write_segments(const std::string& path, const ResultContent& c, const Communicator& comm) {
   h5::Id file = h5::create_parallel(path, comm);
   h5::create_group(file, "/segments");
@@ -23,6 +25,11 @@ void write_segments(const std::string& path, const ResultContent& c, const Commu
   for (const auto& [name, data] : c.customer_columns) names.push_back("/segments/" + name);
   for (std::size_t i = 0; i < names.size(); ++i)
     columns.push_back({names[i].c_str(), H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, c.customer_columns[i].second});
+  if (c.rfm)
+    columns.insert(columns.end(), {Column{"/segments/r_score", H5T_STD_I8LE, H5T_NATIVE_INT8, c.rfm->r_score.data()},
+                                   Column{"/segments/f_score", H5T_STD_I8LE, H5T_NATIVE_INT8, c.rfm->f_score.data()},
+                                   Column{"/segments/m_score", H5T_STD_I8LE, H5T_NATIVE_INT8, c.rfm->m_score.data()},
+                                   Column{kRfmSegment, H5T_STD_I32LE, H5T_NATIVE_INT32, c.rfm->rfm_class.data()}});
   for (const Column& col : columns) {
     h5::Id dataset = h5::create_dataset(file, col.name, col.file_type, {rows});
     h5::write_rows(comm, dataset, col.mem_type, c.block.first, c.block.count, 1, col.data, path + ":" + col.name);
@@ -49,6 +56,41 @@ void write_comparison(hid_t file, const QuarterComparison& q) {
   h5::write_small(file, "/drift/vanished_segments", H5T_NATIVE_INT32, {q.match.vanished.size()},
                   q.match.vanished.data());
   h5::write_strings(file, "/drift/warnings", q.drift.warnings);
+}
+
+// A table of validation groups: one dataset per figure, a row per group, under `group`.
+void write_groups(hid_t file, const std::string& group, const std::vector<ValidationGroup>& rows) {
+  h5::create_group(file, group);
+  const hsize_t n = rows.size();
+  std::vector<int64_t> customers;
+  for (const ValidationGroup& g : rows) customers.push_back(g.customers);
+  h5::write_small(file, group + "/customers", H5T_NATIVE_INT64, {n}, customers.data());
+  for (const auto& [name, member] : std::vector<std::pair<const char*, double ValidationGroup::*>>{
+           {"predicted_purchases", &ValidationGroup::predicted_purchases},
+           {"actual_purchases", &ValidationGroup::actual_purchases},
+           {"predicted_spend", &ValidationGroup::predicted_spend},
+           {"actual_spend", &ValidationGroup::actual_spend},
+           {"inactive_share", &ValidationGroup::inactive_share},
+           {"churn_risk", &ValidationGroup::churn_risk}}) {
+    std::vector<double> values;
+    for (const ValidationGroup& g : rows) values.push_back(g.*member);
+    h5::write_small(file, group + "/" + name, H5T_NATIVE_DOUBLE, {n}, values.data());
+  }
+}
+
+// The holdout check: what the model predicted against what the customers did next.
+void write_validation(hid_t file, const HoldoutValidation& v, const std::vector<int32_t>& segment_ids) {
+  h5::Id group = h5::create_group(file, "/validation");
+  for (const auto& [name, value] : std::vector<std::pair<std::string, h5::AttributeValue>>{
+           {"holdout_start", iso_date(v.window.as_of_day + 1)}, {"holdout_end", iso_date(v.window.end_day)},
+           {"holdout_days", v.window.days()}, {"churn_period_days", v.churn_period_days},
+           {"churn_auc", v.churn_auc}, {"churn_brier", v.churn_brier}})
+    h5::write_attribute(group, name, value);
+  write_groups(file, "/validation/total", {v.total});
+  write_groups(file, "/validation/by_frequency", v.by_frequency);
+  write_groups(file, "/validation/by_segment", v.by_segment);
+  h5::write_small(file, "/validation/by_segment/segment", H5T_NATIVE_INT32, {segment_ids.size()}, segment_ids.data());
+  write_groups(file, "/validation/by_spend_decile", v.by_decile);
 }
 
 // The scaler's numeric datasets, named as in /model/scaler: the one list the writer and reader share.
@@ -78,6 +120,11 @@ void write_model(const std::string& path, const ResultContent& c) {
   h5::write_strings(file, "/model/feature_names", c.feature_names);
   for (const auto& [name, value] : c.attributes) h5::write_attribute(file, name, value);
   if (c.comparison) write_comparison(file, *c.comparison);
+  if (c.validation) write_validation(file, *c.validation, c.segment_ids);
+  if (c.rfm) {
+    h5::Id classes(H5Dopen2(file, kRfmSegment, H5P_DEFAULT), H5Dclose, path + ": cannot reopen " + kRfmSegment);
+    h5::write_string_array_attribute(classes, "labels", rfm_class_labels());
+  }
   file.close(path + ": cannot close (disk full?)");
 }
 

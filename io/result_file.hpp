@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "customers/customer_rfm.hpp"
+#include "customers/holdout_validation.hpp"
 #include "customers/quarter_comparison.hpp"
 #include "common/communicator.hpp"
 #include "io/hdf5.hpp"
@@ -37,6 +39,8 @@ struct ResultContent {
   std::vector<int32_t> segment_ids;  ///< /model/segment_ids: the stable id of each centroid row
   std::vector<std::string> segment_status;  ///< /model/segment_status: "matched" / "new segment"; empty without --previous
   const QuarterComparison* comparison = nullptr;  ///< /migration and /drift, with --previous
+  const HoldoutValidation* validation = nullptr;
+  const CustomerRfm* rfm = nullptr;  ///< /segments/{r,f,m}_score (int8) and rfm_segment (int32, attribute labels)  ///< /validation, when the transactions go on past the as-of date
   std::vector<std::string> feature_names;
   std::vector<std::pair<std::string, h5::AttributeValue>> attributes;  ///< on the file's root
 };

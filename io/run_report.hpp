@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "customers/attribute_profiles.hpp"
+#include "customers/holdout_validation.hpp"
 #include "cluster/model_selection.hpp"
 #include "customers/quarter_comparison.hpp"
 #include "customers/segment_profiles.hpp"
@@ -24,6 +25,8 @@ struct RunReport {
   std::vector<FitQuality> sweep;                ///< when the run chose k (--select-k)
   int recommended_k = 0;
   std::optional<QuarterComparison> comparison;  ///< when the run had --previous
+  std::optional<HoldoutValidation> validation;  ///< when the transactions go on past the as-of date
+  std::vector<int64_t> rfm_crosstab;            ///< customers per (segment row, RFM class); empty without RFM
 };
 
 }  // namespace kseg

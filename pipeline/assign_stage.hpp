@@ -4,6 +4,9 @@
 #include <vector>
 
 #include "cluster/predict.hpp"
+#include <optional>
+
+#include "customers/customer_rfm.hpp"
 #include "customers/quarter_comparison.hpp"
 #include "pipeline/fit_stage.hpp"
 
@@ -28,10 +31,12 @@ struct SegmentedCustomers {
   std::vector<int32_t> segment;    ///< per customer: the stable id
   std::vector<float> distance;     ///< per customer: Euclidean distance to the segment's centroid
   std::vector<float> monetary;     ///< per customer, when profiled: next quarter's migration revenue
+  std::optional<CustomerRfm> rfm;  ///< per customer, when the input has recency_days, frequency and monetary
 };
 
 /// Collective: the assign stage. Orders the fitted segments (matched to last quarter's when
-/// there is one; the fit's centroids are reordered in place) and assigns every customer with predict.
+/// there is one; the fit's centroids are reordered in place), assigns every customer with
+/// predict, and scores every customer's RFM class.
 SegmentedCustomers assign_stage(const FitContext& ctx, FitOutcome& fitted, const ModelInputs& inputs,
                                 const ComparisonParams& comparison);
 

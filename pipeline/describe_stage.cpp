@@ -44,6 +44,14 @@ void log_comparison(const QuarterComparison& q, const Logger& log) {
   for (const std::string& warning : q.drift.warnings) log.line("drift     warning: ", warning);
 }
 
+void log_validation(const HoldoutValidation& v, const Logger& log) {
+  const ValidationGroup& t = v.total;
+  log.line("validate  holdout of ", v.window.days(), " days: ", with_thousands(t.customers), " customers bought ",
+           fixed_decimals(t.actual_purchases, 0), " times (predicted ", fixed_decimals(t.predicted_purchases, 0),
+           "), spent ", fixed_decimals(t.actual_spend, 0), " (predicted ", fixed_decimals(t.predicted_spend, 0),
+           "); churn risk AUC ", fixed_decimals(v.churn_auc, 3), ", Brier ", fixed_decimals(v.churn_brier, 3));
+}
+
 void log_segments(const RunReport& report, bool with_clv, const Logger& log) {
   for (const SegmentProfile& p : report.profiles)
     log.line("segment   ", p.segment, "  ", p.name, "  ", with_thousands(p.customers), " customers",
@@ -86,6 +94,13 @@ RunReport describe_stage(const RunParams& p, const ModelInputs& inputs, const Fi
     report.attributes = profile_attributes(*inputs.attributes, shard.customer_id.data(), s.assignment.row.data(),
                                            inputs.value ? inputs.value->clv.data() : nullptr, shard.block.count, k, comm);
   if (fitted.sweep) report.sweep = fitted.sweep->sweep, report.recommended_k = fitted.sweep->recommended_k;
+  if (s.rfm) report.rfm_crosstab = rfm_crosstab(s.assignment.row.data(), *s.rfm, k, comm);
+  if (inputs.holdout) {
+    report.validation = validate_on_holdout({shard.customer_id.data(), s.assignment.row.data(), inputs.value->churn_risk.data(),
+                                             shard.block.count, k},
+                                            inputs.holdout_predicted, *inputs.holdout, p.model.step.period_days, comm);
+    log_validation(*report.validation, log);
+  }
   log_segments(report, inputs.value.has_value(), log);
   return report;
 }

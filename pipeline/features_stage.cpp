@@ -1,6 +1,10 @@
 #include "pipeline/features_stage.hpp"
 
+#include <algorithm>
+#include <climits>
+
 #include "common/errors.hpp"
+#include "common/number_text.hpp"
 #include "common/timer.hpp"
 #include "io/timestamp_parse.hpp"
 #include "kernels/feature_kernels.hpp"
@@ -8,17 +12,65 @@
 namespace kseg {
 namespace {
 
+int64_t day_option(const char* option, const std::string& date) {
+  const std::optional<int64_t> seconds = parse_timestamp(date, TimestampFormat::iso);
+  if (!seconds) refuse(std::string(option) + " '" + date + "' is not a date like 1997-09-30");
+  return unix_day(*seconds);
+}
+
 FeatureOptions feature_options(const FeatureStepOptions& o) {
   if (o.as_of.empty()) refuse("transactions input needs --as-of YYYY-MM-DD (the day features are measured at)");
-  const std::optional<int64_t> seconds = parse_timestamp(o.as_of, TimestampFormat::iso);
-  if (!seconds) refuse("--as-of '" + o.as_of + "' is not a date like 1997-09-30");
   FeatureOptions options;
-  options.as_of_day = unix_day(*seconds);
+  options.as_of_day = day_option("--as-of", o.as_of);
   options.time_unit_days = days_per_time_unit(o.time_unit);
   options.top_categories = o.top_categories;
   options.period_days = o.period_days;
   options.use_cuda = o.use_cuda;
   return options;
+}
+
+// The holdout: --holdout-end, or the last transaction's day; none when that is not after --as-of.
+std::optional<HoldoutWindow> holdout_window(const TransactionShard& shard, const FeatureStepOptions& o,
+                                            int64_t as_of_day, const Communicator& comm) {
+  int64_t last = INT64_MIN;
+  for (int64_t t : shard.rows.timestamp) last = std::max(last, unix_day(t));
+  const int64_t end = o.holdout_end.empty() ? comm.max(last) : day_option("--holdout-end", o.holdout_end);
+  if (end <= as_of_day) return std::nullopt;
+  return HoldoutWindow{as_of_day, end};
+}
+
+// What the customers did in the window: the same feature kernels on its lines, measured at its end.
+std::optional<HoldoutActuals> holdout_of(const TransactionShard& shard, const FeatureOptions& options,
+                                         const HoldoutWindow& window, const Communicator& comm, const Logger& log) {
+  TransactionColumns lines = lines_in_window(shard.rows, window.as_of_day, window.end_day);
+  const int64_t count = comm.sum(static_cast<int64_t>(lines.size()));
+  if (count == 0) return std::nullopt;
+  FeatureOptions at_end = options;
+  at_end.as_of_day = window.end_day;
+  const CustomerFeatureTable table = build_customer_features(std::move(lines), shard.schema, at_end, shard.path, comm);
+  log.line("holdout   ", iso_date(window.as_of_day + 1), " .. ", iso_date(window.end_day), " (", window.days(),
+           " days): ", with_thousands(count), " lines of ", with_thousands(table.total_customers), " customers");
+  return holdout_actuals(table, window, shard.path);
+}
+
+TransactionFeatures features(const InputFile& input, const FeatureStepOptions& o, bool with_holdout, const Logger& log) {
+  const FeatureOptions options = feature_options(o);
+  const Communicator& comm = input.comm();
+  Stopwatch clock;
+  TransactionShard shard = read_transaction_shard(input);
+  log.line("read      ", with_thousands(shard.total_rows), " transaction lines from ", input.path(), " on ", comm.size(),
+           " rank(s), ", milliseconds(clock.milliseconds()));
+  TransactionFeatures out;
+  if (with_holdout)
+    if (const std::optional<HoldoutWindow> window = holdout_window(shard, o, options.as_of_day, comm))
+      out.holdout = holdout_of(shard, options, *window, comm, log);
+  clock = Stopwatch();
+  out.table = build_customer_features(std::move(shard.rows), shard.schema, options, input.path(), comm);
+  const CustomerFeatureTable& table = out.table;
+  log.line("features  ", with_thousands(table.total_customers), " customers x ", table.names.size(), " features as of ",
+           o.as_of, " from ", with_thousands(table.lines_total - table.lines_after_as_of), " lines (",
+           with_thousands(table.lines_after_as_of), " later lines left out), ", milliseconds(clock.milliseconds()));
+  return out;
 }
 
 }  // namespace
@@ -27,18 +79,12 @@ double days_per_time_unit(const std::string& time_unit) { return time_unit == "w
 
 CustomerFeatureTable features_from_transactions(const InputFile& input, const FeatureStepOptions& o,
                                                 const Logger& log) {
-  const FeatureOptions options = feature_options(o);
-  const Communicator& comm = input.comm();
-  Stopwatch clock;
-  TransactionShard shard = read_transaction_shard(input);
-  log.line("read      ", with_thousands(shard.total_rows), " transaction lines from ", input.path(), " on ", comm.size(),
-           " rank(s), ", milliseconds(clock.milliseconds()));
-  clock = Stopwatch();
-  CustomerFeatureTable table = build_customer_features(std::move(shard.rows), shard.schema, options, input.path(), comm);
-  log.line("features  ", with_thousands(table.total_customers), " customers x ", table.names.size(), " features as of ",
-           o.as_of, " from ", with_thousands(table.lines_total - table.lines_after_as_of), " lines (",
-           with_thousands(table.lines_after_as_of), " later lines left out), ", milliseconds(clock.milliseconds()));
-  return table;
+  return features(input, o, false, log).table;
+}
+
+TransactionFeatures features_and_holdout(const InputFile& input, const FeatureStepOptions& o, bool with_holdout,
+                                         const Logger& log) {
+  return features(input, o, with_holdout, log);
 }
 
 }  // namespace kseg

@@ -21,12 +21,17 @@ FeatureShard shard_from_table(const std::string& path, CustomerFeatureTable tabl
 }  // namespace
 
 LoadedCustomers load_customers(const std::string& path, const FeatureStepOptions& step, bool with_attributes,
-                               const Communicator& comm, const Logger& log) {
+                               const Communicator& comm, const Logger& log, bool with_holdout) {
   const InputFile input(path, comm);
   LoadedCustomers loaded;
   loaded.from_transactions = input.has(kTransactions);
-  loaded.table = loaded.from_transactions ? shard_from_table(path, features_from_transactions(input, step, log))
-                                          : read_feature_shard(input);
+  if (loaded.from_transactions) {
+    TransactionFeatures features = features_and_holdout(input, step, with_holdout, log);
+    loaded.table = shard_from_table(path, std::move(features.table));
+    loaded.holdout = std::move(features.holdout);
+  } else {
+    loaded.table = read_feature_shard(input);
+  }
   if (with_attributes && has_customer_attributes(input)) loaded.attributes = read_customer_attributes(input);
   return loaded;
 }

@@ -18,11 +18,12 @@ struct LoadedCustomers {
   FeatureShard table;  ///< this rank's customers, every feature column
   bool from_transactions = false;
   std::optional<CustomerAttributes> attributes;  ///< when asked for and the file has /customers
+  std::optional<HoldoutActuals> holdout;         ///< transactions past the as-of date: what customers did next
 };
 
 /// Collective: the load stage (with the features stage for transactions). The file is opened
-/// once, and its matrix read once.
+/// once, and its matrix read once. `with_holdout`: also what customers did after the as-of date.
 LoadedCustomers load_customers(const std::string& path, const FeatureStepOptions& step, bool with_attributes,
-                               const Communicator& comm, const Logger& log);
+                               const Communicator& comm, const Logger& log, bool with_holdout = false);
 
 }  // namespace kseg

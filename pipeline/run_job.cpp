@@ -37,7 +37,7 @@ struct JobOutputs {
 ModelInputs load_and_transform(const RunParams& p, JobSummary& s, const Communicator& comm, const Logger& log) {
   Stopwatch phase;
   const ModelInputs inputs =
-      prepare_model_inputs(load_customers(p.input, p.model.step, true, comm, log), p.model, comm, log);
+      prepare_model_inputs(load_customers(p.input, p.model.step, true, comm, log, true), p.model, comm, log);
   s.read_seconds = phase.seconds();
   s.customers = inputs.shard.total_rows;
   s.d = inputs.shard.d;

@@ -60,14 +60,18 @@ ModelInputs model_matrix(LoadedCustomers loaded, const std::vector<std::string>&
   return inputs;
 }
 
-// BG/NBD and Gamma-Gamma on the customers' repeat-purchase summaries, then CLV per customer.
-CustomerValue value_customers(const FeatureShard& table, const ModelInputOptions& o, const Communicator& comm,
-                              const Logger& log) {
+// BG/NBD and Gamma-Gamma on the customers' repeat-purchase summaries, then CLV per customer and,
+// with a holdout, the predictions for it.
+CustomerValue value_customers(const LoadedCustomers& loaded, const ModelInputOptions& o, const Communicator& comm,
+                              const Logger& log, HoldoutPredictions& holdout) {
   ClvOptions clv = o.clv;
   clv.unit_days = days_per_time_unit(o.step.time_unit);
   clv.churn_period_days = static_cast<double>(o.step.period_days);
-  CustomerValue value = customer_value(
-      repeat_summaries(table.matrix.data(), table.block.count, table.feature_names, table.path), clv, comm);
+  const FeatureShard& table = loaded.table;
+  const std::vector<RepeatSummary> customers =
+      repeat_summaries(table.matrix.data(), table.block.count, table.feature_names, table.path);
+  CustomerValue value = customer_value(customers, clv, comm);
+  if (loaded.holdout) holdout = predict_holdout(value, customers, loaded.holdout->window.days() / clv.unit_days);
   const BgNbd& b = value.bgnbd.model;
   const GammaGamma& g = value.gamma_gamma.model;
   log.line("clv       BG/NBD r=", b.r, " alpha=", b.alpha, " a=", b.a, " b=", b.b, " (LL ", value.bgnbd.log_likelihood,
@@ -131,12 +135,15 @@ ModelInputs prepare_model_inputs(LoadedCustomers loaded, const ModelInputOptions
   const std::vector<std::string> wanted = model_features(o, loaded);
   const std::vector<FeatureTransform> steps = transforms_for(wanted, o.transforms, loaded.from_transactions);
   std::optional<CustomerValue> value;
-  if (loaded.from_transactions) value = value_customers(loaded.table, o, comm, log);
+  HoldoutPredictions predicted;
+  if (loaded.from_transactions) value = value_customers(loaded, o, comm, log, predicted);
   std::vector<float> retained =
       retained_customers(loaded.table.matrix.data(), loaded.table.block.count, loaded.table.feature_names);
   std::optional<CustomerAttributes> attributes = std::move(loaded.attributes);
+  std::optional<HoldoutActuals> holdout = std::move(loaded.holdout);
   ModelInputs inputs = model_matrix(std::move(loaded), wanted, steps);
   inputs.value = std::move(value);
+  if (inputs.value) inputs.holdout = std::move(holdout), inputs.holdout_predicted = std::move(predicted);
   inputs.retained = std::move(retained);
   if (attributes) inputs.attributes = attribute_columns(std::move(*attributes));
   if (!(params.winsor_low < params.winsor_high)) refuse("--winsorize-quantiles: the lower must be below the upper");

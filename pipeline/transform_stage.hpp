@@ -8,6 +8,7 @@
 #include "common/logger.hpp"
 #include "customers/attribute_profiles.hpp"
 #include "customers/clv_models.hpp"
+#include "customers/holdout_validation.hpp"
 #include "customers/transforms.hpp"
 #include "io/feature_file.hpp"
 #include "io/result_file.hpp"
@@ -32,6 +33,8 @@ struct ModelInputs {
   std::optional<CustomerValue> value;  ///< transactions input: BG/NBD + Gamma-Gamma CLV per customer
   std::vector<float> retained;  ///< 1: bought in both retention periods; empty without those features
   std::optional<AttributeColumns> attributes;  ///< the input's /customers table (this rank's rows), if any
+  std::optional<HoldoutActuals> holdout;       ///< what customers did after the as-of date, if the log goes on
+  HoldoutPredictions holdout_predicted;        ///< with a holdout and CLV: the model's predictions for it
 
   /// The table as loaded, in original units; its matrix is empty when the model matrix is that
   /// table unchanged (then `shard` serves).

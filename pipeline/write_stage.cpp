@@ -90,6 +90,8 @@ ResultContent result_content(const RunOutcome& r, const RunReport& report) {
   if (report.comparison)
     for (int row : c.order.match.previous_row) content.segment_status.push_back(row >= 0 ? "matched" : "new segment");
   content.comparison = report.comparison ? &*report.comparison : nullptr;
+  content.validation = report.validation ? &*report.validation : nullptr;
+  content.rfm = c.rfm ? &*c.rfm : nullptr;
   content.feature_names = shard.feature_names;
   content.attributes = result_attributes(r);
   if (r.inputs.value) add_customer_value(*r.inputs.value, r.params.model.clv, content);

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,28 @@ inline int64_t migration_cell(const MigrationMatrix& m, std::size_t i, std::size
 }
 
 // ---- the charts (report_svg_charts.cpp) ----
+
+// ---- axes (report_svg_axes.cpp), shared by the charts ----
+
+/// A linear map from data values onto pixels, with the tick values to label.
+struct Axis {
+  double lo = 0, hi = 1;      ///< data range
+  double from = 0, to = 1;    ///< pixel range (to < from for a vertical axis: up is larger)
+  double step = 1;            ///< tick spacing (for the labels' decimals)
+  std::vector<double> ticks;
+  double at(double v) const { return from + (v - lo) / (hi - lo) * (to - from); }
+};
+
+/// Ticks at 1, 2 or 5 × 10^n covering [lo, hi] with about `count` intervals.
+Axis nice_axis(double lo, double hi, double from, double to, int count = 4);
+/// Ticks at exactly `values` (e.g. the k of a sweep).
+Axis value_axis(const std::vector<double>& values, double from, double to);
+/// A tick's label: decimals from the spacing, large values as k / M / G.
+std::string tick_label(const Axis& axis, double v);
+/// A horizontal axis at pixel row y: line, ticks, their labels and the axis title below.
+void x_axis(std::ostream& svg, const Axis& x, double y, const std::string& title);
+/// A vertical axis at pixel column x: line, ticks and their labels (the title is the chart's).
+void y_axis(std::ostream& svg, const Axis& y, double x);
 
 /// Side-by-side bars per segment: share of customers and share of revenue.
 std::string shares_chart(const std::vector<SegmentProfile>& profiles);

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+
+#include "io/json.hpp"
+#include "io/run_report.hpp"
+
+namespace kseg {
+
+/// report.json's "rfm_classes": the class labels and, per segment, its customers in each class.
+JsonObject rfm_json(const RunReport& report);
+
+/// report.html's cross-table of the segments against the per-customer RFM classes; empty without RFM.
+std::string rfm_section(const RunReport& report);
+
+}  // namespace kseg
