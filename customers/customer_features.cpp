@@ -200,13 +200,16 @@ CustomerFeatureTable build_customer_features(TransactionColumns lines, const Tra
                                              const Communicator& comm) {
   CustomerFeatureTable table;
   table.lines_total = comm.sum(static_cast<int64_t>(lines.size()));
-  int64_t first = INT64_MAX;
-  for (int64_t t : lines.timestamp) first = std::min(first, t);
+  int64_t first = INT64_MAX, last = INT64_MIN;
+  for (int64_t t : lines.timestamp) first = std::min(first, t), last = std::max(last, t);
+  table.first_day = unix_day(comm.min(first));
+  table.last_day = unix_day(comm.max(last));
+  table.as_of_day = options.as_of_day;
   const int64_t lines_kept = comm.sum(static_cast<int64_t>(keep_up_to(lines, options.as_of_day)));
   table.lines_after_as_of = table.lines_total - lines_kept;
   if (lines_kept == 0) {
     refuse(source + ": the as-of date " + iso_date(options.as_of_day) + " is before every transaction (the first is on " +
-           iso_date(unix_day(comm.min(first))) + ")");
+           iso_date(table.first_day) + ")");
   }
 
   FeatureKernelParams params;

@@ -27,6 +27,8 @@ struct CustomerFeatureTable {
   std::vector<std::string> names;
   int64_t lines_total = 0;        ///< over all ranks
   int64_t lines_after_as_of = 0;  ///< left out: later than --as-of (a CLV holdout, not an error)
+  int64_t first_day = 0, last_day = 0;  ///< of the first and the last line, over all ranks (days since 1970-01-01)
+  int64_t as_of_day = 0;                ///< the day the features are measured at
 };
 
 /// YYYY-MM-DD of a day number (days since 1970-01-01).

@@ -31,6 +31,7 @@ Command add_run_command(CLI::App& app, const Communicator& comm) {
       ->capture_default_str()->check(at_least(2));
   cmd->add_option("--segment-name", o->run.segment_names,
                   "I=NAME: call segment I NAME instead of its RFM name (repeatable; in --config: segment-name = [\"2=VIP\"])");
+  cmd->add_option("--currency", o->run.currency, "Currency code shown on money in the reports, e.g. EUR");
   add_output_style_options(*cmd, o->quiet, o->json);
   cmd->add_option("--config", o->config_file,
                   "TOML file of `option = value` lines, e.g. k = 12 (command-line values win)")

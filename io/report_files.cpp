@@ -263,6 +263,7 @@ void write_report_json(const std::string& path, const RunReport& report) {
   if (report.comparison) json.add("comparison", comparison_json(report, *report.comparison));
   if (report.validation) json.add("validation", validation_json(report, *report.validation));
   if (!report.rfm_crosstab.empty()) json.add("rfm_classes", rfm_json(report));
+  json.add("warnings", report.warnings);
   std::ofstream out = open_for_write(path);
   out << json.str() << "\n";
   close_checked(out, path);

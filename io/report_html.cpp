@@ -18,11 +18,20 @@ bool any_retention(const std::vector<SegmentProfile>& profiles) {
   return std::any_of(profiles.begin(), profiles.end(), [](const SegmentProfile& p) { return p.retention >= 0; });
 }
 
+std::string money_unit(const RunReport& r) { return r.currency.empty() ? "" : " (" + escaped(r.currency) + ")"; }
+
+std::string warnings_box(const RunReport& r) {
+  if (r.warnings.empty()) return "";
+  std::string html = "<div class='warnings'><strong>Before you act on these figures</strong><ul>";
+  for (const std::string& w : r.warnings) html += "<li>" + escaped(w) + "</li>";
+  return html + "</ul></div>";
+}
+
 std::string segment_table(const RunReport& r) {
   const bool retention = any_retention(r.profiles), cac = r.attributes.has_value();
   std::ostringstream html;
   html << "<table><tr><th>segment</th><th>name</th><th>customers</th><th>share</th><th>revenue share</th>"
-          "<th>mean CLV</th><th>churn risk</th>"
+          "<th>mean CLV" << money_unit(r) << "</th><th>churn risk</th>"
        << (retention ? "<th>retention</th>" : "") << (cac ? "<th>CLV/CAC</th>" : "");
   for (const std::string& f : r.features) html << "<th>" << escaped(f) << "</th>";
   html << "<th>suggested action</th></tr>";
@@ -181,7 +190,7 @@ void write_report_html(const std::string& path, const RunReport& report) {
       << "</style></head><body><h1>Customer segments</h1><table class='facts'>";
   for (const auto& [label, value] : report.headline)
     out << "<tr><td>" << escaped(label) << "</td><td>" << escaped(value) << "</td></tr>";
-  out << "</table><h2>Segments</h2>" << segment_table(report)
+  out << "</table>" << warnings_box(report) << "<h2>Segments</h2>" << segment_table(report)
       << "<h2>Share of customers (solid) and of revenue (light)</h2>" << shares_chart(report.profiles)
       << "<h2>Feature profile against the population (bars: segment mean − population mean, in spreads)</h2>"
       << profile_chart(report.profiles, report.features) << clv_box_plot(report.profiles) << select_k_section(report)

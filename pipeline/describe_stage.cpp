@@ -44,6 +44,17 @@ void log_comparison(const QuarterComparison& q, const Logger& log) {
   for (const std::string& warning : q.drift.warnings) log.line("drift     warning: ", warning);
 }
 
+// An as-of date long after the log ends makes every customer look lapsed.
+void warn_if_stale(const ModelInputs& inputs, int64_t period_days, RunReport& report, const Logger& log) {
+  if (!inputs.log || inputs.log->as_of_day - inputs.log->last_day <= period_days) return;
+  const TransactionLog& t = *inputs.log;
+  report.warnings.push_back("the as-of date " + iso_date(t.as_of_day) + " is " + with_thousands(t.as_of_day - t.last_day) +
+                            " days after the last transaction (" + iso_date(t.last_day) +
+                            "): every customer looks lapsed, so recency, churn and the names say little; "
+                            "measure at the end of the log instead");
+  log.line("warning   ", report.warnings.back());
+}
+
 void log_validation(const HoldoutValidation& v, const Logger& log) {
   const ValidationGroup& t = v.total;
   log.line("validate  holdout of ", v.window.days(), " days: ", with_thousands(t.customers), " customers bought ",
@@ -55,7 +66,7 @@ void log_validation(const HoldoutValidation& v, const Logger& log) {
 void log_segments(const RunReport& report, bool with_clv, const Logger& log) {
   for (const SegmentProfile& p : report.profiles)
     log.line("segment   ", p.segment, "  ", p.name, "  ", with_thousands(p.customers), " customers",
-             with_clv ? "  mean CLV " + std::to_string(p.mean_clv) : std::string(), p.action.empty() ? "" : "  -> ",
+             with_clv ? "  mean CLV " + fixed_decimals(p.mean_clv, 2) : std::string(), p.action.empty() ? "" : "  -> ",
              p.action);
 }
 
@@ -101,6 +112,7 @@ RunReport describe_stage(const RunParams& p, const ModelInputs& inputs, const Fi
                                             inputs.holdout_predicted, *inputs.holdout, p.model.step.period_days, comm);
     log_validation(*report.validation, log);
   }
+  warn_if_stale(inputs, p.model.step.period_days, report, log);
   log_segments(report, inputs.value.has_value(), log);
   return report;
 }

@@ -27,6 +27,8 @@ LoadedCustomers load_customers(const std::string& path, const FeatureStepOptions
   loaded.from_transactions = input.has(kTransactions);
   if (loaded.from_transactions) {
     TransactionFeatures features = features_and_holdout(input, step, with_holdout, log);
+    const CustomerFeatureTable& t = features.table;
+    loaded.log = TransactionLog{t.first_day, t.last_day, t.as_of_day, t.lines_total, t.lines_after_as_of};
     loaded.table = shard_from_table(path, std::move(features.table));
     loaded.holdout = std::move(features.holdout);
   } else {

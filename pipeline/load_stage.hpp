@@ -11,6 +11,12 @@
 
 namespace kseg {
 
+/// What the transactions log covered, for the report's header.
+struct TransactionLog {
+  int64_t first_day = 0, last_day = 0, as_of_day = 0;  ///< days since 1970-01-01
+  int64_t lines = 0, lines_after_as_of = 0;
+};
+
 /// What a job reads from its input file, in one trip: every customer's features in original
 /// units (read from a features file, or computed from its transactions) and the optional
 /// /customers table.
@@ -19,6 +25,7 @@ struct LoadedCustomers {
   bool from_transactions = false;
   std::optional<CustomerAttributes> attributes;  ///< when asked for and the file has /customers
   std::optional<HoldoutActuals> holdout;         ///< transactions past the as-of date: what customers did next
+  std::optional<TransactionLog> log;             ///< transactions input: the window and lines it had
 };
 
 /// Collective: the load stage (with the features stage for transactions). The file is opened

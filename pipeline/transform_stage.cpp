@@ -141,9 +141,11 @@ ModelInputs prepare_model_inputs(LoadedCustomers loaded, const ModelInputOptions
       retained_customers(loaded.table.matrix.data(), loaded.table.block.count, loaded.table.feature_names);
   std::optional<CustomerAttributes> attributes = std::move(loaded.attributes);
   std::optional<HoldoutActuals> holdout = std::move(loaded.holdout);
+  const std::optional<TransactionLog> log_facts = loaded.log;
   ModelInputs inputs = model_matrix(std::move(loaded), wanted, steps);
   inputs.value = std::move(value);
   if (inputs.value) inputs.holdout = std::move(holdout), inputs.holdout_predicted = std::move(predicted);
+  inputs.log = log_facts;
   inputs.retained = std::move(retained);
   if (attributes) inputs.attributes = attribute_columns(std::move(*attributes));
   if (!(params.winsor_low < params.winsor_high)) refuse("--winsorize-quantiles: the lower must be below the upper");

@@ -35,6 +35,7 @@ struct ModelInputs {
   std::optional<AttributeColumns> attributes;  ///< the input's /customers table (this rank's rows), if any
   std::optional<HoldoutActuals> holdout;       ///< what customers did after the as-of date, if the log goes on
   HoldoutPredictions holdout_predicted;        ///< with a holdout and CLV: the model's predictions for it
+  std::optional<TransactionLog> log;           ///< transactions input: the window and lines it had
 
   /// The table as loaded, in original units; its matrix is empty when the model matrix is that
   /// table unchanged (then `shard` serves).

@@ -103,13 +103,49 @@ ResultContent result_content(const RunOutcome& r, const RunReport& report) {
   return content;
 }
 
+// When and on what: the transactions' window, the holdout and the CLV model behind the figures.
+void add_transaction_context(const RunOutcome& r, RunReport& report) {
+  const TransactionLog& t = *r.inputs.log;
+  const FeatureStepOptions& step = r.params.model.step;
+  const int64_t used = t.lines - t.lines_after_as_of;
+  report.facts.add("as_of", step.as_of).add("first_transaction", iso_date(t.first_day))
+      .add("last_transaction", iso_date(t.last_day)).add("transaction_lines_used", used)
+      .add("transaction_lines_after_as_of", t.lines_after_as_of).add("time_unit", step.time_unit)
+      .add("period_days", step.period_days).add("currency", r.params.currency);
+  report.headline.insert(report.headline.end(),
+                         {{"as of", step.as_of},
+                          {"transactions", iso_date(t.first_day) + " to " + iso_date(t.last_day)},
+                          {"lines", with_thousands(used) + " used, " + with_thousands(t.lines_after_as_of) +
+                                        " after the as-of date"}});
+  if (r.inputs.holdout)
+    report.headline.emplace_back("holdout", iso_date(r.inputs.holdout->window.as_of_day + 1) + " to " +
+                                                iso_date(r.inputs.holdout->window.end_day));
+  if (!r.inputs.value) return;
+  const CustomerValue& v = *r.inputs.value;
+  const ClvOptions& clv = r.params.model.clv;
+  report.facts.add("clv_horizon_months", clv.horizon_months).add("clv_monthly_discount", clv.monthly_discount);
+  report.headline.insert(
+      report.headline.end(),
+      {{"CLV model", "BG/NBD r " + fixed_decimals(v.bgnbd.model.r, 3) + ", α " + fixed_decimals(v.bgnbd.model.alpha, 3) +
+                         ", a " + fixed_decimals(v.bgnbd.model.a, 3) + ", b " + fixed_decimals(v.bgnbd.model.b, 3) +
+                         " (log-likelihood " + fixed_decimals(v.bgnbd.log_likelihood, 1) + "); Gamma-Gamma p " +
+                         fixed_decimals(v.gamma_gamma.model.p, 3) + ", q " + fixed_decimals(v.gamma_gamma.model.q, 3) +
+                         ", v " + fixed_decimals(v.gamma_gamma.model.v, 3)},
+       {"CLV horizon", fixed_decimals(clv.horizon_months, 1) + " months, discounted " +
+                           fixed_decimals(100 * clv.monthly_discount, 2) + "% a month; time unit " + step.time_unit},
+       {"churn risk", "P(no purchase in the " + std::to_string(step.period_days) + " days after the as-of date)"}});
+}
+
 void add_headline(const RunOutcome& r, RunReport& report) {
   const JobSummary& s = r.summary;
   report.facts.add("input", r.params.input).add("result", r.params.output).add("customers", s.customers)
       .add("k", s.fit.k).add("inertia", s.fit.inertia).add("version", kVersion);
   report.headline = {{"input", r.params.input}, {"result", r.params.output}, {"customers", with_thousands(s.customers)},
                      {"segments", std::to_string(s.fit.k)}, {"kseg", kVersion}};
+  if (r.inputs.log) add_transaction_context(r, report);
+  if (!r.params.currency.empty()) report.headline.emplace_back("currency", r.params.currency);
   if (r.fitted.previous) report.headline.emplace_back("last quarter", r.params.previous.path);
+  report.currency = r.params.currency;
 }
 
 }  // namespace

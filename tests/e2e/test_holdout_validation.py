@@ -130,6 +130,22 @@ def cdnow(kseg, checks):
     html = open(kseg.path("cdnow-1.report.html")).read()
     checks.expect("Checked against what customers did next" in html and "holdout-chart" in html,
                   "cdnow: report.html shows the holdout check and its chart")
+    facts = json.load(open(kseg.path("cdnow-1.report.json")))
+    window = (lines["day"].min(), lines["day"].max())
+    checks.expect(facts["as_of"] == "1997-09-30" and facts["first_transaction"] == "1997-01-01" and
+                  facts["last_transaction"] == "1998-06-30" and window == (day_number("1997-01-01"), end) and
+                  facts["transaction_lines_used"] == (lines["day"] <= as_of).sum() and
+                  facts["transaction_lines_after_as_of"] == (lines["day"] > as_of).sum() and facts["time_unit"] == "weeks",
+                  "cdnow: report.json says when and on what (as-of, the log's window, lines used and left out)")
+    checks.expect(all(label in html for label in ("as of", "holdout", "CLV model", "BG/NBD r 0.2", "CLV horizon")),
+                  "cdnow: report.html's header names the as-of date, holdout and the CLV model with its parameters")
+    stale = kseg.path("stale.h5")
+    run = kseg.run("run", "--input", transactions, "--as-of", "2000-01-01", "--k", 3, "--device", "cpu", "--out", stale)
+    warnings = json.load(open(kseg.path("stale.report.json")))["warnings"]
+    checks.expect(len(warnings) == 1 and "550 days after the last transaction (1998-06-30)" in warnings[0] and
+                  "warning   the as-of date 2000-01-01" in run.stderr and
+                  "Before you act on these figures" in open(kseg.path("stale.report.html")).read(),
+                  f"an as-of date 550 days after the log ends is warned about in the log and both reports {warnings}")
 
 
 def retailer(kseg, checks):
