@@ -35,6 +35,7 @@ struct Fit {
   Model model;
   double log_likelihood = 0;
   int evaluations = 0;
+  bool converged = true;  ///< the simplex met its tolerance before the iteration cap
 };
 
 /// E[purchases in the next t | x, t_x, T] (Fader, Hardie & Lee 2005, eq. 10).
@@ -49,31 +50,11 @@ double bgnbd_probability_no_purchase(const BgNbd& m, const RepeatSummary& c, dou
 /// p·v/(q−1) shrunk towards the customer's own zbar as x grows.
 double gamma_gamma_expected_spend(const GammaGamma& m, const RepeatSummary& c);
 
-struct ClvOptions {
-  double horizon_months = 12;    ///< how far ahead CLV counts purchases
-  double monthly_discount = 0.01;  ///< discount rate per month
-  double unit_days = 1;          ///< days per unit of x, t_x, T (1: days, 7: weeks)
-  double churn_period_days = 90;  ///< churn risk: P(no purchase in this many days after the as-of date)
-};
-
-/// Per customer: P(alive), churn risk (P(no purchase in the churn period)), expected purchases and
-/// spend over the horizon, and CLV (expected purchases month by month × expected spend,
-/// discounted monthly).
-struct CustomerValue {
-  Fit<BgNbd> bgnbd;
-  Fit<GammaGamma> gamma_gamma;
-  std::vector<float> p_alive, churn_risk, expected_purchases, expected_spend, clv;
-};
-
 /// Each of `n` customers' repeat-purchase summary from the feature columns bgnbd_x, bgnbd_t_x,
 /// bgnbd_T and bgnbd_zbar of `rows` (n × names.size()); refuses, naming `source`, a table
 /// without one of them.
 std::vector<RepeatSummary> repeat_summaries(const float* rows, int64_t n, const std::vector<std::string>& names,
                                             const std::string& source);
-
-/// Collective: fits both models over every rank's customers, then values this rank's.
-CustomerValue customer_value(const std::vector<RepeatSummary>& customers, const ClvOptions& options,
-                             const Communicator& comm);
 
 /// Collective maximum-likelihood fits over every rank's customers: each rank sums its customers'
 /// log-likelihood, the sums meet in an exact fixed-point allreduce, and every rank steps the same

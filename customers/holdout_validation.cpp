@@ -114,7 +114,7 @@ HoldoutPredictions predict_holdout(const CustomerValue& value, const std::vector
   HoldoutPredictions p;
   for (const RepeatSummary& c : customers) {
     p.repeat_purchases.push_back(c.x);
-    p.purchases.push_back(bgnbd_expected_purchases(value.bgnbd.model, c, length));
+    p.purchases.push_back(expected_purchases(value.purchases.model, c, length));
     p.spend.push_back(p.purchases.back() * gamma_gamma_expected_spend(value.gamma_gamma.model, c));
   }
   return p;

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "common/communicator.hpp"
-#include "customers/clv_models.hpp"
+#include "customers/customer_value.hpp"
 #include "customers/customer_features.hpp"
 #include "customers/customer_join.hpp"
 

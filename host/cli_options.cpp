@@ -30,6 +30,7 @@ RunParams run_params(const RunCommandOptions& o) {
   RunParams params = o.run;
   params.kmeans.init = parse_init(o.init);
   if (!o.select_k.empty()) params.select_k = parse_k_range(o.select_k, "--select-k");
+  params.model.clv.model = o.clv_model == "auto" ? std::nullopt : purchase_model_named(o.clv_model);
   return params;
 }
 

@@ -15,6 +15,7 @@ struct RunCommandOptions {
   std::string init = "k-means||";  ///< --init, parsed into run.kmeans.init
   std::string select_k;            ///< --select-k LOW..HIGH, parsed into run.select_k
   std::string config_file;         ///< --config: TOML defaults for any option
+  std::string clv_model = "bgnbd";  ///< --clv-model, parsed into run.model.clv.model (auto: none)
   bool quiet = false;
   bool json = false;
 };

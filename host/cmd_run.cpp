@@ -32,6 +32,12 @@ Command add_run_command(CLI::App& app, const Communicator& comm) {
   cmd->add_option("--segment-name", o->run.segment_names,
                   "I=NAME: call segment I NAME instead of its RFM name (repeatable; in --config: segment-name = [\"2=VIP\"])");
   cmd->add_option("--currency", o->run.currency, "Currency code shown on money in the reports, e.g. EUR");
+  cmd->add_option("--clv-model", o->clv_model,
+                  "Transactions input: the repeat-purchase model behind CLV, P(alive) and churn risk: bgnbd (BG/NBD, "
+                  "Fader, Hardie & Lee 2005), mbgnbd (MBG/NBD, Batislam et al. 2007), pareto-nbd (Pareto/NBD, "
+                  "Schmittlein et al. 1987), or auto (fit all three; the best holdout fit wins where the log goes on "
+                  "past --as-of, else the highest likelihood)")
+      ->capture_default_str()->check(CLI::IsMember({"auto", "bgnbd", "mbgnbd", "pareto-nbd"}));
   add_output_style_options(*cmd, o->quiet, o->json);
   cmd->add_option("--config", o->config_file,
                   "TOML file of `option = value` lines, e.g. k = 12 (command-line values win)")

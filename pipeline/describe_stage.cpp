@@ -113,6 +113,10 @@ RunReport describe_stage(const RunParams& p, const ModelInputs& inputs, const Fi
     log_validation(*report.validation, log);
   }
   warn_if_stale(inputs, p.model.step.period_days, report, log);
+  for (const std::string& warning : inputs.model_warnings) {
+    report.warnings.push_back("CLV model " + warning);
+    log.line("warning   CLV model ", warning);
+  }
   log_segments(report, inputs.value.has_value(), log);
   return report;
 }

@@ -1,9 +1,11 @@
 #include "pipeline/transform_stage.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "common/errors.hpp"
 #include "common/named_columns.hpp"
+#include "common/number_text.hpp"
 #include "customers/rfm_defaults.hpp"
 #include "io/customer_attributes.hpp"
 
@@ -60,22 +62,62 @@ ModelInputs model_matrix(LoadedCustomers loaded, const std::vector<std::string>&
   return inputs;
 }
 
-// BG/NBD and Gamma-Gamma on the customers' repeat-purchase summaries, then CLV per customer and,
-// with a holdout, the predictions for it.
+// How far a model's calibration-against-holdout table is off: Σ over calibration frequencies of
+// |predicted − actual| holdout purchases.
+double holdout_error(const CustomerValue& value, const std::vector<RepeatSummary>& customers,
+                     const LoadedCustomers& loaded, const ClvOptions& clv, int64_t period_days,
+                     const Communicator& comm) {
+  const std::vector<int32_t> one_segment(customers.size(), 0);
+  const HoldoutValidation v = validate_on_holdout(
+      {loaded.table.customer_id.data(), one_segment.data(), value.churn_risk.data(), loaded.table.block.count, 1},
+      predict_holdout(value, customers, loaded.holdout->window.days() / clv.unit_days), *loaded.holdout, period_days,
+      comm);
+  double error = 0;
+  for (const ValidationGroup& g : v.by_frequency) error += std::fabs(g.predicted_purchases - g.actual_purchases);
+  return error;
+}
+
+// --clv-model auto: every purchase model fitted; the best holdout fit wins where there is a
+// holdout, else the highest likelihood (all have four parameters, so it is also the best BIC).
+CustomerValue choose_model(const std::vector<RepeatSummary>& customers, const LoadedCustomers& loaded, ClvOptions clv,
+                           int64_t period_days, const Communicator& comm, ModelInputs& inputs, const Logger& log) {
+  std::optional<CustomerValue> best;
+  double best_score = INFINITY;
+  std::string scores;
+  for (PurchaseModelKind kind : kPurchaseModels) {
+    clv.model = kind;
+    CustomerValue value = customer_value(customers, clv, comm);
+    const double score = loaded.holdout ? holdout_error(value, customers, loaded, clv, period_days, comm)
+                                        : -value.purchases.log_likelihood;
+    scores += (scores.empty() ? "" : ", ") + to_string(kind) + " " + fixed_decimals(loaded.holdout ? score : -score, 1);
+    if (score < best_score) best_score = score, best = std::move(value);
+  }
+  inputs.model_choice = std::string("auto: ") +
+                        (loaded.holdout ? "the smallest holdout error, Σ |predicted − actual| purchases by frequency: "
+                                        : "the highest log-likelihood (4 parameters each, so the best BIC): ") +
+                        scores;
+  log.line("clv       model ", to_string(best->purchases.model.kind), " (", inputs.model_choice, ")");
+  return std::move(*best);
+}
+
+// A purchase model (the user's or auto's) and Gamma-Gamma on the customers' repeat-purchase
+// summaries, then CLV per customer and, with a holdout, the predictions for it.
 CustomerValue value_customers(const LoadedCustomers& loaded, const ModelInputOptions& o, const Communicator& comm,
-                              const Logger& log, HoldoutPredictions& holdout) {
+                              const Logger& log, ModelInputs& inputs) {
   ClvOptions clv = o.clv;
   clv.unit_days = days_per_time_unit(o.step.time_unit);
   clv.churn_period_days = static_cast<double>(o.step.period_days);
   const FeatureShard& table = loaded.table;
   const std::vector<RepeatSummary> customers =
       repeat_summaries(table.matrix.data(), table.block.count, table.feature_names, table.path);
-  CustomerValue value = customer_value(customers, clv, comm);
-  if (loaded.holdout) holdout = predict_holdout(value, customers, loaded.holdout->window.days() / clv.unit_days);
-  const BgNbd& b = value.bgnbd.model;
+  CustomerValue value = clv.model ? customer_value(customers, clv, comm)
+                                  : choose_model(customers, loaded, clv, o.step.period_days, comm, inputs, log);
+  inputs.model_warnings = fit_warnings(value.purchases);
+  if (loaded.holdout)
+    inputs.holdout_predicted = predict_holdout(value, customers, loaded.holdout->window.days() / clv.unit_days);
   const GammaGamma& g = value.gamma_gamma.model;
-  log.line("clv       BG/NBD r=", b.r, " alpha=", b.alpha, " a=", b.a, " b=", b.b, " (LL ", value.bgnbd.log_likelihood,
-           "); Gamma-Gamma p=", g.p, " q=", g.q, " v=", g.v, "; horizon ", clv.horizon_months, " months");
+  log.line("clv       ", describe(value.purchases), "; Gamma-Gamma p=", g.p, " q=", g.q, " v=", g.v, "; horizon ",
+           clv.horizon_months, " months");
   return value;
 }
 
@@ -135,8 +177,8 @@ ModelInputs prepare_model_inputs(LoadedCustomers loaded, const ModelInputOptions
   const std::vector<std::string> wanted = model_features(o, loaded);
   const std::vector<FeatureTransform> steps = transforms_for(wanted, o.transforms, loaded.from_transactions);
   std::optional<CustomerValue> value;
-  HoldoutPredictions predicted;
-  if (loaded.from_transactions) value = value_customers(loaded, o, comm, log, predicted);
+  ModelInputs valued;  // what valuing the customers found out, moved into the inputs below
+  if (loaded.from_transactions) value = value_customers(loaded, o, comm, log, valued);
   std::vector<float> retained =
       retained_customers(loaded.table.matrix.data(), loaded.table.block.count, loaded.table.feature_names);
   std::optional<CustomerAttributes> attributes = std::move(loaded.attributes);
@@ -144,7 +186,9 @@ ModelInputs prepare_model_inputs(LoadedCustomers loaded, const ModelInputOptions
   const std::optional<TransactionLog> log_facts = loaded.log;
   ModelInputs inputs = model_matrix(std::move(loaded), wanted, steps);
   inputs.value = std::move(value);
-  if (inputs.value) inputs.holdout = std::move(holdout), inputs.holdout_predicted = std::move(predicted);
+  if (inputs.value) inputs.holdout = std::move(holdout), inputs.holdout_predicted = std::move(valued.holdout_predicted);
+  inputs.model_choice = std::move(valued.model_choice);
+  inputs.model_warnings = std::move(valued.model_warnings);
   inputs.log = log_facts;
   inputs.retained = std::move(retained);
   if (attributes) inputs.attributes = attribute_columns(std::move(*attributes));

@@ -7,7 +7,7 @@
 #include "common/communicator.hpp"
 #include "common/logger.hpp"
 #include "customers/attribute_profiles.hpp"
-#include "customers/clv_models.hpp"
+#include "customers/customer_value.hpp"
 #include "customers/holdout_validation.hpp"
 #include "customers/transforms.hpp"
 #include "io/feature_file.hpp"
@@ -36,6 +36,8 @@ struct ModelInputs {
   std::optional<HoldoutActuals> holdout;       ///< what customers did after the as-of date, if the log goes on
   HoldoutPredictions holdout_predicted;        ///< with a holdout and CLV: the model's predictions for it
   std::optional<TransactionLog> log;           ///< transactions input: the window and lines it had
+  std::string model_choice;                    ///< how --clv-model auto chose the purchase model; empty: the user's
+  std::vector<std::string> model_warnings;     ///< why the fitted purchase model should not be trusted
 
   /// The table as loaded, in original units; its matrix is empty when the model matrix is that
   /// table unchanged (then `shard` serves).

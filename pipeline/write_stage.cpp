@@ -60,13 +60,15 @@ void add_customer_value(const CustomerValue& v, const ClvOptions& clv, ResultCon
                               {"expected_purchases", v.expected_purchases.data()},
                               {"expected_spend", v.expected_spend.data()},
                               {"clv", v.clv.data()}};
-  const BgNbd& b = v.bgnbd.model;
+  const PurchaseModel& m = v.purchases.model;
+  const std::string prefix = purchase_model_prefix(m.kind);
+  for (std::size_t i = 0; i < m.params.size(); ++i) content.attributes.emplace_back(prefix + m.param_names()[i], m.params[i]);
   const GammaGamma& g = v.gamma_gamma.model;
   for (const auto& [name, value] : std::vector<std::pair<std::string, double>>{
-           {"bgnbd_r", b.r}, {"bgnbd_alpha", b.alpha}, {"bgnbd_a", b.a}, {"bgnbd_b", b.b},
-           {"bgnbd_log_likelihood", v.bgnbd.log_likelihood}, {"gamma_gamma_p", g.p}, {"gamma_gamma_q", g.q},
+           {prefix + "log_likelihood", v.purchases.log_likelihood}, {"gamma_gamma_p", g.p}, {"gamma_gamma_q", g.q},
            {"gamma_gamma_v", g.v}, {"clv_horizon_months", clv.horizon_months}, {"clv_monthly_discount", clv.monthly_discount}})
     content.attributes.emplace_back(name, value);
+  content.attributes.emplace_back("clv_model", to_string(m.kind));
 }
 
 // The result file's content; points into the outcome and `report`, which must outlive it.
@@ -123,14 +125,13 @@ void add_transaction_context(const RunOutcome& r, RunReport& report) {
   if (!r.inputs.value) return;
   const CustomerValue& v = *r.inputs.value;
   const ClvOptions& clv = r.params.model.clv;
-  report.facts.add("clv_horizon_months", clv.horizon_months).add("clv_monthly_discount", clv.monthly_discount);
+  report.facts.add("clv_horizon_months", clv.horizon_months).add("clv_monthly_discount", clv.monthly_discount)
+      .add("clv_model", to_string(v.purchases.model.kind)).add("clv_model_choice", r.inputs.model_choice);
   report.headline.insert(
       report.headline.end(),
-      {{"CLV model", "BG/NBD r " + fixed_decimals(v.bgnbd.model.r, 3) + ", α " + fixed_decimals(v.bgnbd.model.alpha, 3) +
-                         ", a " + fixed_decimals(v.bgnbd.model.a, 3) + ", b " + fixed_decimals(v.bgnbd.model.b, 3) +
-                         " (log-likelihood " + fixed_decimals(v.bgnbd.log_likelihood, 1) + "); Gamma-Gamma p " +
-                         fixed_decimals(v.gamma_gamma.model.p, 3) + ", q " + fixed_decimals(v.gamma_gamma.model.q, 3) +
-                         ", v " + fixed_decimals(v.gamma_gamma.model.v, 3)},
+      {{"CLV model", describe(v.purchases) + "; Gamma-Gamma p " + fixed_decimals(v.gamma_gamma.model.p, 3) + ", q " +
+                         fixed_decimals(v.gamma_gamma.model.q, 3) + ", v " + fixed_decimals(v.gamma_gamma.model.v, 3) +
+                         (r.inputs.model_choice.empty() ? "" : " (" + r.inputs.model_choice + ")")},
        {"CLV horizon", fixed_decimals(clv.horizon_months, 1) + " months, discounted " +
                            fixed_decimals(100 * clv.monthly_discount, 2) + "% a month; time unit " + step.time_unit},
        {"churn risk", "P(no purchase in the " + std::to_string(step.period_days) + " days after the as-of date)"}});

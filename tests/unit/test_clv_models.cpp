@@ -5,10 +5,12 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <tuple>
 #include <sstream>
 
 #include "common/errors.hpp"
 #include "customers/clv_models.hpp"
+#include "customers/purchase_models.hpp"
 
 namespace kseg {
 namespace {
@@ -50,6 +52,55 @@ TEST(ClvModels, GammaGammaMatchesThePublishedCdnowFit) {
   expect_3_significant(fit.model.p, 6.25, "p");
   expect_3_significant(fit.model.q, 3.74, "q");
   expect_3_significant(fit.model.v, 15.44, "v");
+}
+
+TEST(ClvModels, ParetoNbdAndMbgNbdMatchThePublishedCdnowFits) {
+  const std::vector<RepeatSummary> customers = cdnow_summary();
+  const Communicator self(MPI_COMM_SELF);
+  const Fit<PurchaseModel> pareto = fit_purchase_model(PurchaseModelKind::pareto_nbd, customers, self);
+  for (const auto& [got, published, name] : std::vector<std::tuple<double, double, const char*>>{
+           {pareto.model.params[0], 0.553, "r"}, {pareto.model.params[1], 10.578, "alpha"},
+           {pareto.model.params[2], 0.606, "s"}, {pareto.model.params[3], 11.669, "beta"}})
+    expect_3_significant(got, published, name);
+  const Fit<PurchaseModel> mbg = fit_purchase_model(PurchaseModelKind::mbgnbd, customers, self);
+  for (const auto& [got, published, name] : std::vector<std::tuple<double, double, const char*>>{
+           {mbg.model.params[0], 0.525, "r"}, {mbg.model.params[1], 6.183, "alpha"},
+           {mbg.model.params[2], 0.891, "a"}, {mbg.model.params[3], 1.614, "b"}})
+    expect_3_significant(got, published, name);
+  EXPECT_TRUE(pareto.converged && mbg.converged);
+  EXPECT_TRUE(fit_warnings(pareto).empty() && fit_warnings(mbg).empty());
+  // The generic BG/NBD is the published one too, and its no-purchase probability the closed form.
+  const Fit<PurchaseModel> bg = fit_purchase_model(PurchaseModelKind::bgnbd, customers, self);
+  expect_3_significant(bg.model.params[2], 0.793, "a");
+  for (const PurchaseModel& m : {pareto.model, mbg.model, bg.model}) {
+    const RepeatSummary c{2, 30.43, 38.86, 0};
+    EXPECT_NEAR(probability_no_purchase(m, c, 0), 1.0, 1e-12) << to_string(m.kind);
+    EXPECT_GT(probability_no_purchase(m, c, 10), probability_no_purchase(m, c, 40)) << to_string(m.kind);
+    EXPECT_GT(probability_alive(m, c), 0.0);
+    EXPECT_GT(expected_purchases(m, c, 39), expected_purchases(m, c, 10)) << to_string(m.kind);
+  }
+}
+
+// Customers who buy at Poisson rates and never leave: the fitted dropout must be flagged, not
+// shown as a silent churn of zero.
+TEST(ClvModels, ADropoutThatNeverFiresIsWarnedAbout) {
+  std::mt19937_64 random(11);
+  std::gamma_distribution<double> rate(2.0, 1.0 / 10.0);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  std::vector<RepeatSummary> customers;
+  for (int i = 0; i < 5000; ++i) {
+    const double lambda = rate(random), T = 52;
+    RepeatSummary c{0, 0, T, 0};
+    for (double now = -std::log(1 - uniform(random)) / lambda; now <= T; now += -std::log(1 - uniform(random)) / lambda)
+      c.x += 1, c.t_x = now;
+    customers.push_back(c);
+  }
+  const Fit<PurchaseModel> fit = fit_purchase_model(PurchaseModelKind::bgnbd, customers, Communicator(MPI_COMM_SELF));
+  const std::vector<std::string> warnings = fit_warnings(fit);
+  ASSERT_FALSE(warnings.empty()) << describe(fit);
+  EXPECT_NE(warnings.back().find("dropout process almost never fires"), std::string::npos) << warnings.back();
+  EXPECT_TRUE(fit_warnings(fit_purchase_model(PurchaseModelKind::bgnbd, cdnow_summary(), Communicator(MPI_COMM_SELF)))
+                  .empty());
 }
 
 // Customers drawn from a BG/NBD with known parameters, each observed for T after its first

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "common/communicator.hpp"
+#include "customers/clv_models.hpp"
+#include "customers/purchase_models.hpp"
+
+namespace kseg {
+
+struct ClvOptions {
+  double horizon_months = 12;    ///< how far ahead CLV counts purchases
+  double monthly_discount = 0.01;  ///< discount rate per month
+  double unit_days = 1;          ///< days per unit of x, t_x, T (1: days, 7: weeks)
+  double churn_period_days = 90;  ///< churn risk: P(no purchase in this many days after the as-of date)
+  std::optional<PurchaseModelKind> model = PurchaseModelKind::bgnbd;  ///< none: chosen by evidence (auto)
+};
+
+/// Per customer: P(alive), churn risk (P(no purchase in the churn period)), expected purchases and
+/// spend over the horizon, and CLV (expected purchases month by month × expected spend,
+/// discounted monthly).
+struct CustomerValue {
+  Fit<PurchaseModel> purchases;
+  Fit<GammaGamma> gamma_gamma;
+  std::vector<float> p_alive, churn_risk, expected_purchases, expected_spend, clv;
+};
+
+/// Collective: fits `model` (which must be set) and Gamma-Gamma over every rank's customers,
+/// then values this rank's.
+CustomerValue customer_value(const std::vector<RepeatSummary>& customers, const ClvOptions& options,
+                             const Communicator& comm);
+
+}  // namespace kseg

@@ -1,0 +1,110 @@
+#pragma once
+
+// Maximum-likelihood fits of the purchase and spend models, shared by clv_models.cpp and
+// purchase_models.cpp: a deterministic Nelder-Mead over log-parameters on an exact global sum.
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <functional>
+
+#include "common/communicator.hpp"
+#include "customers/clv_models.hpp"
+#include "kernels/fixed_point.hpp"
+
+namespace kseg::detail {
+
+// Log-likelihood sums are exact across ranks: each customer's term is rounded onto a 2^-40 grid.
+inline constexpr double kLikelihoodScale = 0x1.0p40;
+
+template <std::size_t N>
+using Point = std::array<double, N>;
+
+// Nelder-Mead (standard coefficients) minimising f; deterministic, so every rank takes the same
+// steps when f returns the same values.
+template <std::size_t N>
+Point<N> nelder_mead(const std::function<double(const Point<N>&)>& f, Point<N> start, int& evaluations,
+                     bool& converged) {
+  std::array<Point<N>, N + 1> simplex;
+  std::array<double, N + 1> value;
+  for (std::size_t i = 0; i <= N; ++i) {
+    simplex[i] = start;
+    if (i > 0) simplex[i][i - 1] += 0.5;
+    value[i] = f(simplex[i]);
+  }
+  evaluations = N + 1;
+  converged = false;
+  for (int iteration = 0; iteration < 20000; ++iteration) {
+    std::array<std::size_t, N + 1> order;
+    for (std::size_t i = 0; i <= N; ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return value[a] < value[b]; });
+    const std::size_t best = order[0], worst = order[N], second = order[N - 1];
+    if (std::fabs(value[worst] - value[best]) < 1e-12 * (1 + std::fabs(value[best]))) {
+      converged = true;
+      break;
+    }
+    Point<N> centre{};
+    for (std::size_t i = 0; i <= N; ++i)
+      if (i != worst)
+        for (std::size_t j = 0; j < N; ++j) centre[j] += simplex[i][j] / N;
+    auto along = [&](double t) {
+      Point<N> p;
+      for (std::size_t j = 0; j < N; ++j) p[j] = centre[j] + t * (simplex[worst][j] - centre[j]);
+      return p;
+    };
+    const Point<N> reflected = along(-1.0);
+    const double fr = f(reflected);
+    ++evaluations;
+    if (fr < value[best]) {
+      const Point<N> expanded = along(-2.0);
+      const double fe = f(expanded);
+      ++evaluations;
+      simplex[worst] = fe < fr ? expanded : reflected;
+      value[worst] = std::min(fe, fr);
+    } else if (fr < value[second]) {
+      simplex[worst] = reflected, value[worst] = fr;
+    } else {
+      const Point<N> contracted = along(fr < value[worst] ? -0.5 : 0.5);
+      const double fc = f(contracted);
+      ++evaluations;
+      if (fc < std::min(fr, value[worst])) {
+        simplex[worst] = contracted, value[worst] = fc;
+      } else {  // shrink towards the best
+        for (std::size_t i = 0; i <= N; ++i) {
+          if (i == best) continue;
+          for (std::size_t j = 0; j < N; ++j) simplex[i][j] = simplex[best][j] + 0.5 * (simplex[i][j] - simplex[best][j]);
+          value[i] = f(simplex[i]);
+          ++evaluations;
+        }
+      }
+    }
+  }
+  return simplex[std::min_element(value.begin(), value.end()) - value.begin()];
+}
+
+// −(global log-likelihood) of a model built from log-parameters; exact sum over ranks.
+template <typename Model, std::size_t N, typename Make, typename Term>
+Fit<Model> fit(const std::vector<RepeatSummary>& customers, const Communicator& comm, Make make, Term term) {
+  auto negative_ll = [&](const Point<N>& log_params) {
+    const Model m = make(log_params);
+    int128 sum = 0;
+    bool outside = false;  // parameters where some customer's likelihood is not finite
+    for (const RepeatSummary& c : customers) {
+      const double ll = term(m, c);
+      if (!std::isfinite(ll)) {
+        outside = true;
+        break;
+      }
+      sum += FixedPoint::quantize(ll, kLikelihoodScale);
+    }
+    if (comm.any(outside)) return static_cast<double>(INFINITY);  // every rank takes the same branch
+    return -FixedPoint::to_double(comm.sum(sum), kLikelihoodScale);
+  };
+  Fit<Model> out;
+  const Point<N> best = nelder_mead<N>(negative_ll, Point<N>{}, out.evaluations, out.converged);
+  out.model = make(best);
+  out.log_likelihood = -negative_ll(best);
+  return out;
+}
+
+}  // namespace kseg::detail
