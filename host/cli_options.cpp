@@ -26,6 +26,21 @@ InitMethod parse_init(const std::string& text) {
   refuse("--init '" + text + "' is not one of k-means||, k-means++, random");
 }
 
+double parse_horizon_months(const std::string& text) {
+  constexpr double kDaysPerMonth = 30.4375;
+  std::size_t used = 0;
+  double value = -1;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+  }
+  const std::string unit = used < text.size() ? text.substr(used) : "";
+  if (value >= 0 && unit == "m") return value;
+  if (value >= 0 && unit == "w") return value * 7 / kDaysPerMonth;
+  if (value >= 0 && unit == "d") return value / kDaysPerMonth;
+  refuse("--clv-horizon '" + text + "' must be a number and a unit: 12m (months), 39w (weeks) or 365d (days)");
+}
+
 RunParams run_params(const RunCommandOptions& o) {
   RunParams params = o.run;
   params.kmeans.init = parse_init(o.init);
@@ -97,6 +112,9 @@ void add_model_input_options(CLI::App& cmd, ModelInputOptions& o) {
                  "every feature not named (default: none for a features file, RFM defaults for transactions)");
   cmd.add_option("--clv-horizon-months", o.clv.horizon_months, "Transactions input: months of future purchases in CLV")
       ->capture_default_str()->check(at_least(0));
+  cmd.add_option_function<std::string>(
+      "--clv-horizon", [&o](const std::string& text) { o.clv.horizon_months = parse_horizon_months(text); },
+      "Transactions input: the CLV horizon with its unit, e.g. 12m, 39w or 365d (a month is 30.4375 days)");
   cmd.add_option("--discount-rate", o.clv.monthly_discount, "Transactions input: monthly discount rate of CLV")
       ->capture_default_str()->check(at_least(0));
   cmd.add_option("--winsorize-quantiles", o.winsor_quantiles, "Lower and upper clipping quantiles")

@@ -25,6 +25,8 @@ RunParams run_params(const RunCommandOptions& options);
 
 /// "2..15" → {2, 3, …, 15}; InputError naming `option` otherwise.
 std::vector<int> parse_k_range(const std::string& text, const std::string& option);
+/// "12m" → 12, "39w" → 39·7/30.4375, "365d" → 365/30.4375 months; InputError otherwise.
+double parse_horizon_months(const std::string& text);
 /// --init's value as a method; InputError naming the accepted ones otherwise.
 InitMethod parse_init(const std::string& text);
 

@@ -77,6 +77,13 @@ bool is_return_order(std::string_view id, const std::string& prefix) {
          std::isdigit(static_cast<unsigned char>(id[prefix.size()]));
 }
 
+bool is_missing(std::string_view text) {
+  text = trim(text);
+  for (const char* marker : {"", "NA", "N/A", "NaN", "NULL", "None", "#N/A"})
+    if (same_name(text, marker)) return true;
+  return false;
+}
+
 bool same_name(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));

@@ -23,6 +23,8 @@ int64_t order_number(std::string_view id);
 /// Whether the order id is `prefix` followed by a digit (so that with prefix C the order
 /// "CA-2016-152156", Superstore's ids, is not taken for a return).
 bool is_return_order(std::string_view id, const std::string& prefix);
+/// An empty field or a spreadsheet's marker of no value: NA, N/A, NaN, NULL, None (any case).
+bool is_missing(std::string_view text);
 /// Equal but for case.
 bool same_name(std::string_view a, std::string_view b);
 

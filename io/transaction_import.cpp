@@ -186,7 +186,7 @@ class RowConverter {
   /// Fills `row` from `record`, or says why it cannot.
   std::optional<Problem> convert(const CsvRecord& record, Row& row) {
     if (record.size() != layout_.fields) return Problem{SkipReason::wrong_field_count, kUnmapped};
-    if (trim(record[f_.customer]).empty()) return Problem{SkipReason::missing_customer_id, f_.customer};
+    if (is_missing(record[f_.customer])) return Problem{SkipReason::missing_customer_id, f_.customer};
     const std::optional<int64_t> customer = parse_customer_id(record[f_.customer]);
     if (!customer) return Problem{SkipReason::bad_customer_id, f_.customer};
     const std::optional<int64_t> timestamp = parse_timestamp(record[f_.timestamp], o_.timestamp_format);

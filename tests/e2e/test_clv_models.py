@@ -57,6 +57,17 @@ def main():
         stored = f.attrs["clv_model"]
     checks.expect(chosen and facts["clv_model"] == chosen.group(1) == stored and "holdout error" in facts["clv_model_choice"],
                   f"report.json and the result record the chosen model ({facts['clv_model']}) and the rule")
+    weeks, months = kseg.path("horizon-39w.h5"), kseg.path("horizon-months.h5")
+    kseg.run("run", "--input", transactions, *CALIBRATION, "--clv-horizon", "39w", "--out", weeks, "--quiet")
+    kseg.run("run", "--input", transactions, *CALIBRATION, "--clv-horizon-months", 39 * 7 / 30.4375, "--out", months,
+             "--quiet")
+    with h5py.File(weeks, "r") as a, h5py.File(months, "r") as b:
+        checks.expect(a["segments/clv"][:].tobytes() == b["segments/clv"][:].tobytes(),
+                      "--clv-horizon 39w is --clv-horizon-months 39·7/30.4375")
+    bad = kseg.run("run", "--input", transactions, *CALIBRATION, "--clv-horizon", "12y", "--out", kseg.path("bad.h5"),
+                   check=False)
+    checks.expect(bad.returncode == 2 and "--clv-horizon '12y' must be a number and a unit" in bad.stderr,
+                  f"--clv-horizon 12y is refused in one line ({bad.stderr.strip()})")
     usage = kseg.run("run", "--help").stdout
     checks.expect(all(name in usage for name in ("BG/NBD", "MBG/NBD", "Pareto/NBD", "pareto-nbd", "mbgnbd", "auto")),
                   "kseg run --help names each model")

@@ -213,6 +213,19 @@ def check_mpi(kseg, checks, cdnow_out, quirks_csv, quirks_out):
         checks.expect(same, f"mpiexec -n 2: {os.path.basename(source)} imports to the same data")
 
 
+def check_missing_markers(kseg, checks):
+    """Spreadsheet exports write NA, N/A, NULL or nothing for an unknown customer: missing, not bad."""
+    csv = kseg.path("markers.csv")
+    rows = ["customer,date,amount", "NA,2020-01-01,1", "n/a,2020-01-01,1", "NULL,2020-01-01,1", ",2020-01-01,1",
+            " nan ,2020-01-01,1", "12,2020-01-01,1", "X9,2020-01-01,1"]
+    open(csv, "w").write("\n".join(rows) + "\n")
+    done = kseg.run("import", "--csv", csv, "--out", kseg.path("markers.h5"), "--customer", "customer",
+                    "--timestamp", "date", "--amount", "amount", "--json")
+    skipped = json.loads(done.stdout)["skipped"]
+    checks.expect(skipped["missing_customer_id"] == 5 and skipped["bad_customer_id"] == 1,
+                  f"NA, n/a, NULL, nan and empty ids count as missing, X9 as bad ({skipped})")
+
+
 def main():
     kseg = Kseg(parse_args())
     checks = Checks()
@@ -226,6 +239,7 @@ def main():
     check_strict(kseg, checks, quirks_csv)
     check_refusals(kseg, checks, cdnow_out)
     check_mpi(kseg, checks, cdnow_out, quirks_csv, quirks_out)
+    check_missing_markers(kseg, checks)
     checks.finish()
 
 
