@@ -8,7 +8,6 @@
 #include "common/named_columns.hpp"
 
 namespace kseg {
-namespace {
 
 // RFM-style segmentation: recency, frequency and monetary value are what marketers' segment
 // names are defined on; AOV separates big-basket from frequent small buyers, tenure separates
@@ -16,8 +15,8 @@ namespace {
 // money are heavy-tailed (a few customers buy 100× the median), so they are log-scaled and
 // their extremes clipped, or those few customers would each get a segment of their own; every
 // feature is standardized so that each weighs the same in the distance.
-const std::vector<std::pair<std::string, std::string>>& rfm_defaults() {
-  static const std::vector<std::pair<std::string, std::string>> defaults = {
+const TransformDefaults& rfm_default_transforms() {
+  static const TransformDefaults defaults = {
       {"recency_days", "log1p+standardize"},
       {"frequency", "log1p+winsorize+standardize"},
       {"monetary", "log1p+winsorize+standardize"},
@@ -28,16 +27,14 @@ const std::vector<std::pair<std::string, std::string>>& rfm_defaults() {
   return defaults;
 }
 
-}  // namespace
-
 std::vector<std::string> rfm_default_features() {
   std::vector<std::string> names;
-  for (const auto& [name, steps] : rfm_defaults()) names.push_back(name);
+  for (const auto& [name, steps] : rfm_default_transforms()) names.push_back(name);
   return names;
 }
 
 std::vector<FeatureTransform> transforms_for(const std::vector<std::string>& names,
-                                             const std::vector<std::string>& overrides, bool rfm_defaults_apply) {
+                                             const std::vector<std::string>& overrides, const TransformDefaults& defaults) {
   std::map<std::string, std::string> chosen;
   for (const std::string& flag : overrides) {
     const std::size_t eq = flag.find('=');
@@ -47,8 +44,8 @@ std::vector<FeatureTransform> transforms_for(const std::vector<std::string>& nam
   std::vector<FeatureTransform> steps;
   for (const std::string& name : names) {
     std::string spec = "none";
-    for (const auto& [rfm_name, rfm_steps] : rfm_defaults())
-      if (rfm_defaults_apply && rfm_name == name) spec = rfm_steps;
+    for (const auto& [default_name, default_steps] : defaults)
+      if (default_name == name) spec = default_steps;
     if (chosen.count("*")) spec = chosen.at("*");
     if (chosen.count(name)) spec = chosen.at(name);
     steps.push_back(parse_feature_transform(spec));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "customers/transforms.hpp"
@@ -11,11 +12,17 @@ namespace kseg {
 /// recency_days, frequency, monetary, aov, tenure_days, return_rate.
 std::vector<std::string> rfm_default_features();
 
+/// Feature name → default transform steps (e.g. "log1p+winsorize+standardize").
+using TransformDefaults = std::vector<std::pair<std::string, std::string>>;
+
+/// RFM's defaults for the features of rfm_default_features() (see rfm_defaults.cpp for why).
+const TransformDefaults& rfm_default_transforms();
+
 /// Each feature's transform steps: "NAME=steps" overrides (NAME "*" for every feature not named)
-/// over the defaults, which are RFM's (see rfm_defaults.cpp) when `rfm_defaults` and none
-/// otherwise. Refuses a malformed override or one naming a feature the model does not use.
+/// over `defaults` (none for a feature it does not list). Refuses a malformed override or one
+/// naming a feature the model does not use.
 std::vector<FeatureTransform> transforms_for(const std::vector<std::string>& features,
-                                             const std::vector<std::string>& overrides, bool rfm_defaults);
+                                             const std::vector<std::string>& overrides, const TransformDefaults& defaults);
 
 /// Per customer, 1 when they bought in both retention periods (bought_current_period and
 /// bought_previous_period), else 0; empty when the table lacks those columns.

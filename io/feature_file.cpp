@@ -35,6 +35,23 @@ std::vector<std::string> feature_names(hid_t matrix, const std::string& where, i
   return names;
 }
 
+std::optional<ModelDefaults> model_defaults(hid_t matrix, const std::string& where) {
+  ModelDefaults d{h5::read_string_array_attribute(matrix, "model_features", where),
+                  h5::read_string_array_attribute(matrix, "model_transforms", where), "", 0};
+  const std::vector<std::string> unit = h5::read_string_array_attribute(matrix, "model_time_unit", where);
+  const std::vector<std::string> period = h5::read_string_array_attribute(matrix, "model_period_days", where);
+  if (d.features.empty()) return std::nullopt;
+  if (d.transforms.size() != d.features.size() || unit.size() != 1 || period.size() != 1)
+    refuse(where + ": model_features, model_transforms, model_time_unit and model_period_days disagree in length");
+  d.time_unit = unit[0];
+  try {
+    d.period_days = std::stoll(period[0]);
+  } catch (const std::exception&) {
+    refuse(where + ": model_period_days '" + period[0] + "' is not a number of days");
+  }
+  return d;
+}
+
 // Every rank finds its first NaN/Inf; the globally first is reported by all ranks alike.
 void refuse_non_finite(const FeatureShard& shard, const Communicator& comm) {
   const int64_t none = INT64_MAX;
@@ -126,6 +143,7 @@ FeatureShard read_feature_shard(const InputFile& input) {
     refuse(path + ": " + std::to_string(shard.total_rows) + " customers cannot be split over " +
            std::to_string(comm.size()) + " ranks; run with at most " + std::to_string(shard.total_rows) + " ranks");
   shard.feature_names = feature_names(matrix, matrix_where, shard.d);
+  shard.defaults = model_defaults(matrix, matrix_where);
   h5::expect_stored(matrix, shard.total_rows * shard.d, matrix_where);
   h5::expect_stored(ids, shard.total_rows, ids_where);
 
@@ -183,6 +201,12 @@ void FeatureFileWriter::finish(const std::vector<float>& truth_centers) {
     h5::Id file = h5::open_serial_for_write(impl_->path);
     h5::Id matrix(H5Dopen2(file, kFeatureMatrix, H5P_DEFAULT), H5Dclose, impl_->path + ": cannot reopen the matrix");
     h5::write_string_array_attribute(matrix, "names", impl_->spec.feature_names);
+    if (const std::optional<ModelDefaults>& d = impl_->spec.defaults) {
+      h5::write_string_array_attribute(matrix, "model_features", d->features);
+      h5::write_string_array_attribute(matrix, "model_transforms", d->transforms);
+      h5::write_string_array_attribute(matrix, "model_time_unit", {d->time_unit});
+      h5::write_string_array_attribute(matrix, "model_period_days", {std::to_string(d->period_days)});
+    }
     if (!impl_->spec.attributes.empty()) {
       h5::Id group(H5Gopen2(file, "/features", H5P_DEFAULT), H5Gclose, impl_->path + ": cannot reopen /features");
       for (const auto& [name, value] : impl_->spec.attributes) h5::write_attribute(group, name, value);

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,16 @@ inline constexpr const char* kFeatureIds = "/features/customer_id";
 inline constexpr const char* kTruthSegment = "/truth/segment";
 inline constexpr const char* kTruthCenters = "/truth/centers";
 
+/// What `kseg features` records so that `kseg run` on its file models the customers as `run` on the
+/// transactions would: the default model features and their transforms, and the CLV inputs' unit
+/// and retention period. Attributes of /features/matrix: string arrays model_features,
+/// model_transforms, model_time_unit [1], model_period_days [1].
+struct ModelDefaults {
+  std::vector<std::string> features, transforms;
+  std::string time_unit;
+  int64_t period_days = 0;
+};
+
 /// This rank's block of a features file.
 struct FeatureShard {
   std::string path;
@@ -28,6 +39,7 @@ struct FeatureShard {
   std::vector<int64_t> customer_id;  ///< block.count
   std::vector<float> matrix;         ///< block.count × d, row-major
   std::vector<std::string> feature_names;
+  std::optional<ModelDefaults> defaults;  ///< recorded by `kseg features`; none in other files
 
   ShardView view() const { return {matrix.data(), block.count, d}; }
 };
@@ -47,6 +59,7 @@ struct FeatureFileSpec {
   std::vector<std::string> feature_names;
   int truth_segments = 0;  ///< > 0: also /truth/segment [rows] and /truth/centers [k, d]
   std::vector<std::pair<std::string, h5::AttributeValue>> attributes;  ///< on /features
+  std::optional<ModelDefaults> defaults;  ///< written as attributes of /features/matrix
 };
 
 /// Collective writer of a features file; rows are written in blocks by each rank.

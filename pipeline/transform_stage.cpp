@@ -104,14 +104,15 @@ CustomerValue choose_model(const std::vector<RepeatSummary>& customers, const Lo
 // summaries, then CLV per customer and, with a holdout, the predictions for it.
 CustomerValue value_customers(const LoadedCustomers& loaded, const ModelInputOptions& o, const Communicator& comm,
                               const Logger& log, ModelInputs& inputs) {
-  ClvOptions clv = o.clv;
-  clv.unit_days = days_per_time_unit(o.step.time_unit);
-  clv.churn_period_days = static_cast<double>(o.step.period_days);
   const FeatureShard& table = loaded.table;
+  ClvOptions clv = o.clv;  // a kseg features file's BG/NBD inputs and flags are in its own unit and period
+  clv.unit_days = days_per_time_unit(table.defaults ? table.defaults->time_unit : o.step.time_unit);
+  clv.churn_period_days = static_cast<double>(table.defaults ? table.defaults->period_days : o.step.period_days);
   const std::vector<RepeatSummary> customers =
       repeat_summaries(table.matrix.data(), table.block.count, table.feature_names, table.path);
+  const int64_t period_days = static_cast<int64_t>(clv.churn_period_days);
   CustomerValue value = clv.model ? customer_value(customers, clv, comm)
-                                  : choose_model(customers, loaded, clv, o.step.period_days, comm, inputs, log);
+                                  : choose_model(customers, loaded, clv, period_days, comm, inputs, log);
   inputs.model_warnings = fit_warnings(value.purchases);
   if (loaded.holdout)
     inputs.holdout_predicted = predict_holdout(value, customers, loaded.holdout->window.days() / clv.unit_days);
@@ -136,7 +137,17 @@ AttributeColumns attribute_columns(CustomerAttributes table) {
 
 std::vector<std::string> model_features(const ModelInputOptions& o, const LoadedCustomers& loaded) {
   if (!o.features.empty()) return o.features;
-  return loaded.from_transactions ? rfm_default_features() : loaded.table.feature_names;
+  if (loaded.from_transactions) return rfm_default_features();
+  return loaded.table.defaults ? loaded.table.defaults->features : loaded.table.feature_names;
+}
+
+// RFM's for transactions, what `kseg features` recorded for its file, none otherwise.
+TransformDefaults default_transforms(const LoadedCustomers& loaded) {
+  if (loaded.from_transactions) return rfm_default_transforms();
+  TransformDefaults defaults;
+  if (const std::optional<ModelDefaults>& d = loaded.table.defaults)
+    for (std::size_t i = 0; i < d->features.size(); ++i) defaults.emplace_back(d->features[i], d->transforms[i]);
+  return defaults;
 }
 
 }  // namespace
@@ -175,10 +186,10 @@ ModelInputs prepare_model_inputs(LoadedCustomers loaded, const ModelInputOptions
                                  const Logger& log) {
   const TransformParams params{o.winsor_quantiles[0], o.winsor_quantiles[1]};
   const std::vector<std::string> wanted = model_features(o, loaded);
-  const std::vector<FeatureTransform> steps = transforms_for(wanted, o.transforms, loaded.from_transactions);
+  const std::vector<FeatureTransform> steps = transforms_for(wanted, o.transforms, default_transforms(loaded));
   std::optional<CustomerValue> value;
   ModelInputs valued;  // what valuing the customers found out, moved into the inputs below
-  if (loaded.from_transactions) value = value_customers(loaded, o, comm, log, valued);
+  if (loaded.from_transactions || loaded.table.defaults) value = value_customers(loaded, o, comm, log, valued);
   std::vector<float> retained =
       retained_customers(loaded.table.matrix.data(), loaded.table.block.count, loaded.table.feature_names);
   std::optional<CustomerAttributes> attributes = std::move(loaded.attributes);
