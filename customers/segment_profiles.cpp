@@ -5,10 +5,12 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 
 #include "customers/transforms.hpp"
 #include "common/named_columns.hpp"
 #include "customers/customer_rfm.hpp"
+#include "customers/feature_labels.hpp"
 #include "kernels/fixed_point.hpp"
 
 namespace kseg {
@@ -167,21 +169,38 @@ void add_quantiles(const ProfileInputs& in, std::vector<SegmentProfile>& profile
   }
 }
 
-// Equal names: each gets its most distinctive feature, the one whose mean is furthest (in
-// population spreads) from the population's.
+// Segment s's features, most distinctive first: furthest (in population spreads) from the
+// population's mean; ties to the earlier feature.
+std::vector<std::size_t> most_distinctive(const FeatureZScores& scores, std::size_t s, std::size_t d) {
+  std::vector<std::size_t> order(d);
+  for (std::size_t j = 0; j < d; ++j) order[j] = j;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return std::fabs(scores.z[s][a]) > std::fabs(scores.z[s][b]); });
+  return order;
+}
+
+// Equal names: each gets the phrase of its most distinctive feature ("Champions — big baskets")
+// not already taken, so that no name stands twice; the segment id settles what phrases cannot.
 void tell_equal_names_apart(std::vector<SegmentProfile>& profiles, const std::vector<std::string>& features) {
   const std::size_t d = features.size();
   const FeatureZScores scores = feature_z_scores(profiles, d, ZScoreTerms::kPlain);
   std::map<std::string, int> uses;
   for (const SegmentProfile& p : profiles) uses[p.name] += 1;
+  std::set<std::string> taken;
+  for (const SegmentProfile& p : profiles) taken.insert(p.name);
   for (std::size_t s = 0; s < profiles.size(); ++s) {
     SegmentProfile& p = profiles[s];
     if (uses[p.name] < 2) continue;
-    std::size_t best = 0;
-    double best_z = -1;
-    for (std::size_t j = 0; j < d; ++j)
-      if (std::fabs(scores.z[s][j]) > best_z) best_z = std::fabs(scores.z[s][j]), best = j;
-    p.name += std::string(" — ") + (p.mean[best] >= scores.population[best] ? "high " : "low ") + features[best];
+    std::string name = p.name + " (segment " + std::to_string(p.segment) + ")";
+    for (std::size_t j : most_distinctive(scores, s, d)) {
+      const std::string candidate = p.name + " — " + feature_phrase(features[j], p.mean[j] >= scores.population[j]);
+      if (!taken.count(candidate)) {
+        name = candidate;
+        break;
+      }
+    }
+    taken.insert(name);
+    p.name = name;
   }
 }
 

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "common/errors.hpp"
+#include "customers/feature_labels.hpp"
 #include "io/detail/report_html_parts.hpp"
 #include "io/report_rfm.hpp"
 #include "io/report_validation.hpp"
@@ -33,7 +34,7 @@ std::string segment_table(const RunReport& r) {
   html << "<table><tr><th>segment</th><th>name</th><th>customers</th><th>share</th><th>revenue share</th>"
           "<th>mean CLV" << money_unit(r) << "</th><th>churn risk</th>"
        << (retention ? "<th>retention</th>" : "") << (cac ? "<th>CLV/CAC</th>" : "");
-  for (const std::string& f : r.features) html << "<th>" << escaped(f) << "</th>";
+  for (const std::string& f : r.features) html << "<th>" << escaped(feature_label(f)) << "</th>";
   html << "<th>suggested action</th></tr>";
   for (std::size_t s = 0; s < r.profiles.size(); ++s) {
     const SegmentProfile& p = r.profiles[s];

@@ -6,6 +6,7 @@
 #include <limits>
 #include <sstream>
 
+#include "customers/feature_labels.hpp"
 #include "customers/segment_profiles.hpp"
 
 namespace kseg::html_detail {
@@ -26,7 +27,7 @@ void clv_box(std::ostream& svg, const SegmentProfile& p, const Axis& x, double y
   const double mid = y + h / 2;
   svg << "<g><title>segment " << p.segment << ": p05 " << shown(q[0], 2) << ", p25 " << shown(q[1], 2) << ", median "
       << shown(q[2], 2) << ", p75 " << shown(q[3], 2) << ", p95 " << shown(q[4], 2) << ", mean " << shown(p.mean_clv, 2)
-      << "</title><text x='0' y='" << px(mid + 4) << "' font-size='12'>" << p.segment << "</text>";
+      << "</title><text x='0' y='" << px(mid + 4) << "' font-size='12'>" << escaped(segment_label(p)) << "</text>";
   if (std::all_of(std::begin(q), std::end(q), [](double v) { return std::isfinite(v); })) {
     svg << "<line x1='" << px(x.at(q[0])) << "' y1='" << px(mid) << "' x2='" << px(x.at(q[4])) << "' y2='" << px(mid)
         << "' stroke='#333'/>";
@@ -86,7 +87,7 @@ std::string profile_chart(const std::vector<SegmentProfile>& profiles, const std
     for (std::size_t j = 0; j < d; ++j) {
       const double mean = at(profiles[i].mean, j), z = scores.z[i][j];
       const int w = static_cast<int>(std::min(1.0, std::fabs(z) / 2) * half), y = oy + 22 + static_cast<int>(j) * row;
-      svg << "<text x='" << ox << "' y='" << y + 11 << "' font-size='11'>" << escaped(features[j]) << "</text>"
+      svg << "<text x='" << ox << "' y='" << y + 11 << "' font-size='11'>" << escaped(feature_label(features[j])) << "</text>"
           << "<rect x='" << ox + label + (z < 0 ? half - w : half) << "' y='" << y << "' width='" << w
           << "' height='" << row - 4 << "' fill='" << colour(profiles[i].segment) << "'><title>"
           << escaped(features[j]) << " " << shown(mean, 2) << "</title></rect>";
@@ -106,7 +107,7 @@ std::string clv_box_plot(const std::vector<SegmentProfile>& profiles) {
       if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
   for (const SegmentProfile& p : profiles)
     if (std::isfinite(p.mean_clv)) lo = std::min(lo, p.mean_clv), hi = std::max(hi, p.mean_clv);
-  const int row = 26, left = 40, width = 560;
+  const int row = 26, left = kNameColumn, width = kNameColumn + 520;
   const double bottom = static_cast<double>(profiles.size()) * row + 8;
   const Axis x = nice_axis(lo, hi, left, width - 20, 5);
   std::ostringstream svg;
@@ -164,14 +165,14 @@ std::string line_chart(const LineChart& c) {
 // ---- customer attributes ----
 
 std::string categorical_chart(const std::vector<SegmentProfile>& profiles, const AttributeSummary& a) {
-  const double row = 24, left = 40, bar = 460;
+  const double row = 24, left = kNameColumn, bar = 460;
   std::ostringstream svg;
   svg << "<h3>" << escaped(a.name) << "</h3><svg class='stacked-bars' width='" << px(left + bar + 10) << "' height='"
       << px(static_cast<double>(profiles.size()) * row + 28) << "' role='img'>";
   for (std::size_t s = 0; s < profiles.size(); ++s) {
     const double y = static_cast<double>(s) * row;
     const int64_t known = s < a.known.size() ? a.known[s] : 0;
-    svg << "<text x='0' y='" << px(y + 16) << "' font-size='12'>" << profiles[s].segment << "</text>";
+    svg << "<text x='0' y='" << px(y + 16) << "' font-size='12'>" << escaped(segment_label(profiles[s])) << "</text>";
     if (known == 0 || s >= a.share.size()) {
       svg << "<rect x='" << px(left) << "' y='" << px(y + 3) << "' width='" << px(bar) << "' height='" << px(row - 6)
           << "' fill='#eee'><title>segment " << profiles[s].segment << ": no known " << escaped(a.name)

@@ -49,6 +49,17 @@ inline std::string px(double v) { return std::isfinite(v) ? fixed_decimals(v, 1)
 inline double at(const std::vector<double>& values, std::size_t i) { return i < values.size() ? values[i] : kNaN; }
 inline double finite_or_zero(double v) { return std::isfinite(v) ? v : 0.0; }
 
+/// Pixels left of a chart for its rows' segment labels.
+inline constexpr int kNameColumn = 230;
+/// A chart row's label: the segment's id and name, cut to fit kNameColumn.
+inline std::string segment_label(const SegmentProfile& p) {
+  std::string label = std::to_string(p.segment) + " " + p.name;
+  if (label.size() <= 34) return label;
+  std::size_t cut = 32;  // bytes; never inside a UTF-8 sequence
+  while (cut > 0 && (static_cast<unsigned char>(label[cut]) & 0xC0) == 0x80) --cut;
+  return label.substr(0, cut) + "…";
+}
+
 inline const char* colour(int segment) { return segment < 0 ? kGrey : kPalette[segment % 10]; }
 
 /// Customers who moved from row i to column j of the migration matrix (0 outside it).

@@ -2,7 +2,8 @@
 re-implementation of the documented rule (midrank quintiles of all customers, values within
 1/65,536 of a column's range tied, recency reversed, then the README's rule table) on the CDNOW
 sample and a generated retailer, at 1 and 4 ranks; tied customers share a score; report.json's
-cross-table of segments against RFM classes equals pandas' crosstab, and report.html shows it."""
+cross-table of segments against RFM classes equals pandas' crosstab, and report.html shows it;
+segment names are unique and free of column names."""
 import json
 
 import h5py
@@ -70,6 +71,10 @@ def check(kseg, checks, name, source, options):
         checks.expect(report["labels"] == LABELS and all(
             list(table.loc[row["segment"]]) == row["customers"] for row in report["segments"]),
                       f"{name}, {ranks} rank(s): report.json's segment × RFM class table equals pandas' crosstab")
+        with h5py.File(out, "r") as f:
+            names = list(f["model/segment_names"].asstr()[:])
+        checks.expect(len(set(names)) == len(names) and not any("_" in n for n in names),
+                      f"{name}, {ranks} rank(s): segment names are unique and read as words, not columns {names}")
         html = open(out[:-3] + ".report.html").read()
         checks.expect("Segments against classic RFM classes" in html, f"{name}, {ranks} rank(s): report.html shows it")
     checks.expect(got[1].drop(columns="dtype").equals(got[4].drop(columns="dtype")), f"{name}: 1 and 4 ranks agree")

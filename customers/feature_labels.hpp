@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+
+namespace kseg {
+
+/// A feature as a marketer reads it: recency_days → "days since last purchase", channel_share_web
+/// → "web share of spend"; a name the table does not know reads with spaces for underscores.
+std::string feature_label(const std::string& feature);
+
+/// What a segment far above (`high`) or below the population on a feature is called, to tell
+/// segments of one RFM name apart: aov high → "big baskets", return_rate high → "serial
+/// returners", tenure_days low → "newcomers", channel_share_web high → "web first".
+std::string feature_phrase(const std::string& feature, bool high);
+
+}  // namespace kseg
