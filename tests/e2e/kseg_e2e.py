@@ -49,12 +49,24 @@ class Kseg:
                      f"{completed.stdout}\n{completed.stderr}")
         return completed
 
+    def import_cdnow(self, name="cdnow.h5"):
+        """The CDNOW sample as a transactions file, as `kseg import` maps it."""
+        out = self.path(name)
+        self.run("import", "--csv", CDNOW, "--out", out, *CDNOW_MAPPING, "--quiet")
+        return out
+
     def generate(self, name, customers, features, segments, seed=7, **extra):
         out = self.path(name)
         options = [f"--{key.replace('_', '-')}={value}" for key, value in extra.items()]
         self.run("generate", "--customers", customers, "--features", features, "--segments", segments,
                  "--seed", seed, "--out", out, "--quiet", "--force", *options, ranks=2)
         return out
+
+
+def three_significant(value, published):
+    """Equal to the published figure in its 3 significant digits."""
+    import numpy as np
+    return abs(value - published) < 0.5 * 10 ** (np.floor(np.log10(abs(published))) - 2)
 
 
 class Checks:

@@ -7,7 +7,7 @@ import csv
 import h5py
 import numpy as np
 
-from kseg_e2e import CDNOW, CDNOW_MAPPING, CDNOW_SUMMARY, Checks, Kseg, parse_args
+from kseg_e2e import CDNOW, CDNOW_SUMMARY, Checks, Kseg, parse_args
 
 
 def published():
@@ -19,8 +19,7 @@ def published():
 def main():
     kseg = Kseg(parse_args())
     checks = Checks()
-    transactions = kseg.path("cdnow.h5")
-    kseg.run("import", "--csv", CDNOW, "--out", transactions, *CDNOW_MAPPING, "--quiet")
+    transactions = kseg.import_cdnow()
     expected = published()
     files = {}
     for ranks in (1, 2, 4):

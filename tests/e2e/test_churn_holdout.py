@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from kseg_e2e import CDNOW, CDNOW_MAPPING, Checks, Kseg, parse_args
+from kseg_e2e import CDNOW, Checks, Kseg, parse_args
 
 AS_OF = pd.Timestamp("1997-09-30")
 PERIOD_DAYS = 90
@@ -33,8 +33,7 @@ def spearman(a, b):
 def main():
     kseg = Kseg(parse_args())
     checks = Checks()
-    transactions = kseg.path("cdnow.h5")
-    kseg.run("import", "--csv", CDNOW, "--out", transactions, *CDNOW_MAPPING, "--quiet")
+    transactions = kseg.import_cdnow()
     inactive = inactive_in_period()
     columns = {}
     for ranks in (1, 4):

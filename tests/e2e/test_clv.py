@@ -9,22 +9,17 @@ import h5py
 import numpy as np
 import pandas as pd
 
-from kseg_e2e import check_report_html, CDNOW, CDNOW_MAPPING, Checks, Kseg, parse_args
+from kseg_e2e import three_significant, check_report_html, CDNOW, Checks, Kseg, parse_args
 
 PUBLISHED = {"bgnbd_r": 0.243, "bgnbd_alpha": 4.414, "bgnbd_a": 0.793, "bgnbd_b": 2.426,
              "gamma_gamma_p": 6.25, "gamma_gamma_q": 3.74, "gamma_gamma_v": 15.44}
 WEEKS_39_IN_MONTHS = 39 * 7 / 30.4375
 
 
-def three_significant(value, published):
-    return abs(value - published) < 0.5 * 10 ** (np.floor(np.log10(abs(published))) - 2)
-
-
 def main():
     kseg = Kseg(parse_args())
     checks = Checks()
-    transactions = kseg.path("cdnow.h5")
-    kseg.run("import", "--csv", CDNOW, "--out", transactions, *CDNOW_MAPPING, "--quiet")
+    transactions = kseg.import_cdnow()
     results = {}
     for ranks in (1, 4):
         out = kseg.path(f"segments-{ranks}.h5")

@@ -9,7 +9,7 @@ import re
 import h5py
 import numpy as np
 
-from kseg_e2e import CDNOW, CDNOW_MAPPING, Checks, Kseg, parse_args
+from kseg_e2e import three_significant, CDNOW, Checks, Kseg, parse_args
 
 PUBLISHED = {"pareto-nbd": {"pareto_nbd_r": 0.553, "pareto_nbd_alpha": 10.578, "pareto_nbd_s": 0.606,
                             "pareto_nbd_beta": 11.669},
@@ -17,15 +17,10 @@ PUBLISHED = {"pareto-nbd": {"pareto_nbd_r": 0.553, "pareto_nbd_alpha": 10.578, "
 CALIBRATION = ["--as-of", "1997-09-30", "--time-unit", "weeks", "--k", 4, "--device", "cpu"]
 
 
-def three_significant(value, published):
-    return abs(value - published) < 0.5 * 10 ** (np.floor(np.log10(abs(published))) - 2)
-
-
 def main():
     kseg = Kseg(parse_args())
     checks = Checks()
-    transactions = kseg.path("cdnow.h5")
-    kseg.run("import", "--csv", CDNOW, "--out", transactions, *CDNOW_MAPPING, "--quiet")
+    transactions = kseg.import_cdnow()
     for model, published in PUBLISHED.items():
         columns = {}
         for ranks in (1, 4):

@@ -10,7 +10,7 @@ import h5py
 import numpy as np
 import pandas as pd
 
-from kseg_e2e import CDNOW, CDNOW_MAPPING, Checks, Kseg, parse_args
+from kseg_e2e import CDNOW, Checks, Kseg, parse_args
 
 BINS = 1 << 16
 LABELS = ["Champions", "Loyal", "Potential Loyalist", "New", "Promising", "Need Attention", "About to Sleep",
@@ -88,8 +88,7 @@ def check(kseg, checks, name, source, options):
 def main():
     kseg = Kseg(parse_args())
     checks = Checks()
-    cdnow = kseg.path("cdnow.h5")
-    kseg.run("import", "--csv", CDNOW, "--out", cdnow, *CDNOW_MAPPING, "--quiet")
+    cdnow = kseg.import_cdnow()
     check(kseg, checks, "cdnow", cdnow, ["--as-of", "1997-09-30", "--time-unit", "weeks", "--k", 5])
     retailer = kseg.path("retailer.h5")
     kseg.run("generate", "--transactions", "--customers", 3000, "--seed", 3, "--out", retailer, "--quiet", ranks=2)

@@ -5,7 +5,7 @@ transforms and the CLV inputs' unit and period (attributes of /features/matrix).
 CDNOW sample in weeks and on a generated retailer in days, at 1 and 4 ranks."""
 import h5py
 
-from kseg_e2e import CDNOW, CDNOW_MAPPING, Checks, Kseg, parse_args
+from kseg_e2e import CDNOW, Checks, Kseg, parse_args
 
 COMPARED = ("segments/customer_id", "segments/segment", "segments/distance", "segments/clv", "segments/p_alive",
             "segments/churn_risk", "segments/rfm_segment", "model/centroids", "model/centroids_original")
@@ -41,8 +41,7 @@ def check(kseg, checks, name, source, step_options, k):
 def main():
     kseg = Kseg(parse_args())
     checks = Checks()
-    cdnow = kseg.path("cdnow.h5")
-    kseg.run("import", "--csv", CDNOW, "--out", cdnow, *CDNOW_MAPPING, "--quiet")
+    cdnow = kseg.import_cdnow()
     check(kseg, checks, "cdnow", cdnow, ["--as-of", "1997-09-30", "--time-unit", "weeks"], 5)
     retailer = kseg.path("retailer.h5")
     kseg.run("generate", "--transactions", "--customers", 3000, "--seed", 9, "--out", retailer, "--quiet", ranks=2)

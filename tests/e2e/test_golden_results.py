@@ -14,7 +14,7 @@ import sys
 import h5py
 import numpy as np
 
-from kseg_e2e import CDNOW, CDNOW_MAPPING, Checks, Kseg
+from kseg_e2e import CDNOW, Checks, Kseg
 
 GOLDEN_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "golden")
 MODEL_ARRAYS = ("centroids", "centroids_original", "segment_ids", "segment_size")
@@ -49,8 +49,7 @@ def cases(kseg):
     """(name, input file, kseg run options) of each pinned run."""
     retailer = kseg.path("retailer.h5")
     kseg.run("generate", "--transactions", "--customers", 2500, "--seed", 11, "--out", retailer, "--quiet", ranks=2)
-    cdnow = kseg.path("cdnow.h5")
-    kseg.run("import", "--csv", CDNOW, "--out", cdnow, *CDNOW_MAPPING, "--quiet")
+    cdnow = kseg.import_cdnow()
     blobs = kseg.generate("blobs.h5", 3000, 4, 3)
     return [("blobs", blobs, ["--k", 3, "--select-k", "2..4", "--transform", "f0=winsorize+standardize"]),
             ("retailer", retailer, ["--as-of", "2024-12-31", "--k", 5, "--n-init", 2]),

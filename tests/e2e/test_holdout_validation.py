@@ -14,7 +14,7 @@ import pandas as pd
 from scipy.special import hyp2f1
 from sklearn.metrics import roc_auc_score
 
-from kseg_e2e import CDNOW, CDNOW_MAPPING, Checks, Kseg, parse_args
+from kseg_e2e import CDNOW, Checks, Kseg, parse_args
 
 PERIOD_DAYS = 90
 GROUPS = ("total", "by_frequency", "by_segment", "by_spend_decile")
@@ -106,8 +106,7 @@ def predicted_by_frequency(features, attrs, t, holdout_days, unit_days):
 
 
 def cdnow(kseg, checks):
-    transactions = kseg.path("cdnow.h5")
-    kseg.run("import", "--csv", CDNOW, "--out", transactions, *CDNOW_MAPPING, "--quiet")
+    transactions = kseg.import_cdnow()
     lines = pd.read_csv(CDNOW, sep=r"\s+", header=None, names=["master", "customer", "date", "cds", "amount"])
     lines["day"] = (pd.to_datetime(lines["date"].astype(str), format="%Y%m%d") - pd.Timestamp("1970-01-01")).dt.days
     as_of, end = day_number("1997-09-30"), day_number("1998-06-30")
