@@ -1,9 +1,10 @@
 """Behaviour is pinned: a features file (with a k sweep), a tiny generated retailer and the CDNOW
 sample are segmented at 1 and 4 ranks and the results must equal, bit for bit, the golden
-results kept in tests/data/golden/ (written by the code before the pipeline restructuring): centroids in model and original
-units, every customer's segment, distance and CLV columns, the segments' names, actions and
-sizes, the fitted CLV parameters, the segment table of the CSV report and report.json's segment,
-select-k and attribute sections.
+results kept in tests/data/golden/ (first written by the code before the pipeline
+restructuring, then regenerated only for intended changes, each checked to touch nothing else):
+centroids in model and original units, every customer's segment, distance and CLV columns, the
+segments' names, actions and sizes, the fitted CLV parameters, the segment table of the CSV
+report and report.json's segment, select-k and attribute sections.
 
 `--write-golden` regenerates the golden files (only when a change of results is intended)."""
 import argparse
