@@ -27,12 +27,6 @@ const TransformDefaults& rfm_default_transforms() {
   return defaults;
 }
 
-std::vector<std::string> rfm_default_features() {
-  std::vector<std::string> names;
-  for (const auto& [name, steps] : rfm_default_transforms()) names.push_back(name);
-  return names;
-}
-
 std::vector<FeatureTransform> transforms_for(const std::vector<std::string>& names,
                                              const std::vector<std::string>& overrides, const TransformDefaults& defaults) {
   std::map<std::string, std::string> chosen;

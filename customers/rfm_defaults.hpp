@@ -8,14 +8,11 @@
 
 namespace kseg {
 
-/// The features an RFM segmentation clusters on when the user names none (transactions input):
-/// recency_days, frequency, monetary, aov, tenure_days, return_rate.
-std::vector<std::string> rfm_default_features();
-
 /// Feature name → default transform steps (e.g. "log1p+winsorize+standardize").
 using TransformDefaults = std::vector<std::pair<std::string, std::string>>;
 
-/// RFM's defaults for the features of rfm_default_features() (see rfm_defaults.cpp for why).
+/// The features an RFM segmentation clusters on when the user names none (transactions input),
+/// with their transform steps (see rfm_defaults.cpp for why).
 const TransformDefaults& rfm_default_transforms();
 
 /// Each feature's transform steps: "NAME=steps" overrides (NAME "*" for every feature not named)

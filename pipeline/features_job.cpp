@@ -1,7 +1,6 @@
 #include "pipeline/features_job.hpp"
 
 #include "common/peak_memory.hpp"
-#include "customers/rfm_defaults.hpp"
 #include "common/timer.hpp"
 #include "io/atomic_output.hpp"
 #include "io/feature_file.hpp"
@@ -23,9 +22,7 @@ FeaturesSummary features_job(const FeaturesParams& p, const Communicator& comm, 
                      {"source", p.input},
                      {"transaction_lines", table.lines_total},
                      {"lines_after_as_of", table.lines_after_as_of}};
-  spec.defaults = ModelDefaults{rfm_default_features(), {}, p.step.time_unit, p.step.period_days};
-  for (const FeatureTransform& t : transforms_for(spec.defaults->features, {}, rfm_default_transforms()))
-    spec.defaults->transforms.push_back(to_string(t));
+  spec.defaults = rfm_model_defaults(p.step);
   FeatureFileWriter writer(output.partial_path(), spec, comm);
   writer.write_rows(table.first_row, static_cast<int64_t>(table.customer_id.size()), table.customer_id.data(),
                     table.matrix.data(), nullptr);

@@ -5,6 +5,7 @@
 
 #include "common/errors.hpp"
 #include "common/number_text.hpp"
+#include "customers/rfm_defaults.hpp"
 #include "common/timer.hpp"
 #include "io/timestamp_parse.hpp"
 #include "kernels/feature_kernels.hpp"
@@ -76,6 +77,15 @@ TransactionFeatures features(const InputFile& input, const FeatureStepOptions& o
 }  // namespace
 
 double days_per_time_unit(const std::string& time_unit) { return time_unit == "weeks" ? 7.0 : 1.0; }
+
+ModelDefaults rfm_model_defaults(const FeatureStepOptions& o) {
+  ModelDefaults defaults{{}, {}, o.time_unit, o.period_days};
+  for (const auto& [feature, steps] : rfm_default_transforms()) {
+    defaults.features.push_back(feature);
+    defaults.transforms.push_back(steps);
+  }
+  return defaults;
+}
 
 CustomerFeatureTable features_from_transactions(const InputFile& input, const FeatureStepOptions& o,
                                                 const Logger& log) {

@@ -8,6 +8,7 @@
 
 #include "customers/customer_features.hpp"
 #include "customers/holdout_validation.hpp"
+#include "io/feature_file.hpp"
 #include "io/transaction_file.hpp"
 
 namespace kseg {
@@ -24,6 +25,10 @@ struct FeatureStepOptions {
 
 /// Days in one unit of the BG/NBD inputs ("weeks": 7, "days": 1).
 double days_per_time_unit(const std::string& time_unit);
+
+/// How customers from transactions are modelled by default: the RFM features and transforms,
+/// the step's time unit and retention period. `kseg features` records it in its file.
+ModelDefaults rfm_model_defaults(const FeatureStepOptions& options);
 
 /// Collective: the features stage. Each rank reads its row block of the input's transactions,
 /// which become the per-customer feature table (progress logged from rank 0).

@@ -19,14 +19,15 @@ void select_model_columns(ModelInputs& inputs, const std::vector<std::string>& w
   if (wanted == table.feature_names) {
     inputs.shard = std::move(table);
     table = FeatureShard{inputs.shard.path, inputs.shard.total_rows, inputs.shard.block, inputs.shard.d, {}, {},
-                         inputs.shard.feature_names};
+                         inputs.shard.feature_names, inputs.shard.defaults};
     return;
   }
   std::vector<std::size_t> columns;
   for (const std::string& name : wanted) columns.push_back(require_column(table.feature_names, name, table.path));
   FeatureShard& model = inputs.shard;
   model = FeatureShard{table.path, table.total_rows, table.block, static_cast<int>(wanted.size()), table.customer_id,
-                       std::vector<float>(static_cast<std::size_t>(table.block.count) * columns.size()), wanted};
+                       std::vector<float>(static_cast<std::size_t>(table.block.count) * columns.size()), wanted,
+                       table.defaults};
   for (int64_t i = 0; i < table.block.count; ++i)
     for (std::size_t c = 0; c < columns.size(); ++c) model.matrix[i * columns.size() + c] = table.matrix[i * table.d + columns[c]];
 }
@@ -80,7 +81,7 @@ double holdout_error(const CustomerValue& value, const std::vector<RepeatSummary
 // --clv-model auto: every purchase model fitted; the best holdout fit wins where there is a
 // holdout, else the highest likelihood (all have four parameters, so it is also the best BIC).
 CustomerValue choose_model(const std::vector<RepeatSummary>& customers, const LoadedCustomers& loaded, ClvOptions clv,
-                           int64_t period_days, const Communicator& comm, ModelInputs& inputs, const Logger& log) {
+                           int64_t period_days, const Communicator& comm, std::string& choice, const Logger& log) {
   std::optional<CustomerValue> best;
   double best_score = INFINITY;
   std::string scores;
@@ -92,34 +93,43 @@ CustomerValue choose_model(const std::vector<RepeatSummary>& customers, const Lo
     scores += (scores.empty() ? "" : ", ") + to_string(kind) + " " + fixed_decimals(loaded.holdout ? score : -score, 1);
     if (score < best_score) best_score = score, best = std::move(value);
   }
-  inputs.model_choice = std::string("auto: ") +
-                        (loaded.holdout ? "the smallest holdout error, Σ |predicted − actual| purchases by frequency: "
-                                        : "the highest log-likelihood (4 parameters each, so the best BIC): ") +
-                        scores;
-  log.line("clv       model ", to_string(best->purchases.model.kind), " (", inputs.model_choice, ")");
+  choice = std::string("auto: ") +
+           (loaded.holdout ? "the smallest holdout error, Σ |predicted − actual| purchases by frequency: "
+                           : "the highest log-likelihood (4 parameters each, so the best BIC): ") +
+           scores;
+  log.line("clv       model ", to_string(best->purchases.model.kind), " (", choice, ")");
   return std::move(*best);
 }
 
+// What valuing the customers gives: their CLV, the holdout's predictions, how auto chose the
+// purchase model (empty: the user chose) and why the fit should not be trusted.
+struct Valuation {
+  CustomerValue value;
+  HoldoutPredictions holdout;
+  std::string model_choice;
+  std::vector<std::string> warnings;
+};
+
 // A purchase model (the user's or auto's) and Gamma-Gamma on the customers' repeat-purchase
-// summaries, then CLV per customer and, with a holdout, the predictions for it.
-CustomerValue value_customers(const LoadedCustomers& loaded, const ModelInputOptions& o, const Communicator& comm,
-                              const Logger& log, ModelInputs& inputs) {
+// summaries, in the unit and period of the defaults the features were made with, then CLV per
+// customer and, with a holdout, the predictions for it.
+Valuation value_customers(const LoadedCustomers& loaded, const ModelDefaults& defaults, const ModelInputOptions& o,
+                          const Communicator& comm, const Logger& log) {
   const FeatureShard& table = loaded.table;
-  ClvOptions clv = o.clv;  // a kseg features file's BG/NBD inputs and flags are in its own unit and period
-  clv.unit_days = days_per_time_unit(table.defaults ? table.defaults->time_unit : o.step.time_unit);
-  clv.churn_period_days = static_cast<double>(table.defaults ? table.defaults->period_days : o.step.period_days);
+  ClvOptions clv = o.clv;
+  clv.unit_days = days_per_time_unit(defaults.time_unit);
+  clv.churn_period_days = static_cast<double>(defaults.period_days);
   const std::vector<RepeatSummary> customers =
       repeat_summaries(table.matrix.data(), table.block.count, table.feature_names, table.path);
-  const int64_t period_days = static_cast<int64_t>(clv.churn_period_days);
-  CustomerValue value = clv.model ? customer_value(customers, clv, comm)
-                                  : choose_model(customers, loaded, clv, period_days, comm, inputs, log);
-  inputs.model_warnings = fit_warnings(value.purchases);
-  if (loaded.holdout)
-    inputs.holdout_predicted = predict_holdout(value, customers, loaded.holdout->window.days() / clv.unit_days);
-  const GammaGamma& g = value.gamma_gamma.model;
-  log.line("clv       ", describe(value.purchases), "; Gamma-Gamma p=", g.p, " q=", g.q, " v=", g.v, "; horizon ",
+  Valuation v;
+  v.value = clv.model ? customer_value(customers, clv, comm)
+                      : choose_model(customers, loaded, clv, defaults.period_days, comm, v.model_choice, log);
+  v.warnings = fit_warnings(v.value.purchases);
+  if (loaded.holdout) v.holdout = predict_holdout(v.value, customers, loaded.holdout->window.days() / clv.unit_days);
+  const GammaGamma& g = v.value.gamma_gamma.model;
+  log.line("clv       ", describe(v.value.purchases), "; Gamma-Gamma p=", g.p, " q=", g.q, " v=", g.v, "; horizon ",
            clv.horizon_months, " months");
-  return value;
+  return v;
 }
 
 AttributeColumns attribute_columns(CustomerAttributes table) {
@@ -135,19 +145,22 @@ AttributeColumns attribute_columns(CustomerAttributes table) {
   return columns;
 }
 
-std::vector<std::string> model_features(const ModelInputOptions& o, const LoadedCustomers& loaded) {
-  if (!o.features.empty()) return o.features;
-  if (loaded.from_transactions) return rfm_default_features();
-  return loaded.table.defaults ? loaded.table.defaults->features : loaded.table.feature_names;
+// RFM's for transactions, what `kseg features` recorded for its file, none for other features files.
+std::optional<ModelDefaults> model_defaults(const LoadedCustomers& loaded, const FeatureStepOptions& step) {
+  return loaded.from_transactions ? rfm_model_defaults(step) : loaded.table.defaults;
 }
 
-// RFM's for transactions, what `kseg features` recorded for its file, none otherwise.
-TransformDefaults default_transforms(const LoadedCustomers& loaded) {
-  if (loaded.from_transactions) return rfm_default_transforms();
-  TransformDefaults defaults;
-  if (const std::optional<ModelDefaults>& d = loaded.table.defaults)
-    for (std::size_t i = 0; i < d->features.size(); ++i) defaults.emplace_back(d->features[i], d->transforms[i]);
-  return defaults;
+std::vector<std::string> model_features(const ModelInputOptions& o, const LoadedCustomers& loaded,
+                                        const std::optional<ModelDefaults>& defaults) {
+  if (!o.features.empty()) return o.features;
+  return defaults ? defaults->features : loaded.table.feature_names;
+}
+
+TransformDefaults default_transforms(const std::optional<ModelDefaults>& defaults) {
+  TransformDefaults out;
+  for (std::size_t i = 0; defaults && i < defaults->features.size(); ++i)
+    out.emplace_back(defaults->features[i], defaults->transforms[i]);
+  return out;
 }
 
 }  // namespace
@@ -185,21 +198,24 @@ ModelInputs inputs_for_model(LoadedCustomers loaded, const SavedModel& model) {
 ModelInputs prepare_model_inputs(LoadedCustomers loaded, const ModelInputOptions& o, const Communicator& comm,
                                  const Logger& log) {
   const TransformParams params{o.winsor_quantiles[0], o.winsor_quantiles[1]};
-  const std::vector<std::string> wanted = model_features(o, loaded);
-  const std::vector<FeatureTransform> steps = transforms_for(wanted, o.transforms, default_transforms(loaded));
-  std::optional<CustomerValue> value;
-  ModelInputs valued;  // what valuing the customers found out, moved into the inputs below
-  if (loaded.from_transactions || loaded.table.defaults) value = value_customers(loaded, o, comm, log, valued);
+  const std::optional<ModelDefaults> defaults = model_defaults(loaded, o.step);
+  const std::vector<std::string> wanted = model_features(o, loaded, defaults);
+  const std::vector<FeatureTransform> steps = transforms_for(wanted, o.transforms, default_transforms(defaults));
+  std::optional<Valuation> valued;
+  if (defaults) valued = value_customers(loaded, *defaults, o, comm, log);
   std::vector<float> retained =
       retained_customers(loaded.table.matrix.data(), loaded.table.block.count, loaded.table.feature_names);
   std::optional<CustomerAttributes> attributes = std::move(loaded.attributes);
   std::optional<HoldoutActuals> holdout = std::move(loaded.holdout);
   const std::optional<TransactionLog> log_facts = loaded.log;
   ModelInputs inputs = model_matrix(std::move(loaded), wanted, steps);
-  inputs.value = std::move(value);
-  if (inputs.value) inputs.holdout = std::move(holdout), inputs.holdout_predicted = std::move(valued.holdout_predicted);
-  inputs.model_choice = std::move(valued.model_choice);
-  inputs.model_warnings = std::move(valued.model_warnings);
+  if (valued) {
+    inputs.value = std::move(valued->value);
+    inputs.holdout = std::move(holdout);
+    inputs.holdout_predicted = std::move(valued->holdout);
+    inputs.model_choice = std::move(valued->model_choice);
+    inputs.model_warnings = std::move(valued->warnings);
+  }
   inputs.log = log_facts;
   inputs.retained = std::move(retained);
   if (attributes) inputs.attributes = attribute_columns(std::move(*attributes));
