@@ -5,8 +5,8 @@
 
 #include "common/errors.hpp"
 #include "common/number_text.hpp"
-#include "customers/rfm_defaults.hpp"
 #include "common/timer.hpp"
+#include "customers/rfm_defaults.hpp"
 #include "io/timestamp_parse.hpp"
 #include "kernels/feature_kernels.hpp"
 
@@ -54,7 +54,21 @@ std::optional<HoldoutActuals> holdout_of(const TransactionShard& shard, const Fe
   return holdout_actuals(table, window, shard.path);
 }
 
-TransactionFeatures features(const InputFile& input, const FeatureStepOptions& o, bool with_holdout, const Logger& log) {
+}  // namespace
+
+double days_per_time_unit(const std::string& time_unit) { return time_unit == "weeks" ? 7.0 : 1.0; }
+
+ModelDefaults rfm_model_defaults(const FeatureStepOptions& o) {
+  ModelDefaults defaults{{}, {}, o.time_unit, o.period_days};
+  for (const auto& [feature, steps] : rfm_default_transforms()) {
+    defaults.features.push_back(feature);
+    defaults.transforms.push_back(steps);
+  }
+  return defaults;
+}
+
+TransactionFeatures features_and_holdout(const InputFile& input, const FeatureStepOptions& o, bool with_holdout,
+                                         const Logger& log) {
   const FeatureOptions options = feature_options(o);
   const Communicator& comm = input.comm();
   Stopwatch clock;
@@ -74,27 +88,9 @@ TransactionFeatures features(const InputFile& input, const FeatureStepOptions& o
   return out;
 }
 
-}  // namespace
-
-double days_per_time_unit(const std::string& time_unit) { return time_unit == "weeks" ? 7.0 : 1.0; }
-
-ModelDefaults rfm_model_defaults(const FeatureStepOptions& o) {
-  ModelDefaults defaults{{}, {}, o.time_unit, o.period_days};
-  for (const auto& [feature, steps] : rfm_default_transforms()) {
-    defaults.features.push_back(feature);
-    defaults.transforms.push_back(steps);
-  }
-  return defaults;
-}
-
 CustomerFeatureTable features_from_transactions(const InputFile& input, const FeatureStepOptions& o,
                                                 const Logger& log) {
-  return features(input, o, false, log).table;
-}
-
-TransactionFeatures features_and_holdout(const InputFile& input, const FeatureStepOptions& o, bool with_holdout,
-                                         const Logger& log) {
-  return features(input, o, with_holdout, log);
+  return features_and_holdout(input, o, false, log).table;
 }
 
 }  // namespace kseg

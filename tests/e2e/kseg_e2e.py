@@ -7,6 +7,8 @@ import subprocess
 import sys
 import tempfile
 
+import numpy as np
+
 RUN_TIMEOUT_S = 120  # a run that takes longer has hung: every test fails instead of blocking CI
 
 # The CDNOW sample (Fader, Hardie & Lee 2005) kept in the repository, and how `kseg import` maps it.
@@ -65,7 +67,6 @@ class Kseg:
 
 def three_significant(value, published):
     """Equal to the published figure in its 3 significant digits."""
-    import numpy as np
     return abs(value - published) < 0.5 * 10 ** (np.floor(np.log10(abs(published))) - 2)
 
 
