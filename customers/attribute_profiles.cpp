@@ -83,7 +83,7 @@ int64_t tally_customers(Tallies& tally, const AttributeColumns& t, const int64_t
   const int cost = cost_column(t);
   KeyedRows segmented{"the segmented customers", 2, {customer_id, customer_id + n}, {}};
   for (int64_t i = 0; i < n; ++i)
-    segmented.values.insert(segmented.values.end(), {double(segment[i]), clv ? clv[i] : 0.0});
+    segmented.values.insert(segmented.values.end(), {double(segment[i]), clv && std::isfinite(clv[i]) ? clv[i] : 0.0});
   int64_t matched = 0;
   join_by_customer(segmented, t.rows, comm, [&](int64_t, const double* left, const double* right) {
     if (!left || !right) return;

@@ -4,6 +4,8 @@
 #include <array>
 #include <cmath>
 #include <functional>
+#include <iterator>
+#include <optional>
 
 #include "common/named_columns.hpp"
 #include "customers/detail/likelihood_fit.hpp"
@@ -65,13 +67,21 @@ std::vector<RepeatSummary> repeat_summaries(const float* rows, int64_t n, const 
                                             const std::string& source) {
   const std::size_t x = require_column(names, "bgnbd_x", source), t_x = require_column(names, "bgnbd_t_x", source),
                     T = require_column(names, "bgnbd_T", source), zbar = require_column(names, "bgnbd_zbar", source);
+  const std::optional<std::size_t> frequency = find_column(names, "frequency");
   const std::size_t d = names.size();
   std::vector<RepeatSummary> customers;
   for (int64_t i = 0; i < n; ++i) {
     const float* row = &rows[i * d];
-    customers.push_back({row[x], row[t_x], row[T], row[zbar]});
+    customers.push_back({row[x], row[t_x], row[T], row[zbar], !frequency || row[*frequency] > 0});
   }
   return customers;
+}
+
+std::vector<RepeatSummary> purchasers(const std::vector<RepeatSummary>& customers) {
+  std::vector<RepeatSummary> bought;
+  std::copy_if(customers.begin(), customers.end(), std::back_inserter(bought),
+               [](const RepeatSummary& c) { return c.purchased; });
+  return bought;
 }
 
 Fit<BgNbd> fit_bgnbd(const std::vector<RepeatSummary>& customers, const Communicator& comm) {

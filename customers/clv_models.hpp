@@ -14,7 +14,11 @@ struct RepeatSummary {
   double t_x = 0;   ///< time of the last purchase, from the first
   double T = 0;     ///< age at the end of the calibration period
   double zbar = 0;  ///< mean value of the repeat purchases (0 when x = 0)
+  bool purchased = true;  ///< false: the customer only returned goods, so has no purchases to model
 };
+
+/// The customers who bought, the only ones the purchase and spend models are fitted on.
+std::vector<RepeatSummary> purchasers(const std::vector<RepeatSummary>& customers);
 
 /// BG/NBD: purchases follow Poisson(λ), λ ~ Gamma(r, α); after each purchase a customer drops
 /// out with probability p, p ~ Beta(a, b).
@@ -52,7 +56,8 @@ double gamma_gamma_expected_spend(const GammaGamma& m, const RepeatSummary& c);
 
 /// Each of `n` customers' repeat-purchase summary from the feature columns bgnbd_x, bgnbd_t_x,
 /// bgnbd_T and bgnbd_zbar of `rows` (n × names.size()); refuses, naming `source`, a table
-/// without one of them.
+/// without one of them. A frequency of 0, where the table has that column, marks a customer who
+/// never bought.
 std::vector<RepeatSummary> repeat_summaries(const float* rows, int64_t n, const std::vector<std::string>& names,
                                             const std::string& source);
 

@@ -6,9 +6,6 @@
 namespace kseg {
 namespace {
 
-enum Code { kChampions, kLoyal, kPotentialLoyalist, kNew, kPromising, kNeedAttention, kAboutToSleep, kAtRisk,
-            kCantLoseThem, kHibernating, kLost };
-
 constexpr int kTieBins = 1 << 16;
 
 // Per customer, the 1–5 midrank quintile of one column (higher value, higher score).
@@ -81,14 +78,6 @@ CustomerRfm customer_rfm(const RfmInputs& in, const Communicator& comm) {
   for (int8_t& r : rfm.r_score) r = static_cast<int8_t>(6 - r);  // recent is good
   for (int64_t i = 0; i < in.n; ++i) rfm.rfm_class.push_back(rfm_class(rfm.r_score[i], rfm.f_score[i], rfm.m_score[i]));
   return rfm;
-}
-
-std::vector<int64_t> rfm_crosstab(const int32_t* segment_row, const CustomerRfm& rfm, int k, const Communicator& comm) {
-  const std::size_t classes = rfm_classes().size();
-  std::vector<int64_t> counts(static_cast<std::size_t>(k) * classes, 0);
-  for (std::size_t i = 0; i < rfm.rfm_class.size(); ++i) counts[segment_row[i] * classes + rfm.rfm_class[i]] += 1;
-  comm.sum(counts.data(), counts.size());
-  return counts;
 }
 
 }  // namespace kseg

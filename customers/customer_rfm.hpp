@@ -14,6 +14,10 @@ struct RfmClass {
   const char* action;
 };
 
+/// The class codes, in the order of rfm_classes().
+enum RfmCode : int32_t { kChampions, kLoyal, kPotentialLoyalist, kNew, kPromising, kNeedAttention, kAboutToSleep,
+                         kAtRisk, kCantLoseThem, kHibernating, kLost, kRfmClasses };
+
 /// The classes in code order: Champions, Loyal, Potential Loyalist, New, Promising, Need
 /// Attention, About to Sleep, At Risk, Can't Lose Them, Hibernating, Lost.
 const std::vector<RfmClass>& rfm_classes();
@@ -45,8 +49,5 @@ struct RfmInputs {
 /// same 1/65,536 of a column's global range count as tied (exact integer counts, allreduced: the
 /// same for any number of ranks). Then each customer's class by the rule table.
 CustomerRfm customer_rfm(const RfmInputs& in, const Communicator& comm);
-
-/// Collective: customers per (segment row, RFM class), k × classes, exact over all ranks.
-std::vector<int64_t> rfm_crosstab(const int32_t* segment_row, const CustomerRfm& rfm, int k, const Communicator& comm);
 
 }  // namespace kseg

@@ -6,11 +6,17 @@
 namespace kseg {
 
 CustomerValue customer_value(const std::vector<RepeatSummary>& customers, const ClvOptions& o, const Communicator& comm) {
-  CustomerValue v{fit_purchase_model(*o.model, customers, comm), fit_gamma_gamma(customers, comm), {}, {}, {}, {}, {}};
+  const std::vector<RepeatSummary> bought = purchasers(customers);
+  CustomerValue v{fit_purchase_model(*o.model, bought, comm), fit_gamma_gamma(bought, comm), {}, {}, {}, {}, {}};
   const PurchaseModel& model = v.purchases.model;
   const double month = 30.4375 / o.unit_days;  // one month in the summary's unit
   const int whole_months = static_cast<int>(std::ceil(o.horizon_months));
   for (const RepeatSummary& c : customers) {
+    if (!c.purchased) {
+      for (std::vector<float>* unknown : {&v.p_alive, &v.churn_risk, &v.expected_purchases, &v.expected_spend, &v.clv})
+        unknown->push_back(NAN);
+      continue;
+    }
     const double spend = gamma_gamma_expected_spend(v.gamma_gamma.model, c);
     double clv = 0, before = 0;
     for (int m = 1; m <= whole_months; ++m) {

@@ -19,15 +19,15 @@ struct ClvOptions {
 
 /// Per customer: P(alive), churn risk (P(no purchase in the churn period)), expected purchases and
 /// spend over the horizon, and CLV (expected purchases month by month × expected spend,
-/// discounted monthly).
+/// discounted monthly); all NaN (unknown) for a customer who never bought.
 struct CustomerValue {
   Fit<PurchaseModel> purchases;
   Fit<GammaGamma> gamma_gamma;
   std::vector<float> p_alive, churn_risk, expected_purchases, expected_spend, clv;
 };
 
-/// Collective: fits `model` (which must be set) and Gamma-Gamma over every rank's customers,
-/// then values this rank's.
+/// Collective: fits `model` (which must be set) and Gamma-Gamma over every rank's customers who
+/// bought, then values this rank's.
 CustomerValue customer_value(const std::vector<RepeatSummary>& customers, const ClvOptions& options,
                              const Communicator& comm);
 

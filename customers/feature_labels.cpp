@@ -53,6 +53,12 @@ std::string feature_label(const std::string& feature) {
   return spaced(feature);
 }
 
+bool is_share_feature(const std::string& feature) {
+  std::string rest;
+  return feature == "return_rate" || feature == "discount_share" || feature.rfind("bought_", 0) == 0 ||
+         has_prefix(feature, "channel_share_", rest) || has_prefix(feature, "category_share_", rest);
+}
+
 std::string feature_phrase(const std::string& feature, bool high) {
   const auto known = words().find(feature);
   if (known != words().end()) return high ? known->second.high : known->second.low;

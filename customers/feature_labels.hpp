@@ -8,6 +8,10 @@ namespace kseg {
 /// → "web share of spend"; a name the table does not know reads with spaces for underscores.
 std::string feature_label(const std::string& feature);
 
+/// Whether a feature is a share of 0–1 that people read as a percentage: return_rate,
+/// discount_share, the channel and category shares, bought_current/previous_period.
+bool is_share_feature(const std::string& feature);
+
 /// What a segment far above (`high`) or below the population on a feature is called, to tell
 /// segments of one RFM name apart: aov high → "big baskets", return_rate high → "serial
 /// returners", tenure_days low → "newcomers", channel_share_web high → "web first".

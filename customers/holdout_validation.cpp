@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <iterator>
 
 #include "common/named_columns.hpp"
 #include "customers/transforms.hpp"
@@ -64,7 +65,8 @@ Values sum_scales(const HoldoutPredictions& p, const HoldoutActuals& a, const Co
 
 // Deciles of predicted spend: the global 10%, 20%, … 90% quantiles (histogram, every rank alike).
 std::vector<double> decile_cuts(const std::vector<double>& spend, const Communicator& comm) {
-  const std::vector<float> values(spend.begin(), spend.end());
+  std::vector<float> values;
+  std::copy_if(spend.begin(), spend.end(), std::back_inserter(values), [](double v) { return std::isfinite(v); });
   std::vector<double> cuts;
   for (int d = 1; d < kSpendDeciles; ++d)
     cuts.push_back(global_quantile(values.data(), static_cast<int64_t>(values.size()), 1, 0, d / 10.0, comm));
@@ -83,8 +85,10 @@ double auc_of(const std::vector<int64_t>& inactive, const std::vector<int64_t>& 
 }
 
 KeyedRows calibration_rows(const CalibrationCustomers& c, const HoldoutPredictions& p, const std::vector<double>& cuts) {
-  KeyedRows rows{"the calibration customers", 6, {c.customer_id, c.customer_id + c.n}, {}};
+  KeyedRows rows{"the calibration customers", 6, {}, {}};
   for (int64_t i = 0; i < c.n; ++i) {
+    if (!std::isfinite(p.purchases[i])) continue;  // never bought: nothing predicted
+    rows.id.push_back(c.customer_id[i]);
     const double decile = static_cast<double>(std::upper_bound(cuts.begin(), cuts.end(), p.spend[i]) - cuts.begin());
     rows.values.insert(rows.values.end(), {double(c.segment[i]), std::min(p.repeat_purchases[i], kFrequencyGroups - 1.0),
                                            p.purchases[i], p.spend[i], double(c.churn_risk[i]), decile});
@@ -114,7 +118,7 @@ HoldoutPredictions predict_holdout(const CustomerValue& value, const std::vector
   HoldoutPredictions p;
   for (const RepeatSummary& c : customers) {
     p.repeat_purchases.push_back(c.x);
-    p.purchases.push_back(expected_purchases(value.purchases.model, c, length));
+    p.purchases.push_back(c.purchased ? expected_purchases(value.purchases.model, c, length) : NAN);
     p.spend.push_back(p.purchases.back() * gamma_gamma_expected_spend(value.gamma_gamma.model, c));
   }
   return p;

@@ -31,7 +31,7 @@ HoldoutActuals holdout_actuals(const CustomerFeatureTable& window_features, cons
 /// The model's predictions for this rank's calibration customers over the holdout's length.
 struct HoldoutPredictions {
   std::vector<double> repeat_purchases;     ///< calibration x
-  std::vector<double> purchases;            ///< E[purchases in the holdout]
+  std::vector<double> purchases;            ///< E[purchases in the holdout]; NaN: never bought
   std::vector<double> spend;                ///< E[purchases] × E[spend per purchase], undiscounted
 };
 
@@ -74,7 +74,8 @@ struct CalibrationCustomers {
 };
 
 /// Collective: joins the calibration customers with the holdout actuals by id (distributed; a
-/// customer without holdout lines bought nothing) and sums every group exactly (fixed point and
+/// customer without holdout lines bought nothing; one who never bought before the as-of date has
+/// no prediction and is left out) and sums every group exactly (fixed point and
 /// counts, allreduced), so the tables are the same for any number of ranks. The AUC counts
 /// churn risks within 2^-16 of each other as ties.
 HoldoutValidation validate_on_holdout(const CalibrationCustomers& customers, const HoldoutPredictions& predicted,

@@ -6,23 +6,27 @@
 #include <vector>
 
 #include "common/communicator.hpp"
+#include "customers/customer_rfm.hpp"
 
 namespace kseg {
 
 /// What a marketer reads about one segment.
 struct SegmentProfile {
   int segment = 0;
-  std::string name;    ///< RFM name, e.g. "Champions" or "Loyal — high aov"
+  std::string name;    ///< e.g. "Champions" or "Loyal — big baskets" (customers/segment_names.hpp)
   std::string action;  ///< one-line suggested action
   int64_t customers = 0;
   double share = 0;
   std::vector<double> mean;    ///< per profiled feature, original units
   std::vector<double> median;  ///< per profiled feature, within (max − min)/2^20 (global histogram)
-  int r_score = 0, f_score = 0, m_score = 0;  ///< 1–5: the segment mean's population quintile
+  int r_score = 0, f_score = 0, m_score = 0;  ///< 1–5: its customers' median RFM scores; 0 without RFM
+  std::vector<int64_t> rfm_classes;           ///< customers per RFM class (rfm_class_labels order); empty without RFM
   double revenue = 0, revenue_share = 0;      ///< Σ monetary, when profiled
-  /// CLV figures; NaN (unknown) without CLV, i.e. for a features file. churn_risk is the mean
-  /// P(no purchase in the next period), which is what a marketer means by churn.
+  /// CLV figures over the customers who have one; NaN (unknown) without CLV, i.e. for a features
+  /// file. churn_risk is the mean P(no purchase in the next period), which is what a marketer
+  /// means by churn.
   double mean_clv = NAN, total_clv = NAN, mean_p_alive = NAN, churn_risk = NAN;
+  int64_t without_clv = 0;            ///< customers who never bought (returns only): no CLV, P(alive) or churn risk
   std::vector<double> clv_quantiles;  ///< CLV at kClvQuantiles, when CLV exists
   double retention = -1;  ///< share who bought in both the previous and the current period; −1: unknown
 };
@@ -38,25 +42,21 @@ struct ProfileInputs {
   std::vector<std::size_t> columns;   ///< per feature: its column in `rows` (a view, not a copy)
   int64_t n = 0;
   const int32_t* segment = nullptr;
-  const float* clv = nullptr;      ///< optional
-  const float* p_alive = nullptr;  ///< optional
-  const float* churn_risk = nullptr;  ///< optional: P(no purchase in the next period)
+  const float* clv = nullptr;      ///< optional; NaN: unknown (a customer who never bought)
+  const float* p_alive = nullptr;  ///< optional; NaN where clv is
+  const float* churn_risk = nullptr;  ///< optional: P(no purchase in the next period); NaN where clv is
   const float* retained = nullptr;  ///< optional: 1 bought in both periods, else 0
+  const CustomerRfm* rfm = nullptr;  ///< optional: per-customer RFM scores and classes
+  double period_days = 90;           ///< --period-days: "New" means a first purchase within one
 
   /// Customer i's value of profiled feature j.
   float value(int64_t i, int j) const { return rows[i * stride + columns[j]]; }
 };
 
-/// Collective: exact per-segment means (fixed-point sums), RFM scores against the population's
-/// quintiles (from the global histogram quantiles of the transforms), names by the rule table
-/// in the README, duplicates told apart by their most distinctive feature.
+/// Collective: exact per-segment means (fixed-point sums; CLV figures over the customers who
+/// have one), medians and CLV quantiles (global histograms), and names from the customers inside
+/// (name_segments).
 std::vector<SegmentProfile> profile_segments(const ProfileInputs& in, int k, const Communicator& comm);
-
-/// How feature_z_scores adds its terms up. kPlain: as the segment names were pinned, plain
-/// products of known means. kFiniteOnly: as report.html's feature bars, where a missing or
-/// non-finite term counts 0. The two round the spread differently (share·d·d against share·d²),
-/// so each caller keeps its own and neither a name nor a bar moves by a bit.
-enum class ZScoreTerms { kPlain, kFiniteOnly };
 
 /// Each segment's feature means against the population's, in population spreads.
 struct FeatureZScores {
@@ -66,6 +66,7 @@ struct FeatureZScores {
 };
 
 /// The z-scores of features 0 … features − 1 of each profile (a mean the profile lacks is NaN).
-FeatureZScores feature_z_scores(const std::vector<SegmentProfile>& profiles, std::size_t features, ZScoreTerms terms);
+/// A term that is missing or not finite counts 0.
+FeatureZScores feature_z_scores(const std::vector<SegmentProfile>& profiles, std::size_t features);
 
 }  // namespace kseg

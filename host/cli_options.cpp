@@ -46,6 +46,7 @@ RunParams run_params(const RunCommandOptions& o) {
   params.kmeans.init = parse_init(o.init);
   if (!o.select_k.empty()) params.select_k = parse_k_range(o.select_k, "--select-k");
   params.model.clv.model = o.clv_model == "auto" ? std::nullopt : purchase_model_named(o.clv_model);
+  params.segments_from = o.segments_from == "rfm" ? SegmentSource::rfm : SegmentSource::kmeans;
   return params;
 }
 

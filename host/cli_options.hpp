@@ -16,6 +16,7 @@ struct RunCommandOptions {
   std::string select_k;            ///< --select-k LOW..HIGH, parsed into run.select_k
   std::string config_file;         ///< --config: TOML defaults for any option
   std::string clv_model = "bgnbd";  ///< --clv-model, parsed into run.model.clv.model (auto: none)
+  std::string segments_from = "kmeans";  ///< --segments-from, parsed into run.segments_from
   bool quiet = false;
   bool json = false;
 };

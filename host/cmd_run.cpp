@@ -1,6 +1,7 @@
 #include <iostream>
 #include <memory>
 
+#include "common/errors.hpp"
 #include "host/cli_checks.hpp"
 #include "host/cli_options.hpp"
 #include "host/commands.hpp"
@@ -38,6 +39,11 @@ Command add_run_command(CLI::App& app, const Communicator& comm) {
                   "Schmittlein et al. 1987), or auto (fit all three; the best holdout fit wins where the log goes on "
                   "past --as-of, else the highest likelihood)")
       ->capture_default_str()->check(CLI::IsMember({"auto", "bgnbd", "mbgnbd", "pareto-nbd"}));
+  cmd->add_option("--segments-from", o->segments_from,
+                  "Where the segments come from: kmeans (clusters of the features), or rfm: every customer's RFM "
+                  "class (Champions, Loyal, …, Lost by the rule table on per-customer 1-5 scores) is their segment, "
+                  "with its code as the segment id; profiles, CLV, reports and --previous (an RFM result) work alike")
+      ->capture_default_str()->check(CLI::IsMember({"kmeans", "rfm"}));
   add_output_style_options(*cmd, o->quiet, o->json);
   cmd->add_option("--config", o->config_file,
                   "TOML file of `option = value` lines, e.g. k = 12 (command-line values win)")
@@ -46,6 +52,11 @@ Command add_run_command(CLI::App& app, const Communicator& comm) {
     apply_config_file(*cmd, o->config_file);
     o->run.effective_config = cmd->config_to_str(/*default_also=*/true, /*write_description=*/false);
     o->run.k_given = cmd->get_option("--k")->count() > 0;
+    if (o->segments_from == "rfm")
+      for (const char* kmeans_only : {"--k", "--select-k", "--warm-start", "--resume"})
+        if (cmd->get_option(kmeans_only)->count() > 0)
+          refuse(std::string("--segments-from rfm takes the segments from the RFM rule table; ") + kmeans_only +
+                 " is for k-means: drop one of the two");
     const JobSummary summary = run_job(run_params(*o), comm, Logger(comm.is_root() && !o->quiet));
     if (o->json && comm.is_root()) std::cout << to_json(summary).str() << std::endl;
   }};

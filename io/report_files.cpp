@@ -90,7 +90,8 @@ JsonObject segment_json(const RunReport& r, std::size_t s) {
       .add("rfm_scores", std::vector<int64_t>{p.r_score, p.f_score, p.m_score}).add("mean_clv", p.mean_clv)
       .add("total_clv", p.total_clv).add("mean_p_alive", p.mean_p_alive).add("churn_risk", p.churn_risk)
       .add("mean", mean).add("median", median).add("retention", p.retention < 0 ? kNaN : p.retention);
-  if (!p.clv_quantiles.empty()) segment.add("clv_quantiles", clv_quantiles_json(p));
+  if (!p.clv_quantiles.empty())
+    segment.add("clv_quantiles", clv_quantiles_json(p)).add("customers_without_clv", p.without_clv);
   if (r.attributes)
     segment.add("mean_acquisition_cost", at(r.attributes->mean_acquisition_cost, s))
         .add("clv_per_cac", at(r.attributes->clv_per_cac, s))
@@ -212,6 +213,7 @@ void profile_columns(const RunReport& r, CsvColumns& csv) {
     csv.number("median_" + r.features[j], [p, j](std::size_t s) { return at(p[s].median, j); });
   csv.number("retention", [p](std::size_t s) { return p[s].retention < 0 ? kNaN : p[s].retention; });
   if (!has_clv_quantiles(r)) return;
+  csv.add("customers_without_clv", [p](std::size_t s) { return std::to_string(p[s].without_clv); });
   for (std::size_t q = 0; q < std::size(kClvQuantiles); ++q)
     csv.number("clv_" + quantile_key(kClvQuantiles[q]), [p, q](std::size_t s) { return at(p[s].clv_quantiles, q); });
 }
@@ -262,7 +264,7 @@ void write_report_json(const std::string& path, const RunReport& report) {
   if (!report.sweep.empty()) json.add("select_k", select_k_json(report));
   if (report.comparison) json.add("comparison", comparison_json(report, *report.comparison));
   if (report.validation) json.add("validation", validation_json(report, *report.validation));
-  if (!report.rfm_crosstab.empty()) json.add("rfm_classes", rfm_json(report));
+  if (has_rfm_classes(report)) json.add("rfm_classes", rfm_json(report));
   json.add("warnings", report.warnings);
   std::ofstream out = open_for_write(path);
   out << json.str() << "\n";

@@ -44,7 +44,8 @@ std::string segment_table(const RunReport& r) {
          << "</td>";
     if (retention) html << "<td>" << percent(p.retention < 0 ? kNaN : p.retention, 1) << "</td>";
     if (cac) html << "<td>" << shown(at(r.attributes->clv_per_cac, s), 2) << "</td>";
-    for (std::size_t j = 0; j < r.features.size(); ++j) html << "<td>" << shown(at(p.mean, j), 2) << "</td>";
+    for (std::size_t j = 0; j < r.features.size(); ++j)
+      html << "<td>" << (is_share_feature(r.features[j]) ? percent(at(p.mean, j), 1) : shown(at(p.mean, j), 2)) << "</td>";
     html << "<td>" << escaped(p.action) << "</td></tr>";
   }
   return html.str() + "</table>";

@@ -6,26 +6,20 @@
 #include "io/detail/report_html_parts.hpp"
 
 namespace kseg {
-namespace {
 
 using namespace html_detail;
 
-std::vector<int64_t> row_of(const RunReport& r, std::size_t s) {
-  const std::size_t classes = rfm_classes().size();
-  return {r.rfm_crosstab.begin() + s * classes, r.rfm_crosstab.begin() + (s + 1) * classes};
-}
-
-}  // namespace
+bool has_rfm_classes(const RunReport& r) { return !r.profiles.empty() && !r.profiles[0].rfm_classes.empty(); }
 
 JsonObject rfm_json(const RunReport& r) {
   std::vector<JsonObject> segments;
   for (std::size_t s = 0; s < r.profiles.size(); ++s)
-    segments.push_back(JsonObject().add("segment", r.profiles[s].segment).add("customers", row_of(r, s)));
+    segments.push_back(JsonObject().add("segment", r.profiles[s].segment).add("customers", r.profiles[s].rfm_classes));
   return JsonObject().add("labels", rfm_class_labels()).add("segments", segments);
 }
 
 std::string rfm_section(const RunReport& r) {
-  if (r.rfm_crosstab.empty()) return "";
+  if (!has_rfm_classes(r)) return "";
   std::ostringstream html;
   html << "<h2>Segments against classic RFM classes</h2><p class='note'>Each customer's recency, frequency and "
           "monetary value scored 1–5 against all customers (quintiles; tied customers share a score), then classed "
@@ -34,7 +28,7 @@ std::string rfm_section(const RunReport& r) {
   for (const RfmClass& c : rfm_classes()) html << "<th>" << escaped(c.name) << "</th>";
   html << "</tr>";
   for (std::size_t s = 0; s < r.profiles.size(); ++s) {
-    const std::vector<int64_t> row = row_of(r, s);
+    const std::vector<int64_t>& row = r.profiles[s].rfm_classes;
     int64_t total = 0;
     for (int64_t c : row) total += c;
     html << "<tr><td style='border-left:6px solid " << colour(r.profiles[s].segment) << "'>" << r.profiles[s].segment

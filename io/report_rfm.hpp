@@ -7,6 +7,9 @@
 
 namespace kseg {
 
+/// Whether the profiles count their customers per RFM class.
+bool has_rfm_classes(const RunReport& report);
+
 /// report.json's "rfm_classes": the class labels and, per segment, its customers in each class.
 JsonObject rfm_json(const RunReport& report);
 

@@ -49,41 +49,42 @@ void clv_box(std::ostream& svg, const SegmentProfile& p, const Axis& x, double y
 
 // ---- segment overview ----
 
+// One row per segment, labelled by name: its share of customers (solid) and of revenue (pale).
 std::string shares_chart(const std::vector<SegmentProfile>& profiles) {
-  const int bar = 18, gap = 14, height = 220, top = 20;
+  const int label = 250, bars = 320, bar = 11, row = 2 * bar + 10;
   std::ostringstream svg;
-  const int width = 60 + static_cast<int>(profiles.size()) * (2 * bar + gap);
-  svg << "<svg width='" << width << "' height='" << height + 40 << "' role='img'>";
+  svg << "<svg width='" << label + bars + 60 << "' height='" << row * profiles.size() + 24 << "' role='img'>";
   double peak = 0.01;
   for (const SegmentProfile& p : profiles) peak = std::max({peak, finite_or_zero(p.share), finite_or_zero(p.revenue_share)});
   for (std::size_t i = 0; i < profiles.size(); ++i) {
     const SegmentProfile& p = profiles[i];
-    const int x = 50 + static_cast<int>(i) * (2 * bar + gap);
+    const int y = static_cast<int>(i) * row;
+    svg << "<text x='0' y='" << y + bar + 5 << "' font-size='12'>" << escaped(segment_label(p)) << "</text>";
     for (int which = 0; which < 2; ++which) {
       const double value = std::max(0.0, finite_or_zero(which == 0 ? p.share : p.revenue_share));
-      const int h = static_cast<int>(value / peak * (height - top));
-      svg << "<rect x='" << x + which * bar << "' y='" << height - h << "' width='" << bar - 2 << "' height='" << h
-          << "' fill='" << colour(p.segment) << "' opacity='" << (which == 0 ? "1" : "0.5") << "'><title>"
-          << escaped(p.name) << (which == 0 ? ": customers " : ": revenue ") << percent(value, 1) << "</title></rect>";
+      const int w = static_cast<int>(value / peak * bars), top = y + which * bar;
+      svg << "<rect x='" << label << "' y='" << top << "' width='" << w << "' height='" << bar - 1 << "' fill='"
+          << colour(p.segment) << "' opacity='" << (which == 0 ? "1" : "0.5") << "'><title>" << escaped(p.name)
+          << (which == 0 ? ": customers " : ": revenue ") << percent(value, 1) << "</title></rect><text x='"
+          << label + w + 4 << "' y='" << top + bar - 2 << "' font-size='10'>" << percent(value, 0) << "</text>";
     }
-    svg << "<text x='" << x << "' y='" << height + 16 << "' font-size='12'>" << p.segment << "</text>";
   }
-  svg << "<line x1='45' y1='" << height << "' x2='" << width << "' y2='" << height << "' stroke='#333'/>"
-      << "<text x='0' y='14' font-size='11'>" << fixed_decimals(100 * peak, 0) << "%</text></svg>";
+  svg << "<line x1='" << label << "' y1='0' x2='" << label << "' y2='" << row * profiles.size() << "' stroke='#333'/>"
+      << "</svg>";
   return svg.str();
 }
 
 std::string profile_chart(const std::vector<SegmentProfile>& profiles, const std::vector<std::string>& features) {
   const std::size_t d = features.size();
-  const FeatureZScores scores = feature_z_scores(profiles, d, ZScoreTerms::kFiniteOnly);
+  const FeatureZScores scores = feature_z_scores(profiles, d);
   const int row = 16, label = 140, half = 120;
   std::ostringstream svg;
   svg << "<svg width='" << (label + 2 * half + 20) * std::min<std::size_t>(profiles.size(), 3) << "' height='"
       << ((profiles.size() + 2) / 3) * (d * row + 40) << "' role='img'>";
   for (std::size_t i = 0; i < profiles.size(); ++i) {
     const int ox = static_cast<int>(i % 3) * (label + 2 * half + 20), oy = static_cast<int>(i / 3) * (d * row + 40);
-    svg << "<text x='" << ox << "' y='" << oy + 14 << "' font-size='12' font-weight='bold'>" << profiles[i].segment
-        << ": " << escaped(profiles[i].name) << "</text>";
+    svg << "<text x='" << ox << "' y='" << oy + 14 << "' font-size='12' font-weight='bold'>"
+        << escaped(segment_label(profiles[i])) << "</text>";
     for (std::size_t j = 0; j < d; ++j) {
       const double mean = at(profiles[i].mean, j), z = scores.z[i][j];
       const int w = static_cast<int>(std::min(1.0, std::fabs(z) / 2) * half), y = oy + 22 + static_cast<int>(j) * row;

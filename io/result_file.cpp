@@ -151,6 +151,8 @@ SavedModel read_saved_model(const std::string& path) {
   m.segment_names = h5::read_strings(file, "/model/segment_names", path);
   m.segment_actions = h5::read_strings(file, "/model/segment_actions", path);
   m.segment_size = h5::read_small<int64_t>(file, "/model/segment_size", H5T_NATIVE_INT64, path);
+  const std::vector<std::string> from = h5::read_string_array_attribute(file, "segments_from", path);
+  if (!from.empty()) m.segments_from = from[0];
   m.d = static_cast<int>(m.feature_names.size());
   m.k = m.d ? static_cast<int>(m.centroids.size() / m.d) : 0;
   if (h5::link_exists(file, "/model/segment_ids")) {

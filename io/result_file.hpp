@@ -59,6 +59,7 @@ struct SavedModel {
   std::vector<int32_t> segment_ids;                  ///< 0..k−1 for files written before stable ids
   std::vector<std::string> segment_names, segment_actions;
   std::vector<int64_t> segment_size;
+  std::string segments_from = "kmeans";  ///< root attribute segments_from: "kmeans" or "rfm" (the RFM classes)
 };
 
 /// Every rank reads the model part of a result file. InputError (all ranks) naming the file and

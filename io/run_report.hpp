@@ -26,7 +26,6 @@ struct RunReport {
   int recommended_k = 0;
   std::optional<QuarterComparison> comparison;  ///< when the run had --previous
   std::optional<HoldoutValidation> validation;  ///< when the transactions go on past the as-of date
-  std::vector<int64_t> rfm_crosstab;            ///< customers per (segment row, RFM class); empty without RFM
   std::string currency;                         ///< shown on money (e.g. EUR); empty: none
   std::vector<std::string> warnings;            ///< what a reader must know before trusting the figures
 };

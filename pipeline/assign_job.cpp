@@ -1,6 +1,7 @@
 #include "pipeline/assign_job.hpp"
 
 #include "cluster/predict.hpp"
+#include "common/errors.hpp"
 #include "common/number_text.hpp"
 #include "common/timer.hpp"
 #include "common/version.hpp"
@@ -33,6 +34,9 @@ AssignSummary assign_job(const AssignParams& p, const Communicator& comm, const 
   Stopwatch total;
   AtomicOutput output(p.output, p.force, comm);
   const SavedModel model = read_saved_model(p.model);
+  if (model.segments_from == "rfm")
+    refuse(p.model + " holds RFM segments (--segments-from rfm): a customer's RFM class is scored against all "
+           "customers of a run, not a saved centroid; run kseg run --segments-from rfm on " + p.input + " instead");
   log.line("model     ", p.model, ": ", model.k, " segments on ", model.d, " features");
   FeatureStepOptions step = p.step;
   step.use_cuda = use_cuda(p.device, comm, log);

@@ -22,8 +22,9 @@ SegmentOrder order_by_match(const SegmentMatch& match) {
   return order;
 }
 
-// Per-customer RFM on the loaded table's original units, when it has the three columns.
-std::optional<CustomerRfm> rfm_of(const ModelInputs& inputs, const Communicator& comm) {
+}  // namespace
+
+std::optional<CustomerRfm> customer_rfm_of(const ModelInputs& inputs, const Communicator& comm) {
   const FeatureShard& table = inputs.profiled_table();
   const std::vector<std::string>& names = table.feature_names;
   const std::optional<std::size_t> r = find_column(names, "recency_days"), f = find_column(names, "frequency"),
@@ -31,8 +32,6 @@ std::optional<CustomerRfm> rfm_of(const ModelInputs& inputs, const Communicator&
   if (!r || !f || !m) return std::nullopt;
   return customer_rfm({table.matrix.data(), table.d, *r, *f, *m, table.block.count}, comm);
 }
-
-}  // namespace
 
 SegmentOrder SegmentOrder::identity(int k) {
   SegmentOrder order;
@@ -61,7 +60,7 @@ SegmentedCustomers assign_stage(const FitContext& ctx, FitOutcome& fitted, const
   s.segment = s.assignment.segment_ids(s.order.ids);
   s.distance = s.assignment.distances();
   s.monetary = inputs.profiled_column("monetary");
-  s.rfm = rfm_of(inputs, ctx.comm);
+  s.rfm = customer_rfm_of(inputs, ctx.comm);
   return s;
 }
 

@@ -3,9 +3,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "cluster/predict.hpp"
 #include <optional>
 
+#include "cluster/predict.hpp"
 #include "customers/customer_rfm.hpp"
 #include "customers/quarter_comparison.hpp"
 #include "pipeline/fit_stage.hpp"
@@ -33,6 +33,10 @@ struct SegmentedCustomers {
   std::vector<float> monetary;     ///< per customer, when profiled: next quarter's migration revenue
   std::optional<CustomerRfm> rfm;  ///< per customer, when the input has recency_days, frequency and monetary
 };
+
+/// Collective: every customer's RFM scores and class, on the loaded table's original units; none
+/// when it lacks recency_days, frequency or monetary.
+std::optional<CustomerRfm> customer_rfm_of(const ModelInputs& inputs, const Communicator& comm);
 
 /// Collective: the assign stage. Orders the fitted segments (matched to last quarter's when
 /// there is one; the fit's centroids are reordered in place), assigns every customer with

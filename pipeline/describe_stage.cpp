@@ -70,14 +70,20 @@ void log_segments(const RunReport& report, bool with_clv, const Logger& log) {
              p.action);
 }
 
+// RFM segments are named by their class (their id is its code).
+void name_by_class(std::vector<SegmentProfile>& profiles) {
+  for (SegmentProfile& p : profiles) p.name = rfm_classes()[p.segment].name, p.action = rfm_classes()[p.segment].action;
+}
+
 std::vector<SegmentProfile> profiles_of(const ModelInputs& inputs, const SegmentedCustomers& s, int k,
-                                        const Communicator& comm) {
+                                        int64_t period_days, const Communicator& comm) {
   const FeatureShard& table = inputs.profiled_table();
   std::vector<SegmentProfile> profiles = profile_segments(
       {inputs.profiled_names, table.matrix.data(), table.d, inputs.profiled_columns, table.block.count,
        s.assignment.row.data(), inputs.value ? inputs.value->clv.data() : nullptr,
        inputs.value ? inputs.value->p_alive.data() : nullptr, inputs.value ? inputs.value->churn_risk.data() : nullptr,
-       inputs.retained.empty() ? nullptr : inputs.retained.data()},
+       inputs.retained.empty() ? nullptr : inputs.retained.data(), s.rfm ? &*s.rfm : nullptr,
+       static_cast<double>(period_days)},
       k, comm);
   for (SegmentProfile& p : profiles) p.segment = s.order.ids[p.segment];
   return profiles;
@@ -91,7 +97,8 @@ RunReport describe_stage(const RunParams& p, const ModelInputs& inputs, const Fi
   const int k = fitted.fit.k;
   RunReport report;
   report.features = inputs.profiled_names;
-  report.profiles = profiles_of(inputs, s, k, comm);
+  report.profiles = profiles_of(inputs, s, k, p.model.step.period_days, comm);
+  if (p.segments_from == SegmentSource::rfm) name_by_class(report.profiles);
   if (fitted.previous) {
     carry_names_over(*fitted.previous, s.order.match, report.profiles);
     report.comparison = compare_with_previous(
@@ -105,7 +112,6 @@ RunReport describe_stage(const RunParams& p, const ModelInputs& inputs, const Fi
     report.attributes = profile_attributes(*inputs.attributes, shard.customer_id.data(), s.assignment.row.data(),
                                            inputs.value ? inputs.value->clv.data() : nullptr, shard.block.count, k, comm);
   if (fitted.sweep) report.sweep = fitted.sweep->sweep, report.recommended_k = fitted.sweep->recommended_k;
-  if (s.rfm) report.rfm_crosstab = rfm_crosstab(s.assignment.row.data(), *s.rfm, k, comm);
   if (inputs.holdout) {
     report.validation = validate_on_holdout({shard.customer_id.data(), s.assignment.row.data(), inputs.value->churn_risk.data(),
                                              shard.block.count, k},

@@ -69,13 +69,20 @@ int chosen_k(const RunParams& p, const PreviousQuarter* previous, const KSweep* 
   return p.kmeans.k;
 }
 
+std::optional<PreviousQuarter> previous_quarter(const RunParams& p, const ModelInputs& inputs, const Logger& log) {
+  if (p.previous.path.empty()) return std::nullopt;
+  PreviousQuarter previous = load_previous_quarter(p.previous.path, inputs.shard.feature_names, inputs.scaler);
+  log.line("previous  ", p.previous.path, ": ", previous.model.k, " segments");
+  return previous;
+}
+
 FitOutcome fit_stage(const RunParams& p, const FitContext& ctx, const ModelInputs& inputs, const std::string& backend,
                      const Logger& log) {
   FitOutcome f;
-  if (!p.previous.path.empty()) {
-    f.previous = load_previous_quarter(p.previous.path, inputs.shard.feature_names, inputs.scaler);
-    log.line("previous  ", p.previous.path, ": ", f.previous->model.k, " segments");
-  }
+  f.previous = previous_quarter(p, inputs, log);
+  if (f.previous && f.previous->model.segments_from != "kmeans")
+    refuse("--previous " + p.previous.path + " holds RFM segments (--segments-from rfm): compare it with a run "
+           "--segments-from rfm, or give a k-means result of last quarter");
   if (!p.select_k.empty()) f.sweep = sweep_k(ctx, p.kmeans, p.select_k, p.select_k_sample, log);
   f.params = p.kmeans;
   f.params.k = chosen_k(p, f.previous ? &*f.previous : nullptr, f.sweep ? &*f.sweep : nullptr);

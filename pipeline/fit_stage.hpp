@@ -25,6 +25,9 @@ struct FitOutcome {
 /// quarter's, else the default.
 int chosen_k(const RunParams& params, const PreviousQuarter* previous, const KSweep* sweep);
 
+/// Last quarter's model with --previous (every rank reads it), else none.
+std::optional<PreviousQuarter> previous_quarter(const RunParams& params, const ModelInputs& inputs, const Logger& log);
+
 /// Collective: the fit stage. Last quarter's model (its k, a warm start), the k sweep, then
 /// k-means with checkpoints, resumed from --resume when given. Throws Interrupted when stopped
 /// by a signal after writing a checkpoint.

@@ -8,6 +8,7 @@
 #include "common/version.hpp"
 #include "io/atomic_output.hpp"
 #include "pipeline/describe_stage.hpp"
+#include "pipeline/rfm_segments_stage.hpp"
 #include "pipeline/write_stage.hpp"
 
 namespace kseg {
@@ -50,7 +51,18 @@ ModelInputs load_and_transform(const RunParams& p, JobSummary& s, const Communic
   return inputs;
 }
 
+// The fit and assign stages, or the RFM classes in their place.
+std::pair<FitOutcome, SegmentedCustomers> segments(const RunParams& p, const FitContext& ctx, const ModelInputs& inputs,
+                                                   const std::string& backend, const Logger& log) {
+  if (p.segments_from == SegmentSource::rfm) return rfm_segments_stage(p, inputs, ctx.comm, log);
+  FitOutcome fitted = fit_stage(p, ctx, inputs, backend, log);
+  SegmentedCustomers customers = assign_stage(ctx, fitted, inputs, p.previous.comparison);
+  return {std::move(fitted), std::move(customers)};
+}
+
 }  // namespace
+
+std::string to_string(SegmentSource source) { return source == SegmentSource::rfm ? "rfm" : "kmeans"; }
 
 JobSummary run_job(const RunParams& params, const Communicator& comm, const Logger& log) {
   Stopwatch total;
@@ -71,10 +83,8 @@ JobSummary run_job(const RunParams& params, const Communicator& comm, const Logg
   const FitContext ctx = device->context();
   s.summarize_seconds = phase.seconds();
   s.backend = device->backend_name();
-  FitOutcome fitted = fit_stage(p, ctx, inputs, s.backend, log);
-
+  auto [fitted, customers] = segments(p, ctx, inputs, s.backend, log);
   phase = Stopwatch();
-  const SegmentedCustomers customers = assign_stage(ctx, fitted, inputs, p.previous.comparison);
   s.fit = fitted.fit;
   RunReport report = describe_stage(p, inputs, fitted, customers, comm, log);
   s.profiles = report.profiles;

@@ -15,6 +15,10 @@
 
 namespace kseg {
 
+/// Where a run's segments come from: k-means, or each customer's RFM class.
+enum class SegmentSource { kmeans, rfm };
+std::string to_string(SegmentSource source);
+
 /// Everything `kseg run` (and `kseg demo`) does, in the pipeline's terms.
 struct RunParams {
   std::string input;
@@ -24,6 +28,7 @@ struct RunParams {
   DeviceOptions device;
   CheckpointOptions checkpoint;
   KMeansParams kmeans;
+  SegmentSource segments_from = SegmentSource::kmeans;
   int threads = 0;       ///< OpenMP threads per rank; 0 = the OpenMP default
   bool k_given = false;  ///< kmeans.k was the user's; else last quarter's k or the sweep's choice is used
   PreviousOptions previous;

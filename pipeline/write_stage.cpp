@@ -34,6 +34,7 @@ std::vector<std::pair<std::string, h5::AttributeValue>> result_attributes(const 
           {"max_iter", int64_t{p.max_iter}},
           {"tol", p.tol},
           {"init", to_string(p.init)},
+          {"segments_from", to_string(r.params.segments_from)},
           {"inertia", s.fit.inertia},
           {"iterations", int64_t{s.fit.iterations}},
           {"converged", int64_t{s.fit.converged ? 1 : 0}},
@@ -135,6 +136,12 @@ void add_transaction_context(const RunOutcome& r, RunReport& report) {
        {"CLV horizon", fixed_decimals(clv.horizon_months, 1) + " months, discounted " +
                            fixed_decimals(100 * clv.monthly_discount, 2) + "% a month; time unit " + step.time_unit},
        {"churn risk", "P(no purchase in the " + std::to_string(step.period_days) + " days after the as-of date)"}});
+  int64_t without_clv = 0;
+  for (const SegmentProfile& p : report.profiles) without_clv += p.without_clv;
+  report.facts.add("customers_without_clv", without_clv);
+  if (without_clv > 0)
+    report.headline.emplace_back("without CLV", with_thousands(without_clv) +
+                                                    " customers only returned goods: no CLV, P(alive) or churn risk");
 }
 
 void add_headline(const RunOutcome& r, RunReport& report) {
