@@ -17,6 +17,15 @@ inline std::string fixed_decimals(double v, int digits) {
 /// 0.1234 → "12.3%" (digits = 1).
 inline std::string percent_text(double share, int digits) { return fixed_decimals(100 * share, digits) + "%"; }
 
+/// A value as a file held it, for error messages: 1e+300, -5, 9223372036854775807.
+template <typename T>
+std::string value_text(T value) {
+  std::ostringstream text;
+  text.precision(10);
+  text << value;
+  return text.str();
+}
+
 /// 1234567 → "1,234,567": counts of customers and lines in logs and reports.
 inline std::string with_thousands(long long value) {
   std::string digits = std::to_string(value < 0 ? -value : value), out;

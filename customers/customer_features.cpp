@@ -28,13 +28,22 @@ std::size_t keep_up_to(TransactionColumns& lines, int64_t as_of_day) {
   return keep.size();
 }
 
-// Number of codes in a coded column over all ranks; negative codes are refused.
-int32_t code_count(const std::vector<int32_t>& codes, const char* column, const std::string& source,
-                   const Communicator& comm) {
+// Number of codes in a coded column over all ranks: the labels' count when it has labels, else
+// one more than the largest code. Refused: a negative code, one outside the labels, one of
+// `limit` or more.
+int32_t code_count(const std::vector<int32_t>& codes, const std::vector<std::string>& labels, const char* column,
+                   int32_t limit, const std::string& source, const Communicator& comm) {
   int64_t low = 0, high = -1;
   for (int32_t c : codes) low = std::min<int64_t>(low, c), high = std::max<int64_t>(high, c);
-  if (comm.min(low) < 0) refuse(source + ":/transactions/" + column + ": codes must be >= 0");
-  return static_cast<int32_t>(comm.max(high) + 1);
+  low = comm.min(low), high = comm.max(high);
+  const std::string where = source + ":/transactions/" + column;
+  if (low < 0) refuse(where + ": code " + std::to_string(low) + " is negative; codes must be >= 0");
+  if (!labels.empty() && high >= static_cast<int64_t>(labels.size()))
+    refuse(where + ": code " + std::to_string(high) + " is outside its " + std::to_string(labels.size()) +
+           " labels (attribute labels); codes must be 0.." + std::to_string(labels.size() - 1));
+  if (high >= limit)
+    refuse(where + ": code " + std::to_string(high) + " is too large; kseg takes codes 0.." + std::to_string(limit - 1));
+  return labels.empty() ? static_cast<int32_t>(high + 1) : static_cast<int32_t>(labels.size());
 }
 
 // Category code → output column: the `top` categories with most purchase lines (ties: smaller
@@ -219,12 +228,12 @@ CustomerFeatureTable build_customer_features(TransactionColumns lines, const Tra
   std::vector<int32_t> top_codes;
   int32_t channels = 0;
   if (schema.category) {
-    const int32_t codes = code_count(lines.category, "category", source, comm);
+    const int32_t codes =
+        code_count(lines.category, schema.category_labels, "category", kMaxCategoryCodes, source, comm);
     params.category_column = category_columns(lines, codes, options.top_categories, /*first_column=*/0, top_codes, comm);
   }
   if (schema.channel)
-    channels = std::max<int32_t>(code_count(lines.channel, "channel", source, comm),
-                                 static_cast<int32_t>(schema.channel_labels.size()));
+    channels = code_count(lines.channel, schema.channel_labels, "channel", kMaxChannelCodes, source, comm);
   const FeatureLayout layout = make_layout(schema, top_codes, channels, table.names);
   for (int32_t& column : params.category_column) column += layout.category_first;
 
@@ -233,8 +242,13 @@ CustomerFeatureTable build_customer_features(TransactionColumns lines, const Tra
     return finish_table(std::move(table), rows, comm);
   }
   shuffle_by_customer(lines, comm);
-  const CustomerFeatureRows rows =
-      redistribute_by_id(reduce_per_customer(lines, layout, params, options.use_cuda), layout.columns, comm);
+  const CustomerFeatureRows mine = reduce_per_customer(lines, layout, params, options.use_cuda);
+  const int64_t customers = comm.sum(static_cast<int64_t>(mine.customer_id.size()));
+  if (customers < comm.size())
+    refuse(source + ": " + std::to_string(customers) + " customer(s) bought by the as-of date cannot be split over " +
+           std::to_string(comm.size()) + " ranks; run with at most " + std::to_string(std::max<int64_t>(customers, 1)) +
+           " rank(s)");
+  const CustomerFeatureRows rows = redistribute_by_id(mine, layout.columns, comm);
   return finish_table(std::move(table), rows, comm);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "common/communicator.hpp"
@@ -24,10 +25,13 @@ struct CustomerValue {
   Fit<PurchaseModel> purchases;
   Fit<GammaGamma> gamma_gamma;
   std::vector<float> p_alive, churn_risk, expected_purchases, expected_spend, clv;
+  std::vector<std::string> warnings;  ///< figures that cannot be known from these customers
 };
 
 /// Collective: fits `model` (which must be set) and Gamma-Gamma over every rank's customers who
-/// bought, then values this rank's.
+/// bought, then values this rank's. Without a buyer nothing is fitted and every figure is NaN;
+/// without a repeat buyer (or with a spend model of infinite mean, q ≤ 1) expected spend and CLV
+/// are NaN; each with a warning.
 CustomerValue customer_value(const std::vector<RepeatSummary>& customers, const ClvOptions& options,
                              const Communicator& comm);
 

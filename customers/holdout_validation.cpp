@@ -87,7 +87,7 @@ double auc_of(const std::vector<int64_t>& inactive, const std::vector<int64_t>& 
 KeyedRows calibration_rows(const CalibrationCustomers& c, const HoldoutPredictions& p, const std::vector<double>& cuts) {
   KeyedRows rows{"the calibration customers", 6, {}, {}};
   for (int64_t i = 0; i < c.n; ++i) {
-    if (!std::isfinite(p.purchases[i])) continue;  // never bought: nothing predicted
+    if (!std::isfinite(p.purchases[i]) || !std::isfinite(p.spend[i])) continue;  // nothing predicted
     rows.id.push_back(c.customer_id[i]);
     const double decile = static_cast<double>(std::upper_bound(cuts.begin(), cuts.end(), p.spend[i]) - cuts.begin());
     rows.values.insert(rows.values.end(), {double(c.segment[i]), std::min(p.repeat_purchases[i], kFrequencyGroups - 1.0),
@@ -116,10 +116,13 @@ HoldoutActuals holdout_actuals(const CustomerFeatureTable& t, const HoldoutWindo
 HoldoutPredictions predict_holdout(const CustomerValue& value, const std::vector<RepeatSummary>& customers,
                                    double length) {
   HoldoutPredictions p;
-  for (const RepeatSummary& c : customers) {
+  for (std::size_t i = 0; i < customers.size(); ++i) {
+    const RepeatSummary& c = customers[i];
     p.repeat_purchases.push_back(c.x);
-    p.purchases.push_back(c.purchased ? expected_purchases(value.purchases.model, c, length) : NAN);
-    p.spend.push_back(p.purchases.back() * gamma_gamma_expected_spend(value.gamma_gamma.model, c));
+    p.purchases.push_back(std::isfinite(value.churn_risk[i]) ? expected_purchases(value.purchases.model, c, length) : NAN);
+    p.spend.push_back(std::isfinite(value.expected_spend[i])
+                          ? p.purchases.back() * gamma_gamma_expected_spend(value.gamma_gamma.model, c)
+                          : NAN);
   }
   return p;
 }

@@ -31,8 +31,8 @@ HoldoutActuals holdout_actuals(const CustomerFeatureTable& window_features, cons
 /// The model's predictions for this rank's calibration customers over the holdout's length.
 struct HoldoutPredictions {
   std::vector<double> repeat_purchases;     ///< calibration x
-  std::vector<double> purchases;            ///< E[purchases in the holdout]; NaN: never bought
-  std::vector<double> spend;                ///< E[purchases] × E[spend per purchase], undiscounted
+  std::vector<double> purchases;            ///< E[purchases in the holdout]; NaN: unknown (never bought)
+  std::vector<double> spend;                ///< E[purchases] × E[spend per purchase], undiscounted; NaN: unknown
 };
 
 /// Over the holdout's length (`days` in the model's time unit): expected purchases and spend.

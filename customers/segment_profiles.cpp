@@ -92,6 +92,7 @@ SegmentProfile segment_profile(const ProfileInputs& in, const SegmentSums& t, in
   if (in.retained) p.retention = t.total(s, d + 2) / n;
   if (!in.clv) return p;
   p.without_clv = t.counts[s] - t.valued[s];
+  if (t.valued[s] == 0) return p;  // nobody's CLV is known: the figures stay NaN
   p.total_clv = t.total(s, d), p.mean_clv = p.total_clv / with_clv;
   if (in.p_alive) p.mean_p_alive = t.total(s, d + 1) / with_clv;
   if (in.churn_risk) p.churn_risk = t.total(s, d + 3) / with_clv;

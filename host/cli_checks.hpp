@@ -22,4 +22,17 @@ inline CLI::Validator at_least(double low) {
       ">=" + bound);
 }
 
+/// Validator of --seed: a whole number 0 … 2^63−1, so that every seed is stored as it was given
+/// (CLI11 would read -1 and 2^64 as 2^64−1).
+inline CLI::Validator seed_range() {
+  return CLI::Validator(
+      [](std::string& input) -> std::string {
+        const bool digits = !input.empty() && input.size() <= 19 &&
+                            input.find_first_not_of("0123456789") == std::string::npos;
+        if (digits && (input.size() < 19 || input <= "9223372036854775807")) return "";
+        return "must be a whole number from 0 to 9223372036854775807, got " + input;
+      },
+      "0..2^63-1");
+}
+
 }  // namespace kseg

@@ -7,18 +7,18 @@ namespace kseg {
 
 std::vector<int> parse_k_range(const std::string& text, const std::string& option) {
   const std::size_t dots = text.find("..");
+  int low = 0, high = -1;
   try {
-    if (dots != std::string::npos) {
-      const int low = std::stoi(text.substr(0, dots)), high = std::stoi(text.substr(dots + 2));
-      if (low >= 1 && low <= high) {
-        std::vector<int> ks;
-        for (int k = low; k <= high; ++k) ks.push_back(k);
-        return ks;
-      }
-    }
+    if (dots != std::string::npos) low = std::stoi(text.substr(0, dots)), high = std::stoi(text.substr(dots + 2));
   } catch (const std::exception&) {
   }
-  refuse(option + " '" + text + "' must look like 2..15");
+  if (low < 1 || low > high) refuse(option + " '" + text + "' must look like 2..15");
+  if (high - low >= kMaxSweptKs)
+    refuse(option + " '" + text + "' sweeps " + std::to_string(high - low + 1) + " values of k; at most " +
+           std::to_string(kMaxSweptKs) + " (each is a whole fit)");
+  std::vector<int> ks;
+  for (int k = low; k <= high; ++k) ks.push_back(k);
+  return ks;
 }
 
 InitMethod parse_init(const std::string& text) {
@@ -84,7 +84,7 @@ void add_checkpoint_options(CLI::App& cmd, CheckpointOptions& o) {
 void add_kmeans_options(CLI::App& cmd, RunCommandOptions& c) {
   RunParams& o = c.run;
   cmd.add_option("--k", o.kmeans.k, "Number of segments")->capture_default_str()->check(at_least(1));
-  cmd.add_option("--seed", o.kmeans.seed, "Seed of every random choice (same seed, same result)")->capture_default_str();
+  cmd.add_option("--seed", o.kmeans.seed, "Seed of every random choice (same seed, same result)")->capture_default_str()->check(seed_range());
   cmd.add_option("--n-init", o.kmeans.n_init, "Restarts; the lowest inertia wins")->capture_default_str()->check(at_least(1));
   cmd.add_option("--max-iter", o.kmeans.max_iter, "Lloyd iterations per restart, at most")->capture_default_str()->check(at_least(1));
   cmd.add_option("--tol", o.kmeans.tol,

@@ -24,7 +24,10 @@ struct RunCommandOptions {
 /// The run's parameters with --init and --select-k parsed (InputError naming the option).
 RunParams run_params(const RunCommandOptions& options);
 
-/// "2..15" → {2, 3, …, 15}; InputError naming `option` otherwise.
+/// The most values of k one sweep fits.
+inline constexpr int kMaxSweptKs = 64;
+
+/// "2..15" → {2, 3, …, 15}; InputError naming `option` otherwise, or for more than kMaxSweptKs values.
 std::vector<int> parse_k_range(const std::string& text, const std::string& option);
 /// "12m" → 12, "39w" → 39·7/30.4375, "365d" → 365/30.4375 months; InputError otherwise.
 double parse_horizon_months(const std::string& text);

@@ -47,7 +47,7 @@ Command add_bench_command(CLI::App& app, const Communicator& comm) {
       ->delimiter(',')->capture_default_str()->check(at_least(1));
   cmd->add_option("--iters", o->bench.iterations, "Timed iterations")->capture_default_str()->check(at_least(1));
   cmd->add_option("--threads", o->bench.threads, "OpenMP threads per rank (0: default)")->capture_default_str();
-  cmd->add_option("--seed", o->bench.seed, "Seed of the data and the initial centroids")->capture_default_str();
+  cmd->add_option("--seed", o->bench.seed, "Seed of the data and the initial centroids")->capture_default_str()->check(seed_range());
   cmd->add_flag("--json", o->json, "One JSON line per k on stdout instead of text");
   add_device_options(*cmd, o->bench.device);
   cmd->footer("With --device cuda the defaults become the GPU benchmark: --customers 100000000 --features 32 "

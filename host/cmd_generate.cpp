@@ -17,7 +17,7 @@ Command add_generate_command(CLI::App& app, const Communicator& comm) {
   cmd->add_option("--customers", o->customers, "Number of customers (rows)")->capture_default_str()->check(at_least(1));
   cmd->add_option("--features", o->features, "Features per customer (columns)")->capture_default_str()->check(CLI::Range(1, 4096));
   cmd->add_option("--segments", o->segments, "True segments (blobs)")->capture_default_str()->check(CLI::Range(1, 100000));
-  cmd->add_option("--seed", o->seed, "Seed; the same seed gives the same file")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "Seed; the same seed gives the same file")->capture_default_str()->check(seed_range());
   cmd->add_option("--separation", o->separation, "Minimum distance between blob centres, in blob spreads (smaller: more overlap)")
       ->capture_default_str()->check(at_least(0));
   cmd->add_option("--feature-names", o->feature_names, "Comma-separated feature names (default f0,f1,...)")->delimiter(',');

@@ -56,7 +56,7 @@ Command add_select_k_command(CLI::App& app, const Communicator& comm) {
   cmd->add_option("--k", o->k_range, "Range of k, LOW..HIGH")->capture_default_str();
   cmd->add_option("--sample", o->select.sample, "Customers in the silhouette sample")->capture_default_str()->check(at_least(2));
   add_model_input_options(*cmd, o->select.model);
-  cmd->add_option("--seed", o->select.kmeans.seed, "Seed of the fits and of the silhouette sample")->capture_default_str();
+  cmd->add_option("--seed", o->select.kmeans.seed, "Seed of the fits and of the silhouette sample")->capture_default_str()->check(seed_range());
   cmd->add_option("--n-init", o->select.kmeans.n_init, "Restarts per k")->capture_default_str()->check(at_least(1));
   cmd->add_option("--tol", o->select.kmeans.tol, "Convergence tolerance of each fit (as for kseg run)")
       ->capture_default_str()->check(at_least(0));

@@ -57,11 +57,13 @@ int main(int argc, char** argv) {
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
+      // --help and --version print and succeed; a bad command line is bad input: one line, exit 2.
       std::ostringstream out, err;
-      const int code = app.exit(e, out, err);
-      if (rank == 0) std::cout << out.str(), std::cerr << err.str();
+      const bool ok = app.exit(e, out, err) == 0;
+      if (rank == 0 && ok) std::cout << out.str(), std::cerr << err.str();
+      if (rank == 0 && !ok) std::cerr << "kseg: error: " << e.what() << " (kseg --help lists the options)" << std::endl;
       MPI_Finalize();
-      return code;
+      return ok ? kseg::kExitOk : kseg::kExitInput;
     }
     for (const kseg::Command& command : commands)
       if (command.cli->parsed()) command.run();

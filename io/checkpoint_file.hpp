@@ -28,6 +28,9 @@ struct CheckpointData {
 void write_checkpoint(const std::string& path, const CheckpointData& data);
 
 /// Throws InputError (all ranks alike) when the file is missing or not a kseg checkpoint.
+/// Whether `path` is a checkpoint kseg wrote (HDF5 with the checkpoint's identity attribute).
+bool is_kseg_checkpoint(const std::string& path);
+
 CheckpointData read_checkpoint(const std::string& path);
 
 }  // namespace kseg

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 
 #include "common/errors.hpp"
 
@@ -116,8 +117,22 @@ Id open_serial_for_write(const std::string& path) {
   return Id(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose, path + ": cannot reopen to write the model");
 }
 
+void refuse_unless_hdf5_file(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (!fs::exists(path, error)) throw InputError(path + ": no such file", ErrorScope::all_ranks);
+  if (fs::is_directory(path, error)) throw InputError(path + ": is a directory, expected an HDF5 file", ErrorScope::all_ranks);
+  if (!fs::is_regular_file(path, error))
+    throw InputError(path + ": is not a regular file (a FIFO or device?), expected an HDF5 file", ErrorScope::all_ranks);
+  if (H5Fis_hdf5(path.c_str()) <= 0)
+    throw InputError(path + ": not an HDF5 file (truncated or corrupt?)", ErrorScope::all_ranks);
+}
+
 Id open_serial(const std::string& path) {
-  return Id(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, path + ": cannot open (missing or not HDF5?)");
+  refuse_unless_hdf5_file(path);
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0) throw InputError(path + ": cannot open as HDF5 (truncated or corrupt file?)", ErrorScope::all_ranks);
+  return Id(file, H5Fclose, path);
 }
 
 bool link_exists(hid_t file, const std::string& path) {

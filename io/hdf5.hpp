@@ -43,7 +43,8 @@ Id create_parallel(const std::string& path, const Communicator& comm);
 /// Opens an existing file for collective writing (to add groups after a writer has finished).
 Id open_parallel_for_write(const std::string& path, const Communicator& comm);
 Id open_serial_for_write(const std::string& path);
-/// Opens a file read-only in this process alone (small model data every rank reads itself).
+/// Opens a file read-only in this process alone (small model data every rank reads itself);
+/// InputError (all ranks) naming the file when it is not a readable HDF5 file.
 Id open_serial(const std::string& path);
 
 bool link_exists(hid_t file, const std::string& path);
@@ -88,6 +89,10 @@ std::vector<T> read_small(hid_t file, const std::string& name, hid_t mem_type, c
   read_whole(dataset, mem_type, values.data(), path + ":" + name);
   return values;
 }
+/// Refuses (InputError, every rank) a path that is not an existing regular HDF5 file, without
+/// opening it (a FIFO would block the open).
+void refuse_unless_hdf5_file(const std::string& path);
+
 /// A 1-D dataset of strings (variable or fixed length).
 std::vector<std::string> read_strings(hid_t file, const std::string& name, const std::string& path);
 

@@ -8,9 +8,7 @@ namespace kseg {
 namespace {
 
 h5::Id open_input(const std::string& path, const Communicator& comm) {
-  if (!std::filesystem::exists(path)) refuse(path + ": no such file");
-  if (std::filesystem::is_directory(path)) refuse(path + ": is a directory, expected an HDF5 file");
-  if (H5Fis_hdf5(path.c_str()) <= 0) refuse(path + ": not an HDF5 file (truncated or corrupt?)");
+  h5::refuse_unless_hdf5_file(path);
   try {
     return h5::open_parallel(path, comm);
   } catch (const IoError& e) {

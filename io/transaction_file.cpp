@@ -5,6 +5,7 @@
 #include <map>
 
 #include "common/errors.hpp"
+#include "common/number_text.hpp"
 #include "io/hdf5.hpp"
 
 namespace kseg {
@@ -63,16 +64,30 @@ const char* kind_name(H5T_class_t kind) {
   }
 }
 
-// Every rank finds its first non-finite value; the globally first row is reported by all ranks.
-void refuse_non_finite(const TransactionShard& shard, const std::vector<double>& values, const char* column,
-                       const Communicator& comm) {
+// Every rank finds its first value outside the accepted range; the globally first row is
+// reported by all ranks, with its value.
+template <typename T, typename Accepted>
+void refuse_out_of_range(const TransactionShard& shard, const std::vector<T>& values, const char* column,
+                         Accepted accepted, const std::string& rule, const Communicator& comm) {
   int64_t local = INT64_MAX;
   for (std::size_t i = 0; i < values.size() && local == INT64_MAX; ++i)
-    if (!std::isfinite(values[i])) local = shard.block.first + static_cast<int64_t>(i);
+    if (!accepted(values[i])) local = shard.block.first + static_cast<int64_t>(i);
   const int64_t first_bad = comm.min(local);
   if (first_bad == INT64_MAX) return;
-  refuse(shard.path + ":" + kTransactions + "/" + column + " row " + std::to_string(first_bad) +
-         ": value is not a finite number");
+  std::string value;
+  if (local == first_bad) value = value_text(values[static_cast<std::size_t>(first_bad - shard.block.first)]);
+  value = comm.broadcast_string(value, static_cast<int>(comm.min(int64_t{local == first_bad ? comm.rank() : comm.size()})));
+  refuse(shard.path + ":" + kTransactions + "/" + column + " row " + std::to_string(first_bad) + ": " + value + " " + rule);
+}
+
+void refuse_values_out_of_range(const TransactionShard& shard, const Communicator& comm) {
+  const std::string amount_rule = "is not an amount kseg takes (finite, at most 1e12 in magnitude)";
+  refuse_out_of_range(shard, shard.rows.amount, "amount", amount_in_range, amount_rule, comm);
+  refuse_out_of_range(shard, shard.rows.discount, "discount", amount_in_range, amount_rule, comm);
+  refuse_out_of_range(shard, shard.rows.customer_id, "customer_id", customer_id_in_range,
+                      "is outside the ids kseg takes (-2^63 < id < 2^63-1; an unsigned id of 2^63 or more?)", comm);
+  refuse_out_of_range(shard, shard.rows.timestamp, "timestamp", timestamp_in_range,
+                      "is not a timestamp kseg takes (Unix seconds from 1900-01-01 to before 2200-01-01)", comm);
 }
 
 }  // namespace
@@ -130,8 +145,7 @@ TransactionShard read_transaction_shard(const InputFile& input) {
     h5::read_rows(comm, datasets[i], c.mem_type, shard.block.first, shard.block.count, 1, c.data(shard.rows),
                   path + ":" + dataset_path(c));
   }
-  refuse_non_finite(shard, shard.rows.amount, "amount", comm);
-  refuse_non_finite(shard, shard.rows.discount, "discount", comm);
+  refuse_values_out_of_range(shard, comm);
   return shard;
 }
 

@@ -188,16 +188,16 @@ class RowConverter {
     if (record.size() != layout_.fields) return Problem{SkipReason::wrong_field_count, kUnmapped};
     if (is_missing(record[f_.customer])) return Problem{SkipReason::missing_customer_id, f_.customer};
     const std::optional<int64_t> customer = parse_customer_id(record[f_.customer]);
-    if (!customer) return Problem{SkipReason::bad_customer_id, f_.customer};
+    if (!customer || !customer_id_in_range(*customer)) return Problem{SkipReason::bad_customer_id, f_.customer};
     const std::optional<int64_t> timestamp = parse_timestamp(record[f_.timestamp], o_.timestamp_format);
-    if (!timestamp) return Problem{SkipReason::bad_timestamp, f_.timestamp};
+    if (!timestamp || !timestamp_in_range(*timestamp)) return Problem{SkipReason::bad_timestamp, f_.timestamp};
     row.customer_id = *customer;
     row.timestamp = *timestamp;
     if (std::optional<Problem> problem = read_amount(record, row)) return problem;
     if (f_.discount != kUnmapped) {
       const std::string_view text = trim(record[f_.discount]);
       const std::optional<double> discount = text.empty() ? 0.0 : parse_number(text);
-      if (!discount) return Problem{SkipReason::bad_number, f_.discount};
+      if (!discount || !amount_in_range(*discount)) return Problem{SkipReason::bad_number, f_.discount};
       row.discount = *discount;
     }
     const bool returned_order = f_.order != kUnmapped && is_return_order(record[f_.order], o_.return_prefix);
@@ -241,6 +241,7 @@ class RowConverter {
     const std::optional<double> value = parse_number(record[field]);
     if (!value) return Problem{SkipReason::bad_number, field};
     row.amount = priced ? *value * row.quantity : *value;
+    if (!amount_in_range(row.amount)) return Problem{SkipReason::bad_number, field};
     return std::nullopt;
   }
 

@@ -32,7 +32,7 @@ ResultContent model_content(const SavedModel& m, const std::vector<int64_t>& siz
 
 AssignSummary assign_job(const AssignParams& p, const Communicator& comm, const Logger& log) {
   Stopwatch total;
-  AtomicOutput output(p.output, p.force, comm);
+  AtomicOutput output(p.output, p.force, {p.input, p.model}, comm);
   const SavedModel model = read_saved_model(p.model);
   if (model.segments_from == "rfm")
     refuse(p.model + " holds RFM segments (--segments-from rfm): a customer's RFM class is scored against all "

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cluster/lloyd.hpp"
 #include "common/communicator.hpp"
@@ -15,12 +16,18 @@ struct CheckpointOptions {
   std::string resume;   ///< --resume CKPT
 };
 
+/// Collective: refuses (every rank) a checkpoint destination kseg may not write: not a regular
+/// file, one of `reads`, or an existing file that is not a kseg checkpoint.
+void check_checkpoint_destination(const std::string& path, const std::vector<std::string>& reads, const Communicator& comm);
+
 /// The line that ties a checkpoint to its run: the fit's parameters, d and the input's checksum.
 std::string run_identity(const KMeansParams& params, int d, uint64_t input_checksum);
 
 /// Collective: the fit to continue from --resume, refused (on every rank) when the checkpoint
 /// was written by a run with other inputs or parameters.
-std::optional<ResumePoint> load_resume_point(const CheckpointOptions& options, const std::string& identity, int k, int d);
+/// Also refused: a state outside the run's ranges (restart, iteration, sizes, finite centroids).
+std::optional<ResumePoint> load_resume_point(const CheckpointOptions& options, const std::string& identity,
+                                             const KMeansParams& params, int d);
 
 /// Wraps the progress observer: writes a checkpoint every N iterations and, when any rank got
 /// SIGUSR1 or SIGTERM, writes one and stops the fit after the current iteration.

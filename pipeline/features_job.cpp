@@ -9,7 +9,7 @@ namespace kseg {
 
 FeaturesSummary features_job(const FeaturesParams& p, const Communicator& comm, const Logger& log) {
   const Stopwatch clock;
-  AtomicOutput output(p.output, p.force, comm);
+  AtomicOutput output(p.output, p.force, {p.input}, comm);
   FeatureStepOptions step = p.step;
   step.use_cuda = use_cuda(p.device, comm, log);
   const CustomerFeatureTable table = features_from_transactions(InputFile(p.input, comm), step, log);

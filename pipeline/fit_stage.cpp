@@ -31,7 +31,7 @@ class LoggingObserver final : public FitObserver {
 // Where the fit starts: a checkpoint to resume, last quarter's centroids, or an initialisation (none).
 std::optional<ResumePoint> starting_point(const RunParams& p, const FitOutcome& f, const std::string& identity, int d,
                                           const Logger& log) {
-  std::optional<ResumePoint> resume = load_resume_point(p.checkpoint, identity, f.params.k, d);
+  std::optional<ResumePoint> resume = load_resume_point(p.checkpoint, identity, f.params, d);
   if (resume) {
     log.line("resume    ", p.checkpoint.resume, ": restart ", resume->state.restart + 1, " after iteration ",
              resume->state.iteration);
@@ -49,7 +49,7 @@ void fit_with_checkpoints(const RunParams& p, const FitContext& ctx, FitOutcome&
   LoggingObserver progress(log, f.params);
   const std::string identity = run_identity(f.params, ctx.shard.d, ctx.summary.checksum);
   const std::optional<ResumePoint> resume = starting_point(p, f, identity, ctx.shard.d, log);
-  f.checkpoint = p.checkpoint.path.empty() ? p.output + ".ckpt" : p.checkpoint.path;
+  f.checkpoint = checkpoint_path(p);
   CheckpointingObserver observer(progress, p.checkpoint, f.checkpoint, identity, ctx.comm, log);
   f.fit = fit_kmeans(ctx, f.params, observer, resume ? &*resume : nullptr);
   if (f.fit.interrupted)
@@ -61,6 +61,10 @@ void fit_with_checkpoints(const RunParams& p, const FitContext& ctx, FitOutcome&
 }
 
 }  // namespace
+
+std::string checkpoint_path(const RunParams& p) {
+  return p.checkpoint.path.empty() ? p.output + ".ckpt" : p.checkpoint.path;
+}
 
 int chosen_k(const RunParams& p, const PreviousQuarter* previous, const KSweep* sweep) {
   if (p.k_given) return p.kmeans.k;

@@ -21,6 +21,9 @@ struct FitOutcome {
   std::string checkpoint;  ///< where checkpoints went (removed once the result is written)
 };
 
+/// Where the fit's checkpoints go: --checkpoint, else <out>.ckpt.
+std::string checkpoint_path(const RunParams& params);
+
 /// The one rule for k: the user's when given, else the sweep's recommendation, else last
 /// quarter's, else the default.
 int chosen_k(const RunParams& params, const PreviousQuarter* previous, const KSweep* sweep);

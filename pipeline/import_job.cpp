@@ -48,7 +48,7 @@ void log_summary(const Logger& log, const ImportOptions& o, const std::string& o
 
 ImportSummary import_job(ImportOptions options, const std::string& output, bool force, const Communicator& comm,
                          const Logger& log) {
-  AtomicOutput file(output, force, comm);
+  AtomicOutput file(output, force, {options.input}, comm);
   options.output = file.partial_path();
   const ImportSummary summary = import_on_root(options, comm, log);
   file.commit();

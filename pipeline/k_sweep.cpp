@@ -2,6 +2,8 @@
 
 #include <omp.h>
 
+#include <algorithm>
+
 #include "common/timer.hpp"
 
 namespace kseg {
@@ -9,6 +11,9 @@ namespace kseg {
 KSweep sweep_k(const FitContext& ctx, const KMeansParams& params, const std::vector<int>& ks, int sample,
                const Logger& log) {
   KSweep result;
+  KMeansParams largest = params;
+  largest.k = *std::max_element(ks.begin(), ks.end());
+  validate(largest, ctx.summary.total_points);  // before any fit, not after the small ks
   for (int k : ks) {
     KMeansParams at_k = params;
     at_k.k = k;

@@ -14,16 +14,19 @@
 namespace kseg {
 namespace {
 
+// What a run reads, which it must never write over.
+std::vector<std::string> inputs_of(const RunParams& p) { return {p.input, p.previous.path, p.checkpoint.resume}; }
+
 // The result file and its three reports: written as partial files, each renamed into place once
 // all four are complete.
 struct JobOutputs {
   AtomicOutput result, report_json, segments_csv, report_html;
 
   JobOutputs(const RunParams& p, const Communicator& comm)
-      : result(p.output, p.force, comm),
-        report_json(result_stem(p.output) + ".report.json", p.force, comm),
-        segments_csv(result_stem(p.output) + ".csv", p.force, comm),
-        report_html(result_stem(p.output) + ".report.html", p.force, comm) {}
+      : result(p.output, p.force, inputs_of(p), comm),
+        report_json(result_stem(p.output) + ".report.json", p.force, inputs_of(p), comm),
+        segments_csv(result_stem(p.output) + ".csv", p.force, inputs_of(p), comm),
+        report_html(result_stem(p.output) + ".report.html", p.force, inputs_of(p), comm) {}
   OutputPaths partial_paths() const {
     return {result.partial_path(), report_json.partial_path(), segments_csv.partial_path(), report_html.partial_path()};
   }
@@ -73,6 +76,7 @@ JobSummary run_job(const RunParams& params, const Communicator& comm, const Logg
   s.output = p.output;
   s.ranks = comm.size();
   JobOutputs outputs(p, comm);
+  check_checkpoint_destination(checkpoint_path(p), {p.input, p.previous.path, p.output}, comm);
   const bool cuda = use_cuda(p.device, comm, log);
   p.model.step.use_cuda = cuda;
   const ModelInputs inputs = load_and_transform(p, s, comm, log);

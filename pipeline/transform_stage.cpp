@@ -124,7 +124,11 @@ Valuation value_customers(const LoadedCustomers& loaded, const ModelDefaults& de
   Valuation v;
   v.value = clv.model ? customer_value(customers, clv, comm)
                       : choose_model(customers, loaded, clv, defaults.period_days, comm, v.model_choice, log);
-  v.warnings = fit_warnings(v.value.purchases);
+  v.warnings = v.value.warnings;
+  if (v.value.purchases.evaluations > 0) {
+    const std::vector<std::string> fit = fit_warnings(v.value.purchases);
+    v.warnings.insert(v.warnings.end(), fit.begin(), fit.end());
+  }
   if (loaded.holdout) v.holdout = predict_holdout(v.value, customers, loaded.holdout->window.days() / clv.unit_days);
   const GammaGamma& g = v.value.gamma_gamma.model;
   log.line("clv       ", describe(v.value.purchases), "; Gamma-Gamma p=", g.p, " q=", g.q, " v=", g.v, "; horizon ",

@@ -123,7 +123,7 @@ void write_customers(const std::string& path, const GenerateOptions& o, const Re
 void generate_features_file(const GenerateOptions& o, const Communicator& comm, const Logger& log) {
   refuse_fewer_customers_than_ranks(o, comm);
   const BlobModel model = make_blob_model(o.segments, o.features, o.seed, o.separation);
-  AtomicOutput output(o.output, o.force, comm);
+  AtomicOutput output(o.output, o.force, {}, comm);
   FeatureFileSpec spec;
   spec.rows = o.customers;
   spec.d = o.features;
@@ -151,7 +151,7 @@ void generate_features_file(const GenerateOptions& o, const Communicator& comm, 
 void generate_transactions_file(const GenerateOptions& o, const Communicator& comm, const Logger& log) {
   refuse_fewer_customers_than_ranks(o, comm);
   const RetailerModel model = make_retailer_model(retailer_spec(o));
-  AtomicOutput output(o.output, o.force, comm);
+  AtomicOutput output(o.output, o.force, {}, comm);
   const RowBlock block = row_block(o.customers, comm.size(), comm.rank());
   const int64_t chunks = chunks_per_rank(o.customers, comm, kCustomersPerChunk);
   // Customers have different numbers of rows: count them first (by generating them) to place
