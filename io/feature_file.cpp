@@ -6,6 +6,7 @@
 #include "common/errors.hpp"
 #include "common/spread.hpp"
 #include "io/hdf5.hpp"
+#include "io/value_ranges.hpp"
 
 namespace kseg {
 namespace {
@@ -73,6 +74,17 @@ void refuse_non_finite(const FeatureShard& shard, const Communicator& comm) {
   refuse(shard.path + ":" + kFeatureMatrix + " row " + std::to_string(first_bad_row) + " (customer_id " +
          std::to_string(bad.id) + ", feature '" + shard.feature_names[bad.column] + "'): value is " +
          (std::isnan(bad.value) ? "NaN" : "infinite") + "; features must be finite numbers");
+}
+
+// Ids at the int64 bounds are what unsigned ids of 2^63 or more saturate to: refused, first row named.
+void refuse_ids_out_of_range(const FeatureShard& shard, const Communicator& comm) {
+  int64_t local = INT64_MAX;
+  for (std::size_t i = 0; i < shard.customer_id.size() && local == INT64_MAX; ++i)
+    if (!customer_id_in_range(shard.customer_id[i])) local = shard.block.first + static_cast<int64_t>(i);
+  const int64_t first_bad = comm.min(local);
+  if (first_bad == INT64_MAX) return;
+  refuse(shard.path + ":" + kFeatureIds + " row " + std::to_string(first_bad) +
+         ": the id is outside the ids kseg takes (-2^63 < id < 2^63-1; an unsigned id of 2^63 or more?)");
 }
 
 // A customer id on two rows would be two customers to k-means and one to every later join:
@@ -155,6 +167,7 @@ FeatureShard read_feature_shard(const InputFile& input) {
   h5::read_rows(comm, matrix, H5T_NATIVE_FLOAT, shard.block.first, shard.block.count, shard.d, shard.matrix.data(),
                 matrix_where);
   refuse_non_finite(shard, comm);
+  refuse_ids_out_of_range(shard, comm);
   refuse_duplicate_ids(shard, comm);
   return shard;
 }

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <cmath>
-#include <cstdint>
 
 #include <cstdint>
 #include <memory>
@@ -12,21 +10,10 @@
 #include "io/hdf5.hpp"
 #include "io/input_file.hpp"
 #include "io/row_partition.hpp"
+#include "io/value_ranges.hpp"
 #include "kernels/transaction_columns.hpp"
 
 namespace kseg {
-
-/// The values /transactions accepts: read_transaction_shard refuses a file with any other (naming
-/// the row and value), `kseg import` skips such a row. Amounts and discounts finite and at most
-/// kMaxAmount in magnitude; timestamps (Unix seconds) in [kFirstTimestamp, kEndTimestamp), i.e.
-/// 1900-01-01 to before 2200-01-01; customer ids strictly between INT64_MIN and INT64_MAX, the
-/// values an unsigned id of 2^63 or more and a negative overflow saturate to.
-inline constexpr double kMaxAmount = 1e12;
-inline constexpr int64_t kFirstTimestamp = -2208988800;
-inline constexpr int64_t kEndTimestamp = 7258118400;
-inline bool amount_in_range(double v) { return std::isfinite(v) && std::fabs(v) <= kMaxAmount; }
-inline bool timestamp_in_range(int64_t t) { return t >= kFirstTimestamp && t < kEndTimestamp; }
-inline bool customer_id_in_range(int64_t id) { return id > INT64_MIN && id < INT64_MAX; }
 
 /// The transactions group (docs/DESIGN.md, HDF5 layout, Transactions): one row per order line.
 inline constexpr const char* kTransactions = "/transactions";

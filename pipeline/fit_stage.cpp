@@ -45,7 +45,16 @@ std::optional<ResumePoint> starting_point(const RunParams& p, const FitOutcome& 
   return resume;
 }
 
+// Identical customers form one segment however many are asked for: Lloyd would only re-seed
+// empty segments until max-iter.
+void refuse_identical_customers(const DataSummary& summary, int k) {
+  if (k < 2 || summary.min != summary.max) return;
+  refuse("all " + std::to_string(summary.total_points) + " customers have the same features, so they form one "
+         "segment, not " + std::to_string(k) + "; check the input or run with --k 1");
+}
+
 void fit_with_checkpoints(const RunParams& p, const FitContext& ctx, FitOutcome& f, const Logger& log) {
+  refuse_identical_customers(ctx.summary, f.params.k);
   LoggingObserver progress(log, f.params);
   const std::string identity = run_identity(f.params, ctx.shard.d, ctx.summary.checksum);
   const std::optional<ResumePoint> resume = starting_point(p, f, identity, ctx.shard.d, log);

@@ -122,6 +122,32 @@ def transaction_cases(kseg):
              [path], [p(f"t{i}.h5")]) for i, (label, path, expected, ranks) in enumerate(cases)]
 
 
+def feature_file_cases(kseg):
+    p = kseg.path
+    ids = np.arange(1, 401, dtype=np.uint64)
+    ids[5] = 2 ** 63
+    with h5py.File(p("uint-ids.h5"), "w") as f:
+        f["features/matrix"] = np.random.default_rng(1).normal(size=(400, 3)).astype(np.float32)
+        f["features/customer_id"] = ids
+    twice = np.arange(1, 401, dtype=np.int64)
+    twice[[3, 4]] = np.iinfo(np.int64).max
+    with h5py.File(p("max-ids.h5"), "w") as f:
+        f["features/matrix"] = np.random.default_rng(1).normal(size=(400, 3)).astype(np.float32)
+        f["features/customer_id"] = twice
+    with h5py.File(p("same.h5"), "w") as f:
+        f["features/matrix"] = np.ones((400, 3), np.float32)
+        f["features/customer_id"] = np.arange(1, 401, dtype=np.int64)
+    run = ["run", "--k", 4, "--quiet"]
+    return [
+        ("a features file with an unsigned id of 2^63", run + ["--input", p("uint-ids.h5"), "--out", p("u.h5")],
+         "customer_id row 5", [p("uint-ids.h5")], [p("u.h5")]),
+        ("a features file with two INT64_MAX ids", run + ["--input", p("max-ids.h5"), "--out", p("m.h5")],
+         "customer_id row 3", [p("max-ids.h5")], [p("m.h5")]),
+        ("identical customers, k = 4", run + ["--input", p("same.h5"), "--out", p("s.h5")],
+         "have the same features", [p("same.h5")], [p("s.h5")]),
+    ]
+
+
 def option_cases(kseg):
     f = features(kseg.path("opts.h5"), n=20)
     toml = kseg.path("bad.toml")
@@ -245,7 +271,8 @@ def main():
     adversary = Adversary(kseg, checks)
     fifo = kseg.path("fifo")
     os.mkfifo(fifo)
-    table = output_cases(kseg) + transaction_cases(kseg) + option_cases(kseg) + checkpoint_cases(kseg)
+    table = output_cases(kseg) + transaction_cases(kseg) + feature_file_cases(kseg) + option_cases(kseg) + \
+        checkpoint_cases(kseg)
     table.append(("a FIFO as --input", ["run", "--input", fifo, "--k", 2, "--out", kseg.path("fifo-out.h5"), "--quiet"],
                   "not a regular file", [], []))
     for ranks in (1, 4):
