@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "common/errors.hpp"
+#include "common/value_ranges.hpp"
 #include "common/spread.hpp"
 #include "kernels/feature_kernels.hpp"
 

@@ -9,11 +9,6 @@
 
 namespace kseg {
 
-/// Codes accepted in /transactions/channel (each channel is a feature column) and category (a
-/// purchase count per code is kept on every rank); with attribute `labels`, codes must index them.
-inline constexpr int32_t kMaxChannelCodes = 256;
-inline constexpr int32_t kMaxCategoryCodes = 1 << 20;
-
 struct FeatureOptions {
   int64_t as_of_day = 0;          ///< days since 1970-01-01: lines on later days are left out
   double time_unit_days = 1.0;    ///< unit of the BG/NBD inputs: 1 (days) or 7 (weeks)

@@ -6,7 +6,7 @@
 #include "common/errors.hpp"
 #include "common/spread.hpp"
 #include "io/hdf5.hpp"
-#include "io/value_ranges.hpp"
+#include "common/value_ranges.hpp"
 
 namespace kseg {
 namespace {

@@ -10,7 +10,7 @@
 #include "io/hdf5.hpp"
 #include "io/input_file.hpp"
 #include "io/row_partition.hpp"
-#include "io/value_ranges.hpp"
+#include "common/value_ranges.hpp"
 #include "kernels/transaction_columns.hpp"
 
 namespace kseg {

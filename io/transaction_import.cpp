@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "common/errors.hpp"
+#include "common/value_ranges.hpp"
 #include "common/version.hpp"
 #include "io/hdf5.hpp"
 #include "io/import_field_values.hpp"
@@ -23,9 +24,6 @@ namespace {
 using namespace import_fields;
 
 constexpr std::size_t kRowsPerChunk = std::size_t{1} << 20;  // rows held between writes: bounds memory
-// More distinct labels than this is a column of ids or free text mapped by mistake; refusing keeps
-// memory bounded whatever the file's size.
-constexpr std::size_t kMaxLabels = std::size_t{1} << 20;
 constexpr std::size_t kDetailChars = 40;  // of a bad value quoted in the summary
 constexpr int kUnmapped = -1;
 
@@ -145,18 +143,19 @@ void append(TransactionColumns& columns, const TransactionSchema& schema, const 
   if (schema.discount) columns.discount.push_back(row.discount);
 }
 
-// Codes 0, 1, ... for texts in order of first appearance.
+// Codes 0, 1, ... for texts in order of first appearance. More distinct labels than `limit` is a
+// column of ids or free text mapped by mistake; refusing keeps memory bounded whatever the file's size.
 class LabelCodes {
  public:
-  explicit LabelCodes(std::string column) : column_(std::move(column)) {}
+  LabelCodes(std::string column, int32_t limit) : column_(std::move(column)), limit_(static_cast<std::size_t>(limit)) {}
 
   int32_t code(std::string_view label) {
     std::string key(label);
     const auto found = codes_.find(key);
     if (found != codes_.end()) return found->second;
-    if (labels_.size() == kMaxLabels)
-      throw InputError(column_ + " has more than " + std::to_string(kMaxLabels) +
-                       " distinct values: map a column of categories, not of ids or free text");
+    if (labels_.size() == limit_)
+      throw InputError(column_ + " has more than " + std::to_string(limit_) +
+                       " distinct values: map a column of categories or channels, not of ids or free text");
     labels_.push_back(key);
     return codes_.emplace(std::move(key), static_cast<int32_t>(labels_.size() - 1)).first->second;
   }
@@ -164,6 +163,7 @@ class LabelCodes {
 
  private:
   std::string column_;
+  std::size_t limit_;
   std::unordered_map<std::string, int32_t> codes_;
   std::vector<std::string> labels_;
 };
@@ -180,8 +180,8 @@ class RowConverter {
       : o_(o),
         layout_(layout),
         f_(layout.index),
-        categories_(o.input + ": " + column_name(f_.category) + " (--category)"),
-        channels_(o.input + ": " + column_name(f_.channel) + " (--channel)") {}
+        categories_(o.input + ": " + column_name(f_.category) + " (--category)", kMaxCategoryCodes),
+        channels_(o.input + ": " + column_name(f_.channel) + " (--channel)", kMaxChannelCodes) {}
 
   /// Fills `row` from `record`, or says why it cannot.
   std::optional<Problem> convert(const CsvRecord& record, Row& row) {

@@ -148,6 +148,18 @@ def feature_file_cases(kseg):
     ]
 
 
+def import_cases(kseg):
+    csv = kseg.path("channels.csv")
+    with open(csv, "w") as out:
+        out.write("customer,day,amount,channel\n")
+        for i in range(300):
+            out.write(f"{i + 1},2020-0{1 + i % 9}-1{i % 10},{10 + i % 7}.5,shop-{i}\n")
+    return [("300 distinct channel names", ["import", "--csv", csv, "--out", kseg.path("channels.h5"), "--customer",
+                                             "customer", "--timestamp", "day", "--amount", "amount", "--channel",
+                                             "channel", "--quiet"], "more than 256 distinct values", [csv],
+             [kseg.path("channels.h5")])]
+
+
 def option_cases(kseg):
     f = features(kseg.path("opts.h5"), n=20)
     toml = kseg.path("bad.toml")
@@ -271,7 +283,8 @@ def main():
     adversary = Adversary(kseg, checks)
     fifo = kseg.path("fifo")
     os.mkfifo(fifo)
-    table = output_cases(kseg) + transaction_cases(kseg) + feature_file_cases(kseg) + option_cases(kseg) + \
+    table = output_cases(kseg) + transaction_cases(kseg) + feature_file_cases(kseg) + import_cases(kseg) + \
+        option_cases(kseg) + \
         checkpoint_cases(kseg)
     table.append(("a FIFO as --input", ["run", "--input", fifo, "--k", 2, "--out", kseg.path("fifo-out.h5"), "--quiet"],
                   "not a regular file", [], []))

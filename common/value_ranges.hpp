@@ -18,4 +18,10 @@ inline bool amount_in_range(double v) { return std::isfinite(v) && std::fabs(v) 
 inline bool timestamp_in_range(int64_t t) { return t >= kFirstTimestamp && t < kEndTimestamp; }
 inline bool customer_id_in_range(int64_t id) { return id > INT64_MIN && id < INT64_MAX; }
 
+/// Codes accepted in /transactions/channel (each channel is a feature column) and category (a
+/// purchase count per code is kept on every rank); with attribute `labels`, codes must index
+/// them. `kseg import` refuses a column with more distinct values.
+inline constexpr int32_t kMaxChannelCodes = 256;
+inline constexpr int32_t kMaxCategoryCodes = 1 << 20;
+
 }  // namespace kseg
