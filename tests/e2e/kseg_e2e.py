@@ -1,6 +1,7 @@
 """Shared helpers for kseg's end-to-end tests: run the real binary (under mpiexec where asked)
 and read its HDF5 output with h5py, as a user would, without any kseg code."""
 import argparse
+import hashlib
 import os
 import re
 import subprocess
@@ -68,6 +69,12 @@ class Kseg:
 def three_significant(value, published):
     """Equal to the published figure in its 3 significant digits."""
     return abs(value - published) < 0.5 * 10 ** (np.floor(np.log10(abs(published))) - 2)
+
+
+def digest(path):
+    """SHA-256 of a file's bytes: to prove a file was left untouched."""
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
 
 
 class Checks:

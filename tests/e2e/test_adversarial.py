@@ -4,7 +4,6 @@ nothing lost on disk (the input, last quarter's result and device nodes untouche
 or lock file left behind). Also: a second run on a live run's --out is refused and does not
 disturb it; a checkpoint that is corrupt or out of range is refused; transactions of return
 lines only give a result whose CLV is unknown (NaN) with a warning, never a huge number."""
-import hashlib
 import json
 import os
 import struct
@@ -14,7 +13,7 @@ import time
 import h5py
 import numpy as np
 
-from kseg_e2e import Checks, Kseg, parse_args
+from kseg_e2e import Checks, Kseg, digest, parse_args
 
 DAY = 86400
 START = 1_600_000_000
@@ -43,11 +42,6 @@ def features(path, n=400, d=3):
         f["features/matrix"] = np.random.default_rng(1).normal(size=(n, d)).astype(np.float32)
         f["features/customer_id"] = np.arange(1, n + 1, dtype=np.int64)
     return path
-
-
-def digest(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
 
 
 class Adversary:

@@ -1,13 +1,12 @@
 """Every bad input gets one clear line naming the file, dataset or row and what is wrong, a
 non-zero exit, every rank stopped, and no output file; an earlier result is never overwritten."""
-import hashlib
 import os
 import time
 
 import h5py
 import numpy as np
 
-from kseg_e2e import Checks, Kseg, parse_args
+from kseg_e2e import Checks, Kseg, digest, parse_args
 
 N, D = 500, 4
 
@@ -28,11 +27,6 @@ def with_value(row, column, value):
     matrix = np.random.default_rng(2).normal(size=(N, D)).astype(np.float32)
     matrix[row, column] = value
     return matrix
-
-
-def digest(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
 
 
 class BadInputs:
