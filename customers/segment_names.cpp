@@ -88,9 +88,9 @@ int median_score(const int64_t* row, int letter, int64_t customers) {
 // Names profile p from its row of the mix; returns the feature the name is read from (or "").
 std::string name_from_mix(SegmentProfile& p, const int64_t* row, bool with_rfm) {
   p.name = "Segment " + std::to_string(p.segment);
+  if (with_rfm) p.rfm_classes.assign(row, row + kRfmClasses);  // every segment's row of the crosstab
   if (p.customers == 0) return "";
   if (with_rfm) {
-    p.rfm_classes.assign(row, row + kRfmClasses);
     p.r_score = median_score(row, 0, p.customers), p.f_score = median_score(row, 1, p.customers);
     p.m_score = median_score(row, 2, p.customers);
   }
