@@ -94,7 +94,7 @@ Fit<BgNbd> fit_bgnbd(const std::vector<RepeatSummary>& customers, const Communic
 Fit<GammaGamma> fit_gamma_gamma(const std::vector<RepeatSummary>& customers, const Communicator& comm) {
   std::vector<RepeatSummary> repeat;
   std::copy_if(customers.begin(), customers.end(), std::back_inserter(repeat),
-               [](const RepeatSummary& c) { return c.x > 0 && c.zbar > 0; });
+               is_repeat_buyer);
   return fit<GammaGamma, 3>(
       repeat, comm, [](const Point<3>& p) { return GammaGamma{std::exp(p[0]), std::exp(p[1]), std::exp(p[2])}; },
       gamma_gamma_log_likelihood);

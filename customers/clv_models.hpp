@@ -17,6 +17,9 @@ struct RepeatSummary {
   bool purchased = true;  ///< false: the customer only returned goods, so has no purchases to model
 };
 
+/// A customer the spend model (Gamma-Gamma) is fitted on: repeat purchases of positive value.
+inline bool is_repeat_buyer(const RepeatSummary& c) { return c.x > 0 && c.zbar > 0; }
+
 /// The customers who bought, the only ones the purchase and spend models are fitted on.
 std::vector<RepeatSummary> purchasers(const std::vector<RepeatSummary>& customers);
 

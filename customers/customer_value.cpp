@@ -9,7 +9,7 @@ namespace {
 
 int64_t repeat_buyers(const std::vector<RepeatSummary>& bought, const Communicator& comm) {
   int64_t n = 0;
-  for (const RepeatSummary& c : bought) n += c.x > 0 && c.zbar > 0;
+  for (const RepeatSummary& c : bought) n += is_repeat_buyer(c);
   return comm.sum(n);
 }
 

@@ -1,9 +1,9 @@
 #include "io/customer_attributes.hpp"
 
-#include <climits>
 #include <cmath>
 
 #include "common/errors.hpp"
+#include "io/first_rejected_row.hpp"
 #include "io/hdf5.hpp"
 
 namespace kseg {
@@ -44,15 +44,11 @@ h5::Id open_column(hid_t file, const std::string& path, const std::string& name,
 
 // The globally first code outside [−1, labels) is reported by every rank alike.
 void refuse_bad_codes(const CustomerAttributes& table, const AttributeColumn& column, const Communicator& comm) {
-  int64_t local_first = INT64_MAX;
-  for (std::size_t i = 0; i < column.values.size() && local_first == INT64_MAX; ++i) {
-    const double code = column.values[i];
-    if (!(code == std::floor(code) && code >= -1 && code < static_cast<double>(column.labels.size())))
-      local_first = table.block.first + static_cast<int64_t>(i);
-  }
-  const int64_t row = comm.min(local_first);
-  if (row != INT64_MAX)
-    refuse(table.path + ":" + kCustomers + "/" + column.name + " row " + std::to_string(row) +
+  const auto is_code = [&](double code) {
+    return code == std::floor(code) && code >= -1 && code < static_cast<double>(column.labels.size());
+  };
+  if (const std::optional<int64_t> row = first_rejected_row(column.values, table.block, is_code, comm))
+    refuse(table.path + ":" + kCustomers + "/" + column.name + " row " + std::to_string(*row) +
            ": not a code of its " + std::to_string(column.labels.size()) + " labels (or -1 for unknown)");
 }
 

@@ -5,6 +5,7 @@
 
 #include "common/errors.hpp"
 #include "common/spread.hpp"
+#include "io/first_rejected_row.hpp"
 #include "io/hdf5.hpp"
 #include "common/value_ranges.hpp"
 
@@ -78,12 +79,9 @@ void refuse_non_finite(const FeatureShard& shard, const Communicator& comm) {
 
 // Ids at the int64 bounds are what unsigned ids of 2^63 or more saturate to: refused, first row named.
 void refuse_ids_out_of_range(const FeatureShard& shard, const Communicator& comm) {
-  int64_t local = INT64_MAX;
-  for (std::size_t i = 0; i < shard.customer_id.size() && local == INT64_MAX; ++i)
-    if (!customer_id_in_range(shard.customer_id[i])) local = shard.block.first + static_cast<int64_t>(i);
-  const int64_t first_bad = comm.min(local);
-  if (first_bad == INT64_MAX) return;
-  refuse(shard.path + ":" + kFeatureIds + " row " + std::to_string(first_bad) +
+  const std::optional<int64_t> row = first_rejected_row(shard.customer_id, shard.block, customer_id_in_range, comm);
+  if (!row) return;
+  refuse(shard.path + ":" + kFeatureIds + " row " + std::to_string(*row) +
          ": the id is outside the ids kseg takes (-2^63 < id < 2^63-1; an unsigned id of 2^63 or more?)");
 }
 

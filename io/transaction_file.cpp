@@ -6,6 +6,7 @@
 
 #include "common/errors.hpp"
 #include "common/number_text.hpp"
+#include "io/first_rejected_row.hpp"
 #include "io/hdf5.hpp"
 
 namespace kseg {
@@ -69,15 +70,12 @@ const char* kind_name(H5T_class_t kind) {
 template <typename T, typename Accepted>
 void refuse_out_of_range(const TransactionShard& shard, const std::vector<T>& values, const char* column,
                          Accepted accepted, const std::string& rule, const Communicator& comm) {
-  int64_t local = INT64_MAX;
-  for (std::size_t i = 0; i < values.size() && local == INT64_MAX; ++i)
-    if (!accepted(values[i])) local = shard.block.first + static_cast<int64_t>(i);
-  const int64_t first_bad = comm.min(local);
-  if (first_bad == INT64_MAX) return;
-  std::string value;
-  if (local == first_bad) value = value_text(values[static_cast<std::size_t>(first_bad - shard.block.first)]);
-  value = comm.broadcast_string(value, static_cast<int>(comm.min(int64_t{local == first_bad ? comm.rank() : comm.size()})));
-  refuse(shard.path + ":" + kTransactions + "/" + column + " row " + std::to_string(first_bad) + ": " + value + " " + rule);
+  const std::optional<int64_t> row = first_rejected_row(values, shard.block, accepted, comm);
+  if (!row) return;
+  const int owner = owner_of_row(shard.total_rows, comm.size(), *row);
+  const std::string value = comm.broadcast_string(
+      comm.rank() == owner ? value_text(values[static_cast<std::size_t>(*row - shard.block.first)]) : "", owner);
+  refuse(shard.path + ":" + kTransactions + "/" + column + " row " + std::to_string(*row) + ": " + value + " " + rule);
 }
 
 void refuse_values_out_of_range(const TransactionShard& shard, const Communicator& comm) {

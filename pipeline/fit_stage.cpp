@@ -85,6 +85,11 @@ int chosen_k(const RunParams& p, const PreviousQuarter* previous, const KSweep* 
 std::optional<PreviousQuarter> previous_quarter(const RunParams& p, const ModelInputs& inputs, const Logger& log) {
   if (p.previous.path.empty()) return std::nullopt;
   PreviousQuarter previous = load_previous_quarter(p.previous.path, inputs.shard.feature_names, inputs.scaler);
+  if (previous.model.segments_from != to_string(p.segments_from))
+    refuse("--previous " + p.previous.path + " holds " +
+           (previous.model.segments_from == "rfm" ? "RFM segments (--segments-from rfm)" : "k-means segments") +
+           " but this run's come from " + (p.segments_from == SegmentSource::rfm ? "the RFM classes" : "k-means") +
+           ", so the two quarters' segments do not correspond; give last quarter's result of the same kind");
   log.line("previous  ", p.previous.path, ": ", previous.model.k, " segments");
   return previous;
 }
@@ -93,9 +98,6 @@ FitOutcome fit_stage(const RunParams& p, const FitContext& ctx, const ModelInput
                      const Logger& log) {
   FitOutcome f;
   f.previous = previous_quarter(p, inputs, log);
-  if (f.previous && f.previous->model.segments_from != "kmeans")
-    refuse("--previous " + p.previous.path + " holds RFM segments (--segments-from rfm): compare it with a run "
-           "--segments-from rfm, or give a k-means result of last quarter");
   if (!p.select_k.empty()) f.sweep = sweep_k(ctx, p.kmeans, p.select_k, p.select_k_sample, log);
   f.params = p.kmeans;
   f.params.k = chosen_k(p, f.previous ? &*f.previous : nullptr, f.sweep ? &*f.sweep : nullptr);

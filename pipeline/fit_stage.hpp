@@ -28,7 +28,8 @@ std::string checkpoint_path(const RunParams& params);
 /// quarter's, else the default.
 int chosen_k(const RunParams& params, const PreviousQuarter* previous, const KSweep* sweep);
 
-/// Last quarter's model with --previous (every rank reads it), else none.
+/// Last quarter's model with --previous (every rank reads it), else none; refused when its
+/// segments are of the other kind (k-means against --segments-from rfm).
 std::optional<PreviousQuarter> previous_quarter(const RunParams& params, const ModelInputs& inputs, const Logger& log);
 
 /// Collective: the fit stage. Last quarter's model (its k, a warm start), the k sweep, then

@@ -9,9 +9,11 @@
 namespace kseg {
 namespace {
 
-// The classes that have customers, in code order, and each class's row among them (−1: none).
+// The classes that have customers, in code order, their customers over all ranks, and each
+// class's row among them (−1: none).
 struct PresentClasses {
   std::vector<int32_t> codes;
+  std::vector<int64_t> customers;
   std::vector<int> row_of_code;
 };
 
@@ -19,9 +21,12 @@ PresentClasses present_classes(const CustomerRfm& rfm, const Communicator& comm)
   std::vector<int64_t> counts(kRfmClasses, 0);
   for (int32_t code : rfm.rfm_class) counts[code] += 1;
   comm.sum(counts.data(), counts.size());
-  PresentClasses present{{}, std::vector<int>(kRfmClasses, -1)};
+  PresentClasses present{{}, {}, std::vector<int>(kRfmClasses, -1)};
   for (int32_t code = 0; code < kRfmClasses; ++code)
-    if (counts[code] > 0) present.row_of_code[code] = static_cast<int>(present.codes.size()), present.codes.push_back(code);
+    if (counts[code] > 0) {
+      present.row_of_code[code] = static_cast<int>(present.codes.size());
+      present.codes.push_back(code), present.customers.push_back(counts[code]);
+    }
   return present;
 }
 
@@ -33,25 +38,24 @@ std::vector<float> row_means(const FeatureShard& shard, const std::vector<int32_
   for (int64_t i = 0; i < shard.block.count; ++i)
     for (int j = 0; j < d; ++j) bound[j] = std::max(bound[j], std::fabs(static_cast<double>(shard.matrix[i * d + j])));
   comm.max(bound.data(), bound.size());
+  std::vector<double> scale(d);
+  for (int j = 0; j < d; ++j) scale[j] = FixedPoint::scale_for_bound(bound[j], FixedPoint::kFeatureBits);
   std::vector<int128> sums(static_cast<std::size_t>(k) * d, 0);
   for (int64_t i = 0; i < shard.block.count; ++i)
-    for (int j = 0; j < d; ++j)
-      sums[row[i] * d + j] += FixedPoint::quantize(shard.matrix[i * d + j], FixedPoint::scale_for_bound(bound[j], FixedPoint::kFeatureBits));
+    for (int j = 0; j < d; ++j) sums[row[i] * d + j] += FixedPoint::quantize(shard.matrix[i * d + j], scale[j]);
   comm.sum(sums.data(), sums.size());
   std::vector<float> means(sums.size());
   for (int s = 0; s < k; ++s)
     for (int j = 0; j < d; ++j)
-      means[s * d + j] = static_cast<float>(
-          FixedPoint::to_double(sums[s * d + j], FixedPoint::scale_for_bound(bound[j], FixedPoint::kFeatureBits)) / sizes[s]);
+      means[s * d + j] = static_cast<float>(FixedPoint::to_double(sums[s * d + j], scale[j]) / sizes[s]);
   return means;
 }
 
 // Each customer in its class's row, and the customers per row.
-Assignment class_assignment(const CustomerRfm& rfm, const PresentClasses& present, const Communicator& comm) {
+Assignment class_assignment(const CustomerRfm& rfm, const PresentClasses& present) {
   Assignment a;
-  a.sizes.assign(present.codes.size(), 0);
-  for (int32_t code : rfm.rfm_class) a.row.push_back(present.row_of_code[code]), a.sizes[a.row.back()] += 1;
-  comm.sum(a.sizes.data(), a.sizes.size());
+  a.sizes = present.customers;
+  for (int32_t code : rfm.rfm_class) a.row.push_back(present.row_of_code[code]);
   return a;
 }
 
@@ -97,13 +101,6 @@ SegmentMatch match_by_id(const PreviousQuarter& previous, const std::vector<int3
   return match;
 }
 
-void refuse_mixed_quarters(const PreviousQuarter& previous) {
-  if (previous.model.segments_from != "rfm")
-    refuse("--segments-from rfm with --previous " + previous.model.path +
-           ": that result's segments come from k-means, so the two quarters' segments do not correspond; "
-           "compare with an RFM result of last quarter");
-}
-
 }  // namespace
 
 std::pair<FitOutcome, SegmentedCustomers> rfm_segments_stage(const RunParams& p, const ModelInputs& inputs,
@@ -113,11 +110,10 @@ std::pair<FitOutcome, SegmentedCustomers> rfm_segments_stage(const RunParams& p,
     refuse("--segments-from rfm needs recency_days, frequency and monetary among the features of " + p.input);
   FitOutcome f;
   f.previous = previous_quarter(p, inputs, log);
-  if (f.previous) refuse_mixed_quarters(*f.previous);
   const PresentClasses present = present_classes(*rfm, comm);
   const FeatureShard& shard = inputs.shard;
   SegmentedCustomers s;
-  s.assignment = class_assignment(*rfm, present, comm);
+  s.assignment = class_assignment(*rfm, present);
   KMeansResult& fit = f.fit;
   fit.k = static_cast<int>(present.codes.size()), fit.d = shard.d, fit.converged = true;
   fit.sizes = s.assignment.sizes;
