@@ -1,7 +1,12 @@
 #include "cluster/data_summary.hpp"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
+#include <string>
+
+#include "common/errors.hpp"
+#include "common/number_text.hpp"
 
 #include "kernels/fixed_point.hpp"
 
@@ -35,17 +40,17 @@ void global_ranges(const ShardView& shard, const Communicator& comm, DataSummary
 
 void global_moments(const ShardView& shard, const Communicator& comm, DataSummary& s) {
   const int d = shard.d;
-  std::vector<double> square_scale(d);
-  std::vector<int128> sums(2 * static_cast<std::size_t>(d), 0);  // Σx then Σx²
+  std::vector<GridSum> sums;  // Σx then Σx²
+  for (int j = 0; j < d; ++j) sums.emplace_back(s.quantization.feature_scale[j]);
   for (int j = 0; j < d; ++j) {
     const double bound = std::max(std::fabs(s.min[j]), std::fabs(s.max[j]));
-    square_scale[j] = FixedPoint::scale_for_bound(bound * bound, FixedPoint::kDistanceBits);
+    sums.emplace_back(FixedPoint::scale_for_bound(bound * bound, FixedPoint::kDistanceBits));
   }
   for (int64_t i = 0; i < shard.n; ++i)
     for (int j = 0; j < d; ++j) {
       const double v = shard.x[i * d + j];
-      sums[j] += FixedPoint::quantize(v, s.quantization.feature_scale[j]);
-      sums[d + j] += FixedPoint::quantize(v * v, square_scale[j]);
+      sums[j].add(v);
+      sums[d + j].add(v * v);  // exact: a float's square fits a double
     }
   comm.sum(sums.data(), sums.size());
   s.mean.resize(d);
@@ -53,8 +58,8 @@ void global_moments(const ShardView& shard, const Communicator& comm, DataSummar
   double variance_total = 0;
   for (int j = 0; j < d; ++j) {
     const double n = static_cast<double>(s.total_points);
-    s.mean[j] = FixedPoint::to_double(sums[j], s.quantization.feature_scale[j]) / n;
-    const double mean_square = FixedPoint::to_double(sums[d + j], square_scale[j]) / n;
+    s.mean[j] = sums[j].value() / n;
+    const double mean_square = sums[d + j].value() / n;
     s.variance[j] = std::max(0.0, mean_square - s.mean[j] * s.mean[j]);
     variance_total += s.variance[j];
   }
@@ -86,6 +91,18 @@ DataSummary summarize(const ShardView& shard, const int64_t* ids, const Communic
   for (int64_t i = 0; i < shard.n; ++i) checksum += row_hash(ids[i], shard.x + i * shard.d, shard.d);
   s.checksum = static_cast<uint64_t>(comm.sum(static_cast<int128>(checksum)));
   return s;
+}
+
+void refuse_unless_float_distances(const DataSummary& s) {
+  double box_diagonal_sq = 0;
+  for (int j = 0; j < s.d; ++j) box_diagonal_sq += (s.max[j] - s.min[j]) * (s.max[j] - s.min[j]);
+  if (box_diagonal_sq <= FLT_MAX) return;
+  int widest = 0;
+  for (int j = 1; j < s.d; ++j)
+    if (s.max[j] - s.min[j] > s.max[widest] - s.min[widest]) widest = j;
+  refuse("feature column " + std::to_string(widest + 1) + " runs from " + value_text(s.min[widest]) + " to " +
+         value_text(s.max[widest]) + ": squared distances between customers would pass float32's largest value "
+         "(3.4e38); rescale that feature or transform it (--transform NAME=log1p,standardize)");
 }
 
 }  // namespace kseg

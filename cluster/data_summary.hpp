@@ -18,8 +18,12 @@ struct DataSummary {
   uint64_t checksum = 0;                         ///< order- and partition-independent content hash
 };
 
-/// One pass over every rank's shard plus a few allreduces. Sums are exact (fixed point), so the
+/// One pass over every rank's shard plus a few allreduces. Sums are exact (GridSum), so the
 /// summary is bit-identical for any number of ranks.
 DataSummary summarize(const ShardView& shard, const int64_t* ids, const Communicator& comm);
+
+/// Distances are float32 on every backend: data whose bounding box has a squared diagonal past
+/// FLT_MAX would give infinite distances, so it is refused (InputError), naming its widest column.
+void refuse_unless_float_distances(const DataSummary& s);
 
 }  // namespace kseg

@@ -43,9 +43,10 @@ std::vector<float> init_random(const FitContext& ctx, const KMeansParams& p, int
 }
 
 double exact_sum(const std::vector<float>& values, const FitContext& ctx) {
-  int128 total = 0;
-  for (float v : values) total += FixedPoint::quantize(v, ctx.summary.quantization.distance_scale);
-  return FixedPoint::to_double(ctx.comm.sum(total), ctx.summary.quantization.distance_scale);
+  GridSum total(ctx.summary.quantization.distance_scale);
+  for (float v : values) total.add(v);
+  ctx.comm.sum(&total, 1);
+  return total.value();
 }
 
 // Greedy k-means++ (as in scikit-learn): each step draws a few D²-weighted trial centroids and

@@ -44,9 +44,8 @@ RestartOutcome lloyd(const FitContext& ctx, const KMeansParams& p, FitState& sta
     const double shift = max_squared_shift(next, centroids, p.k, d) / shift_scale;
     centroids.swap(next);
     out.iterations = state.iteration = iteration;
-    observer.on_iteration({state.restart, iteration,
-                           FixedPoint::to_double(sums.inertia, ctx.summary.quantization.distance_scale), shift,
-                           reseeded, clock.milliseconds()});
+    observer.on_iteration({state.restart, iteration, sums.inertia_total(ctx.summary.quantization), shift, reseeded,
+                           clock.milliseconds()});
     if (reseeded == 0 && shift <= p.tol) {
       out.converged = true;
       break;
@@ -63,12 +62,27 @@ RestartOutcome lloyd(const FitContext& ctx, const KMeansParams& p, FitState& sta
 
 }  // namespace
 
+void sum_over_ranks(const Communicator& comm, LloydSums& sums) {
+  // One reduction for the grid sums, counts, inertia and whether any rank has off-grid values;
+  // a second, rarely, for those values.
+  std::vector<int128> words(sums.feature_sums.begin(), sums.feature_sums.end());
+  words.insert(words.end(), sums.counts.begin(), sums.counts.end());
+  words.push_back(sums.inertia);
+  words.push_back(sums.off_grid.empty() ? 0 : 1);
+  comm.sum(words.data(), words.size());
+  const std::size_t features = sums.feature_sums.size();
+  std::copy_n(words.begin(), features, sums.feature_sums.begin());
+  for (int c = 0; c < sums.k; ++c) sums.counts[c] = static_cast<int64_t>(words[features + c]);
+  sums.inertia = words[features + sums.k];
+  if (words.back() == 0) return;
+  sums.off_grid_at(0);
+  comm.sum(sums.off_grid.data(), sums.off_grid.size());
+}
+
 LloydSums global_lloyd_sums(const FitContext& ctx, const std::vector<float>& centroids, int k) {
   LloydSums sums;
   ctx.backend.assign_and_accumulate(centroids.data(), k, ctx.summary.quantization, &sums, nullptr, nullptr);
-  ctx.comm.sum(sums.feature_sums.data(), sums.feature_sums.size());
-  ctx.comm.sum(sums.counts.data(), sums.counts.size());
-  sums.inertia = ctx.comm.sum(sums.inertia);
+  sum_over_ranks(ctx.comm, sums);
   return sums;
 }
 
@@ -79,7 +93,7 @@ std::vector<float> centroids_from_sums(const LloydSums& sums, const Quantization
     const double count = static_cast<double>(sums.counts[s]);
     for (int j = 0; j < sums.d; ++j) {
       const std::size_t at = static_cast<std::size_t>(s) * sums.d + j;
-      centroids[at] = static_cast<float>(FixedPoint::to_double(sums.feature_sums[at], q.feature_scale[j]) / count);
+      centroids[at] = static_cast<float>(sums.feature_total(at, q) / count);
     }
   }
   return centroids;
@@ -112,11 +126,11 @@ KMeansResult fit_kmeans(const FitContext& ctx, const KMeansParams& params, FitOb
       return result;
     }
 
-    const double inertia = FixedPoint::to_double(outcome.final_sums.inertia, ctx.summary.quantization.distance_scale);
+    const double inertia = outcome.final_sums.inertia_total(ctx.summary.quantization);
     result.restart_inertia.push_back(inertia);
     observer.on_restart_done(restart, inertia, outcome.iterations, outcome.converged);
-    if (state.best_inertia < 0 || outcome.final_sums.inertia < state.best_inertia) {  // exact: ties keep the earlier
-      state.best_inertia = outcome.final_sums.inertia;
+    if (state.best_inertia < 0 || inertia < state.best_inertia) {  // the same on every rank: ties keep the earlier
+      state.best_inertia = inertia;
       result.centroids = std::move(outcome.centroids);
       result.sizes = outcome.final_sums.counts;
       result.inertia = inertia;

@@ -27,7 +27,7 @@ struct FitState {
   int restart = 0;                   ///< the restart in progress
   int iteration = 0;                 ///< its Lloyd iterations done
   std::vector<float> centroids;      ///< after them
-  int128 best_inertia = -1;          ///< exact inertia of the best finished restart; -1: none yet
+  double best_inertia = -1;          ///< inertia of the best finished restart (its exact sum, rounded once); -1: none yet
   const KMeansResult* best = nullptr;  ///< that restart's result (valid during the callback)
 };
 
@@ -65,12 +65,16 @@ struct ResumePoint {
 };
 
 /// Distributed k-means over every rank's shard: `params.n_init` restarts of (init, Lloyd), the
-/// lowest exact inertia kept. Collective: every rank calls it and gets the same result.
+/// lowest inertia kept. Collective: every rank calls it and gets the same result.
 KMeansResult fit_kmeans(const FitContext& ctx, const KMeansParams& params, FitObserver& observer,
                         const ResumePoint* resume = nullptr);
 
-/// One fused pass on every rank, then the only cross-rank traffic of an iteration: k·(d+1)
-/// exact sums (and the inertia). Collective.
+/// Adds every rank's sums: one reduction of k·(d+1) + 2 integers, and a second of the off-grid
+/// accumulators only when some rank has any. Collective.
+void sum_over_ranks(const Communicator& comm, LloydSums& sums);
+
+/// One fused pass on every rank, then the only cross-rank traffic of an iteration (sum_over_ranks).
+/// Collective.
 LloydSums global_lloyd_sums(const FitContext& ctx, const std::vector<float>& centroids, int k);
 
 /// Centroids from exact sums: mean of each segment's customers (unchanged where a segment is empty).

@@ -22,12 +22,11 @@ std::vector<double> scatter_sums(const FitContext& ctx, const KMeansResult& fit)
   double diagonal_sq = 0;  // no customer is farther from a centroid than the bounding box's diagonal
   for (int j = 0; j < ctx.shard.d; ++j) diagonal_sq += (ctx.summary.max[j] - ctx.summary.min[j]) * (ctx.summary.max[j] - ctx.summary.min[j]);
   const double scale = FixedPoint::scale_for_bound(std::sqrt(diagonal_sq) * (1 + 1e-6), FixedPoint::kDistanceBits);
-  std::vector<int128> sums(fit.k, 0);
-  for (int64_t i = 0; i < ctx.shard.n; ++i)
-    sums[a.row[i]] += FixedPoint::quantize(std::sqrt(static_cast<double>(a.squared_distance[i])), scale);
+  std::vector<GridSum> sums(fit.k, GridSum(scale));
+  for (int64_t i = 0; i < ctx.shard.n; ++i) sums[a.row[i]].add(std::sqrt(static_cast<double>(a.squared_distance[i])));
   ctx.comm.sum(sums.data(), sums.size());
   std::vector<double> out(fit.k);
-  for (int s = 0; s < fit.k; ++s) out[s] = FixedPoint::to_double(sums[s], scale);
+  for (int s = 0; s < fit.k; ++s) out[s] = sums[s].value();
   return out;
 }
 

@@ -64,6 +64,22 @@ void Communicator::sum(int128* values, std::size_t count) const {
   KSEG_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, values, static_cast<int>(count), s.type, s.op, comm_));
 }
 
+void Communicator::sum(ExactSum* values, std::size_t count) const {
+  for (std::size_t i = 0; i < count; ++i) values[i].carry();  // limbs below 2^32: rank totals fit int64
+  constexpr std::size_t kWords = sizeof(ExactSum) / sizeof(int64_t);
+  sum(reinterpret_cast<int64_t*>(values), count * kWords);
+  for (std::size_t i = 0; i < count; ++i) values[i].carry();
+}
+
+void Communicator::sum(GridSum* values, std::size_t count) const {
+  std::vector<int128> on_grid(count);
+  std::vector<ExactSum> off_grid(count);
+  for (std::size_t i = 0; i < count; ++i) on_grid[i] = values[i].on_grid, off_grid[i] = values[i].off_grid;
+  sum(on_grid.data(), count);
+  sum(off_grid.data(), count);
+  for (std::size_t i = 0; i < count; ++i) values[i].on_grid = on_grid[i], values[i].off_grid = off_grid[i];
+}
+
 int64_t Communicator::sum(int64_t value) const {
   sum(&value, 1);
   return value;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/exact_sum.hpp"
 #include "common/int128.hpp"
 
 namespace kseg {
@@ -29,6 +30,9 @@ class Communicator {
   void sum(int128* values, std::size_t count) const;
   int64_t sum(int64_t value) const;
   int128 sum(int128 value) const;
+  /// Exact sums over the ranks: the same totals on every rank, whatever the split.
+  void sum(ExactSum* values, std::size_t count) const;
+  void sum(GridSum* values, std::size_t count) const;
   void min(double* values, std::size_t count) const;
   void max(double* values, std::size_t count) const;
   int64_t min(int64_t value) const;

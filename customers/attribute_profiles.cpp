@@ -10,17 +10,16 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Per-segment tallies on this rank: exact fixed-point sums of quantities, counts of codes.
+// Per-segment tallies on this rank: exact sums of quantities, counts of codes.
 struct Tallies {
   int k = 0, columns = 0;
-  std::vector<double> scale;           // per column, then CLV and cost
-  std::vector<int128> sums;            // k × (columns + 2)
+  std::vector<GridSum> sums;           // k × (columns + 2): per column, then CLV and cost
   std::vector<int64_t> known;          // k × (columns + 1): the last counts customers with a cost
   std::vector<std::vector<int64_t>> codes;  // per column: k × labels
 
-  int128& sum(int s, int c) { return sums[static_cast<std::size_t>(s) * (columns + 2) + c]; }
+  GridSum& sum(int s, int c) { return sums[static_cast<std::size_t>(s) * (columns + 2) + c]; }
   int64_t& count(int s, int c) { return known[static_cast<std::size_t>(s) * (columns + 1) + c]; }
-  int128 sum(int s, int c) const { return sums[static_cast<std::size_t>(s) * (columns + 2) + c]; }
+  const GridSum& sum(int s, int c) const { return sums[static_cast<std::size_t>(s) * (columns + 2) + c]; }
   int64_t count(int s, int c) const { return known[static_cast<std::size_t>(s) * (columns + 1) + c]; }
 };
 
@@ -49,8 +48,10 @@ int cost_column(const AttributeColumns& t) {
 
 Tallies empty_tallies(const AttributeColumns& t, const float* clv, int64_t n, int k, const Communicator& comm) {
   const int w = t.rows.width;
-  Tallies tally{k, w, fixed_point_scales(t, clv, n, comm), {}, {}, {}};
-  tally.sums.assign(static_cast<std::size_t>(k) * (w + 2), 0);
+  Tallies tally{k, w, {}, {}, {}};
+  const std::vector<double> scale = fixed_point_scales(t, clv, n, comm);
+  for (int s = 0; s < k; ++s)
+    for (double column_scale : scale) tally.sums.emplace_back(column_scale);
   tally.known.assign(static_cast<std::size_t>(k) * (w + 1), 0);
   for (int c = 0; c < w; ++c) tally.codes.emplace_back(static_cast<std::size_t>(k) * t.labels[c].size(), 0);
   return tally;
@@ -65,13 +66,13 @@ void add_customer(Tallies& tally, const AttributeColumns& t, int cost, const dou
       tally.codes[c][static_cast<std::size_t>(s) * t.labels[c].size() + static_cast<std::size_t>(v)] += 1;
       tally.count(s, c) += 1;
     } else if (t.labels[c].empty() && std::isfinite(v)) {
-      tally.sum(s, c) += FixedPoint::quantize(v, tally.scale[c]);
+      tally.sum(s, c).add(v);
       tally.count(s, c) += 1;
     }
   }
   if (cost >= 0 && std::isfinite(right[cost])) {
-    tally.sum(s, w) += FixedPoint::quantize(left[1], tally.scale[w]);
-    tally.sum(s, w + 1) += FixedPoint::quantize(right[cost], tally.scale[w + 1]);
+    tally.sum(s, w).add(left[1]);
+    tally.sum(s, w + 1).add(right[cost]);
     tally.count(s, w) += 1;
   }
 }
@@ -103,7 +104,7 @@ AttributeSummary summary(const Tallies& tally, const AttributeColumns& t, int c)
     const int64_t known = tally.count(s, c);
     a.known.push_back(known);
     if (a.labels.empty()) {
-      a.mean.push_back(known ? FixedPoint::to_double(tally.sum(s, c), tally.scale[c]) / known : kNaN);
+      a.mean.push_back(known ? tally.sum(s, c).value() / known : kNaN);
       continue;
     }
     std::vector<double> share;
@@ -118,8 +119,8 @@ void add_acquisition_costs(const Tallies& tally, bool has_clv, AttributeProfiles
   const int w = tally.columns;
   for (int s = 0; s < tally.k; ++s) {
     const int64_t with_cost = tally.count(s, w);
-    const double total_clv = FixedPoint::to_double(tally.sum(s, w), tally.scale[w]);
-    const double total_cost = FixedPoint::to_double(tally.sum(s, w + 1), tally.scale[w + 1]);
+    const double total_clv = tally.sum(s, w).value();
+    const double total_cost = tally.sum(s, w + 1).value();
     out.mean_acquisition_cost.push_back(with_cost ? total_cost / with_cost : kNaN);
     out.clv_per_cac.push_back(with_cost && has_clv && total_cost > 0 ? total_clv / total_cost : kNaN);
   }

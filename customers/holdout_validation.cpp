@@ -18,32 +18,35 @@ using Values = std::array<double, kSums>;
 
 constexpr int kAucBins = 1 << 16;
 
-// Counts and exact fixed-point sums of a table's groups.
+// Counts and exact sums of a table's groups.
 struct GroupTotals {
   std::vector<int64_t> customers, inactive;
-  std::vector<int128> sums;  // groups × kSums
+  std::vector<GridSum> sums;  // groups × kSums
 
-  explicit GroupTotals(int groups) : customers(groups, 0), inactive(groups, 0), sums(groups * kSums, 0) {}
+  GroupTotals(int groups, const Values& scale) : customers(groups, 0), inactive(groups, 0) {
+    for (int g = 0; g < groups; ++g)
+      for (double quantity_scale : scale) sums.emplace_back(quantity_scale);
+  }
 
-  void add(int group, const Values& v, bool was_inactive, const Values& scale) {
+  void add(int group, const Values& v, bool was_inactive) {
     customers[group] += 1;
     inactive[group] += was_inactive;
-    for (int q = 0; q < kSums; ++q) sums[group * kSums + q] += FixedPoint::quantize(v[q], scale[q]);
+    for (int q = 0; q < kSums; ++q) sums[group * kSums + q].add(v[q]);
   }
   void allreduce(const Communicator& comm) {
     comm.sum(customers.data(), customers.size());
     comm.sum(inactive.data(), inactive.size());
     comm.sum(sums.data(), sums.size());
   }
-  ValidationGroup group(int g, const Values& scale) const {
-    auto total = [&](Sum q) { return FixedPoint::to_double(sums[g * kSums + q], scale[q]); };
+  ValidationGroup group(int g) const {
+    auto total = [&](Sum q) { return sums[g * kSums + q].value(); };
     const double n = static_cast<double>(std::max<int64_t>(customers[g], 1));
     return {customers[g],           total(kPredictedPurchases), total(kActualPurchases), total(kPredictedSpend),
             total(kActualSpend),    inactive[g] / n,            total(kChurnRisk) / n};
   }
-  std::vector<ValidationGroup> groups(const Values& scale) const {
+  std::vector<ValidationGroup> groups() const {
     std::vector<ValidationGroup> out;
-    for (std::size_t g = 0; g < customers.size(); ++g) out.push_back(group(static_cast<int>(g), scale));
+    for (std::size_t g = 0; g < customers.size(); ++g) out.push_back(group(static_cast<int>(g)));
     return out;
   }
 };
@@ -131,26 +134,25 @@ HoldoutValidation validate_on_holdout(const CalibrationCustomers& c, const Holdo
                                       const HoldoutActuals& a, int64_t period_days, const Communicator& comm) {
   const Values scale = sum_scales(p, a, comm);
   const KeyedRows calibration = calibration_rows(c, p, decile_cuts(p.spend, comm));
-  GroupTotals frequency(kFrequencyGroups), segment(c.k), decile(kSpendDeciles), total(1);
+  GroupTotals frequency(kFrequencyGroups, scale), segment(c.k, scale), decile(kSpendDeciles, scale), total(1, scale);
   std::vector<int64_t> inactive_bins(kAucBins, 0), active_bins(kAucBins, 0);
-  int128 brier = 0;
-  const double brier_scale = FixedPoint::scale_for_bound(1.0, FixedPoint::kFeatureBits);
+  GridSum brier(FixedPoint::scale_for_bound(1.0, FixedPoint::kFeatureBits));
   join_by_customer(calibration, a.rows, comm, [&](int64_t, const double* cal, const double* next) {
     if (!cal) return;  // a new customer: nothing was predicted
     const bool inactive = !next || next[2] < 0 || next[2] > a.window.as_of_day + period_days;
     const Values v{cal[2], next ? next[0] : 0.0, cal[3], next ? next[1] : 0.0, cal[4]};
-    frequency.add(int(cal[1]), v, inactive, scale), segment.add(int(cal[0]), v, inactive, scale);
-    decile.add(int(cal[5]), v, inactive, scale), total.add(0, v, inactive, scale);
+    frequency.add(int(cal[1]), v, inactive), segment.add(int(cal[0]), v, inactive);
+    decile.add(int(cal[5]), v, inactive), total.add(0, v, inactive);
     (inactive ? inactive_bins : active_bins)[std::min(kAucBins - 1, int(cal[4] * kAucBins))] += 1;
-    brier += FixedPoint::quantize((cal[4] - inactive) * (cal[4] - inactive), brier_scale);
+    brier.add((cal[4] - inactive) * (cal[4] - inactive));
   });
   for (GroupTotals* t : {&frequency, &segment, &decile, &total}) t->allreduce(comm);
   comm.sum(inactive_bins.data(), inactive_bins.size());
   comm.sum(active_bins.data(), active_bins.size());
-  brier = comm.sum(brier);
-  HoldoutValidation v{a.window, period_days, frequency.groups(scale), segment.groups(scale), decile.groups(scale),
-                      total.group(0, scale), auc_of(inactive_bins, active_bins), 0};
-  v.churn_brier = FixedPoint::to_double(brier, brier_scale) / std::max<int64_t>(v.total.customers, 1);
+  comm.sum(&brier, 1);
+  HoldoutValidation v{a.window,      period_days,   frequency.groups(), segment.groups(),
+                      decile.groups(), total.group(0), auc_of(inactive_bins, active_bins), 0};
+  v.churn_brier = brier.value() / std::max<int64_t>(v.total.customers, 1);
   return v;
 }
 

@@ -49,17 +49,17 @@ MigrationMatrix migration_matrix(const KeyedRows& previous, const KeyedRows& cur
   const double scale = FixedPoint::scale_for_bound(bound, FixedPoint::kFeatureBits);
 
   std::vector<int64_t> customers(rows * columns, 0);
-  std::vector<int128> revenue(rows * columns, 0);
+  std::vector<GridSum> revenue(rows * columns, GridSum(scale));
   join_by_customer(previous, current, comm, [&](int64_t, const double* before, const double* now) {
     const std::size_t row = before ? cell_of(from_index, before[0], previous.name) : rows - 1;
     const std::size_t column = now ? cell_of(to_index, now[0], current.name) : columns - 1;
     customers[row * columns + column] += 1;
-    revenue[row * columns + column] += FixedPoint::quantize(now ? now[1] : before[1], scale);
+    revenue[row * columns + column].add(now ? now[1] : before[1]);
   });
   comm.sum(customers.data(), customers.size());
   comm.sum(revenue.data(), revenue.size());
   m.customers = std::move(customers);
-  for (const int128& r : revenue) m.revenue.push_back(FixedPoint::to_double(r, scale));
+  for (const GridSum& r : revenue) m.revenue.push_back(r.value());
   return m;
 }
 

@@ -29,19 +29,16 @@ std::array<const float*, kPerCustomer> per_customer(const ProfileInputs& in) {
 // Customer i has a CLV (and so P(alive) and churn risk): only customers who bought have one.
 bool valued(const ProfileInputs& in, int64_t i) { return in.clv && std::isfinite(in.clv[i]); }
 
-// Exact per-segment sums: each column quantized at one scale that every rank shares, so the sums
-// (and the means) do not depend on how customers are split over the ranks. Unknown figures (NaN)
-// are left out and counted.
+// Exact per-segment sums (GridSum, each column's grid shared by every rank), so the sums and the
+// means do not depend on how customers are split over the ranks. Unknown figures (NaN) are left
+// out and counted.
 struct SegmentSums {
   int d = 0;
-  std::vector<double> scale;    // per column: the features, then the kPerCustomer figures
-  std::vector<int128> sums;     // k × (d + kPerCustomer)
+  std::vector<GridSum> sums;    // k × (d + kPerCustomer): the features, then the per-customer figures
   std::vector<int64_t> counts;  // customers per segment
   std::vector<int64_t> valued;  // customers with a CLV per segment
 
-  double total(int s, int column) const {
-    return FixedPoint::to_double(sums[static_cast<std::size_t>(s) * (d + kPerCustomer) + column], scale[column]);
-  }
+  double total(int s, int column) const { return sums[static_cast<std::size_t>(s) * (d + kPerCustomer) + column].value(); }
 };
 
 std::vector<double> fixed_point_scales(const ProfileInputs& in, const Communicator& comm) {
@@ -63,16 +60,18 @@ std::vector<double> fixed_point_scales(const ProfileInputs& in, const Communicat
 SegmentSums segment_sums(const ProfileInputs& in, int k, const Communicator& comm) {
   const int d = static_cast<int>(in.features.size()), width = d + kPerCustomer;
   const auto extra = per_customer(in);
-  SegmentSums t{d, fixed_point_scales(in, comm), std::vector<int128>(static_cast<std::size_t>(k) * width, 0),
-                std::vector<int64_t>(k, 0), std::vector<int64_t>(k, 0)};
+  const std::vector<double> scale = fixed_point_scales(in, comm);
+  SegmentSums t{d, {}, std::vector<int64_t>(k, 0), std::vector<int64_t>(k, 0)};
+  for (int s = 0; s < k; ++s)
+    for (double column_scale : scale) t.sums.emplace_back(column_scale);
   for (int64_t i = 0; i < in.n; ++i) {
     const int s = in.segment[i];
     t.counts[s] += 1;
     t.valued[s] += valued(in, i);
-    int128* row = &t.sums[static_cast<std::size_t>(s) * width];
-    for (int j = 0; j < d; ++j) row[j] += FixedPoint::quantize(in.value(i, j), t.scale[j]);
+    GridSum* row = &t.sums[static_cast<std::size_t>(s) * width];
+    for (int j = 0; j < d; ++j) row[j].add(in.value(i, j));
     for (int e = 0; e < kPerCustomer; ++e)
-      if (extra[e] && std::isfinite(extra[e][i])) row[d + e] += FixedPoint::quantize(extra[e][i], t.scale[d + e]);
+      if (extra[e] && std::isfinite(extra[e][i])) row[d + e].add(extra[e][i]);
   }
   comm.sum(t.sums.data(), t.sums.size());
   comm.sum(t.counts.data(), t.counts.size());

@@ -13,8 +13,7 @@ namespace {
 constexpr const char* kIdentity = "kseg_checkpoint";
 
 std::vector<int64_t> scalars_of(const CheckpointData& c) {
-  return {c.restart, c.iteration, c.best_restart, c.best_inertia_high, c.best_inertia_low, c.best_iterations,
-          c.best_converged};
+  return {c.restart, c.iteration, c.best_restart, c.best_iterations, c.best_converged};
 }
 
 constexpr const char* kChecksum = "checksum";
@@ -96,8 +95,7 @@ CheckpointData read_checkpoint(const std::string& path) {
     c.identity = identity[0];
     const std::vector<int64_t> s = h5::read_small<int64_t>(file, "/scalars", H5T_NATIVE_INT64, path);
     if (s.size() != scalars_of(c).size()) return refuse("not a kseg checkpoint (scalars)");
-    c.restart = s[0], c.iteration = s[1], c.best_restart = s[2], c.best_inertia_high = s[3];
-    c.best_inertia_low = s[4], c.best_iterations = s[5], c.best_converged = s[6];
+    c.restart = s[0], c.iteration = s[1], c.best_restart = s[2], c.best_iterations = s[3], c.best_converged = s[4];
     c.centroids = h5::read_small<float>(file, "/centroids", H5T_NATIVE_FLOAT, path);
     c.best_centroids = h5::read_small<float>(file, "/best_centroids", H5T_NATIVE_FLOAT, path);
     c.best_sizes = h5::read_small<int64_t>(file, "/best_sizes", H5T_NATIVE_INT64, path);

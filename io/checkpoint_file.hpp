@@ -15,8 +15,7 @@ struct CheckpointData {
   std::vector<float> centroids;
   // The best finished restart so far (best_restart = -1: none).
   int64_t best_restart = -1;
-  int64_t best_inertia_high = -1, best_inertia_low = 0;  ///< the exact inertia, as a 128-bit integer's halves
-  double best_inertia = 0;
+  double best_inertia = 0;  ///< its exact inertia, rounded once
   int64_t best_iterations = 0;
   int64_t best_converged = 0;
   std::vector<float> best_centroids;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/exact_sum.hpp"
 #include "common/int128.hpp"
 
 namespace kseg {
@@ -22,14 +23,16 @@ struct Quantization {
   double distance_scale = 1.0;        ///< power of two for squared distances
 };
 
-/// What one fused pass returns: per-segment fixed-point feature sums and counts, and the
-/// fixed-point sum of every point's squared distance to its nearest centroid.
+/// What one fused pass returns: per-segment exact feature sums and counts, and the exact sum of
+/// every point's squared distance to its nearest centroid. A sum is its grid part (fixed-point
+/// integers, see FixedPoint) plus the values that were off the grid, added exactly.
 struct LloydSums {
   int k = 0;
   int d = 0;
-  std::vector<int128> feature_sums;  ///< k × d
+  std::vector<int128> feature_sums;  ///< k × d, on the feature grids
   std::vector<int64_t> counts;       ///< k
-  int128 inertia = 0;
+  int128 inertia = 0;                ///< on the distance grid
+  std::vector<ExactSum> off_grid;    ///< empty while every value was on its grid; else k × d, then the inertia
 
   void reset(int k_, int d_) {
     k = k_;
@@ -37,6 +40,31 @@ struct LloydSums {
     feature_sums.assign(static_cast<std::size_t>(k) * d, 0);
     counts.assign(k, 0);
     inertia = 0;
+    off_grid.clear();
+  }
+  std::size_t inertia_slot() const { return static_cast<std::size_t>(k) * d; }
+  ExactSum& off_grid_at(std::size_t slot) {
+    if (off_grid.empty()) off_grid.resize(inertia_slot() + 1);
+    return off_grid[slot];
+  }
+  void add(const LloydSums& other) {
+    for (std::size_t i = 0; i < feature_sums.size(); ++i) feature_sums[i] += other.feature_sums[i];
+    for (int c = 0; c < k; ++c) counts[c] += other.counts[c];
+    inertia += other.inertia;
+    for (std::size_t i = 0; i < other.off_grid.size(); ++i) off_grid_at(i).merge(other.off_grid[i]);
+  }
+  /// Feature sum `at` (segment·d + feature), exact until rounded once here.
+  double feature_total(std::size_t at, const Quantization& q) const {
+    return GridSum::exact_total(feature_sums[at], q.feature_scale[at % d], off_grid_or_zero(at));
+  }
+  double inertia_total(const Quantization& q) const {
+    return GridSum::exact_total(inertia, q.distance_scale, off_grid_or_zero(inertia_slot()));
+  }
+
+ private:
+  const ExactSum& off_grid_or_zero(std::size_t slot) const {
+    static const ExactSum zero;
+    return off_grid.empty() ? zero : off_grid[slot];
   }
 };
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "kernels/hd.hpp"
+#include "common/hd.hpp"
 
 namespace kseg {
 

@@ -32,10 +32,21 @@ struct alignas(64) ThreadSums {
     points_in_block = 0;
   }
   void add(const float* row, int d, int segment, float sq_distance, const Quantization& q) {
-    detail::add_quantized_row(row, d, q.feature_scale.data(), block_sums.data() + static_cast<std::size_t>(segment) * d);
+    const std::size_t first = static_cast<std::size_t>(segment) * d;
+    if (!detail::add_row_on_grid(row, d, q.feature_scale.data(), block_sums.data() + first))
+      add_off_grid(row, d, first, q);
     totals.counts[segment] += 1;
-    totals.inertia += FixedPoint::quantize(sq_distance, q.distance_scale);
+    int64_t on_grid = 0;
+    if (FixedPoint::on_grid(sq_distance, q.distance_scale, &on_grid)) totals.inertia += on_grid;
+    else totals.off_grid_at(totals.inertia_slot()).add(sq_distance);
     if (++points_in_block == FixedPoint::kInt64Block) carry();
+  }
+  // The values of the row that add_row_on_grid() left out, added exactly.
+  void add_off_grid(const float* row, int d, std::size_t first, const Quantization& q) {
+    for (int j = 0; j < d; ++j) {
+      int64_t unused = 0;
+      if (!FixedPoint::on_grid(row[j], q.feature_scale[j], &unused)) totals.off_grid_at(first + j).add(row[j]);
+    }
   }
 };
 
@@ -84,9 +95,7 @@ class CpuBackend final : public Backend {
     sums->reset(k, d);
     for (ThreadSums& part : per_thread) {
       part.carry();
-      for (std::size_t i = 0; i < sums->feature_sums.size(); ++i) sums->feature_sums[i] += part.totals.feature_sums[i];
-      for (int c = 0; c < k; ++c) sums->counts[c] += part.totals.counts[c];
-      sums->inertia += part.totals.inertia;
+      sums->add(part.totals);
     }
   }
 

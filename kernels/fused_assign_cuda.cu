@@ -1,7 +1,8 @@
 // The CUDA backend: the fused assign + accumulate pass on the GPU, bit-identical to the CPU
 // backend. Each point's distance is the canonical squared_distance() (no FMA contraction:
 // nvcc runs with --fmad=false), ties go to the smaller segment, and sums are the same
-// fixed-point integers as on the CPU, added with integer atomics only: exact in any order.
+// fixed-point integers as on the CPU, added with integer atomics only: exact in any order. Values
+// off their grid go, as digits, into per-segment ExactSum limbs with the same integer atomics.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -36,10 +37,29 @@ struct PassArgs {
   double distance_scale;
   long long* block_sums;              // gridDim × (k·d + k): per-block feature sums then counts
   unsigned long long* inertia;        // 2 words
+  long long* off_grid;                // k·d + 1 ExactSums (features, then the inertia), as int64 words
+  unsigned long long* off_grid_count; // values added there
   int32_t* labels;                    // nullable, chunk-relative
   float* sq_distances;                // nullable
   float* min_sq;                      // nullable: lower_min mode
 };
+
+constexpr int kExactWords = sizeof(ExactSum) / sizeof(long long);
+
+// An off-grid value into ExactSum `slot`: its digits, each below 2^32, by integer atomics.
+__device__ void add_off_grid(const PassArgs& a, int64_t slot, double value) {
+  auto* words = reinterpret_cast<unsigned long long*>(a.off_grid + slot * kExactWords);
+  int first = 0;
+  int64_t chunk[3];
+  bool negative = false;
+  if (ExactSum::digits_of(value, &first, chunk, &negative)) {
+    for (int c = 0; c < 3; ++c)
+      atomicAdd(&words[first + c], static_cast<unsigned long long>(negative ? -chunk[c] : chunk[c]));
+  } else {
+    atomicAdd(&words[ExactSum::kLimbs], 1ull);  // the non_finite count
+  }
+  atomicAdd(a.off_grid_count, 1ull);
+}
 
 // One pass over the chunk: every block stages the centroids tile by tile in shared memory and
 // each thread keeps its point's best distance across tiles; a block handles at most
@@ -73,11 +93,17 @@ __global__ void pass_kernel(PassArgs a) {
     if (a.labels) a.labels[i] = best_c;
     if (a.sq_distances) a.sq_distances[i] = best;
     if (!my_sums) continue;
-    for (int j = 0; j < a.d; ++j)
-      atomicAdd(reinterpret_cast<unsigned long long*>(&my_sums[best_c * a.d + j]),
-                static_cast<unsigned long long>(FixedPoint::quantize(row[j], a.feature_scale[j])));
+    for (int j = 0; j < a.d; ++j) {
+      int64_t q = 0;
+      if (FixedPoint::on_grid(row[j], a.feature_scale[j], &q))
+        atomicAdd(reinterpret_cast<unsigned long long*>(&my_sums[best_c * a.d + j]), static_cast<unsigned long long>(q));
+      else
+        add_off_grid(a, static_cast<int64_t>(best_c) * a.d + j, row[j]);
+    }
     atomicAdd(reinterpret_cast<unsigned long long*>(&my_sums[a.k * a.d + best_c]), 1ull);
-    inertia += FixedPoint::quantize(best, a.distance_scale);
+    int64_t q = 0;
+    if (FixedPoint::on_grid(best, a.distance_scale, &q)) inertia += q;
+    else add_off_grid(a, static_cast<int64_t>(a.k) * a.d, best);
   }
   if (my_sums && inertia != 0) atomic_add_i128(a.inertia, inertia);
 }
@@ -132,10 +158,11 @@ struct StreamState {
   DeviceArray<int32_t> labels;
   DeviceArray<long long> block_sums;
   DeviceArray<__int128> totals;
-  DeviceArray<unsigned long long> inertia;
+  DeviceArray<unsigned long long> inertia, off_grid_count;
+  DeviceArray<long long> off_grid;
   PinnedArray<float> staging;
   PinnedArray<__int128> host_totals;
-  PinnedArray<unsigned long long> host_inertia;
+  PinnedArray<unsigned long long> host_inertia, host_off_grid_count;
   bool pending = false;  // a chunk's totals are on their way to host_totals
 };
 
@@ -216,8 +243,15 @@ class CudaBackend final : public Backend {
         s.inertia.ensure(2);
         KSEG_CUDA_CHECK(cudaMemsetAsync(s.block_sums.data, 0, sizeof(long long) * blocks * entries, s.stream));
         KSEG_CUDA_CHECK(cudaMemsetAsync(s.inertia.data, 0, 2 * sizeof(unsigned long long), s.stream));
+        const std::size_t off_grid_words = (static_cast<std::size_t>(k) * d + 1) * kExactWords;
+        s.off_grid.ensure(off_grid_words);
+        s.off_grid_count.ensure(1);
+        KSEG_CUDA_CHECK(cudaMemsetAsync(s.off_grid.data, 0, sizeof(long long) * off_grid_words, s.stream));
+        KSEG_CUDA_CHECK(cudaMemsetAsync(s.off_grid_count.data, 0, sizeof(unsigned long long), s.stream));
         a.block_sums = s.block_sums.data;
         a.inertia = s.inertia.data;
+        a.off_grid = s.off_grid.data;
+        a.off_grid_count = s.off_grid_count.data;
       }
       if (labels) s.labels.ensure(n), a.labels = s.labels.data;
       if (sq_distances) s.sq.ensure(n), a.sq_distances = s.sq.data;
@@ -238,6 +272,9 @@ class CudaBackend final : public Backend {
         KSEG_CUDA_CHECK(cudaMemcpyAsync(s.host_totals.data, s.totals.data, sizeof(__int128) * entries,
                                         cudaMemcpyDeviceToHost, s.stream));
         KSEG_CUDA_CHECK(cudaMemcpyAsync(s.host_inertia.data, s.inertia.data, 2 * sizeof(unsigned long long),
+                                        cudaMemcpyDeviceToHost, s.stream));
+        s.host_off_grid_count.ensure(1);
+        KSEG_CUDA_CHECK(cudaMemcpyAsync(s.host_off_grid_count.data, s.off_grid_count.data, sizeof(unsigned long long),
                                         cudaMemcpyDeviceToHost, s.stream));
         s.pending = true;
       }
@@ -262,7 +299,8 @@ class CudaBackend final : public Backend {
     if (host) KSEG_CUDA_CHECK(cudaMemcpyAsync(host + first, device, sizeof(T) * n, cudaMemcpyDeviceToHost, s.stream));
   }
 
-  // Waits for the stream and adds its chunk's totals: K·(D+1) integers and the inertia.
+  // Waits for the stream and adds its chunk's totals: K·(D+1) integers and the inertia, and the
+  // off-grid accumulators when the chunk had any off-grid value.
   void collect(StreamState& s, LloydSums* sums) {
     KSEG_CUDA_CHECK(cudaStreamSynchronize(s.stream));
     if (!s.pending || !sums) return;
@@ -272,6 +310,10 @@ class CudaBackend final : public Backend {
     sums->inertia += static_cast<__int128>((static_cast<unsigned __int128>(s.host_inertia.data[1]) << 64) |
                                            s.host_inertia.data[0]);
     s.pending = false;
+    if (s.host_off_grid_count.data[0] == 0) return;
+    std::vector<ExactSum> off_grid(sums->inertia_slot() + 1);
+    KSEG_CUDA_CHECK(cudaMemcpy(off_grid.data(), s.off_grid.data, sizeof(ExactSum) * off_grid.size(), cudaMemcpyDeviceToHost));
+    for (std::size_t slot = 0; slot < off_grid.size(); ++slot) sums->off_grid_at(slot).merge(off_grid[slot]);
   }
 
   CudaBackendOptions options_;

@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include "kernels/hd.hpp"
+#include "common/hd.hpp"
 
 namespace kseg {
 

@@ -22,8 +22,6 @@ CheckpointData checkpoint_of(const FitState& s, const std::string& identity) {
   if (s.best_inertia >= 0) {
     const KMeansResult& b = *s.best;
     c.best_restart = b.best_restart;
-    c.best_inertia_high = static_cast<int64_t>(s.best_inertia >> 64);
-    c.best_inertia_low = static_cast<int64_t>(static_cast<uint64_t>(s.best_inertia));
     c.best_inertia = b.inertia;
     c.best_iterations = b.iterations;
     c.best_converged = b.converged ? 1 : 0;
@@ -105,7 +103,7 @@ std::optional<ResumePoint> load_resume_point(const CheckpointOptions& o, const s
   r.best.d = d;
   r.best.restart_inertia = c.restart_inertia;
   if (c.best_restart >= 0) {
-    r.state.best_inertia = (static_cast<int128>(c.best_inertia_high) << 64) | static_cast<uint64_t>(c.best_inertia_low);
+    r.state.best_inertia = c.best_inertia;
     r.best.best_restart = static_cast<int>(c.best_restart);
     r.best.inertia = c.best_inertia;
     r.best.iterations = static_cast<int>(c.best_iterations);

@@ -83,7 +83,7 @@ LloydTiming time_k(const FitContext& ctx, const BenchParams& o, int k, bool cuda
   const Floor floor = lloyd_floor(cuda, static_cast<double>(ctx.summary.total_points), d, k, ctx.comm);
   return {ctx.summary.total_points, d, k, ctx.comm.size(), omp_get_max_threads(), o.iterations, backend,
           ms[ms.size() / 2], ms.front(), floor.ms, floor.basis,
-          FixedPoint::to_double(sums.inertia, ctx.summary.quantization.distance_scale)};
+          sums.inertia_total(ctx.summary.quantization)};
 }
 
 }  // namespace

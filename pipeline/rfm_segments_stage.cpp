@@ -38,16 +38,15 @@ std::vector<float> row_means(const FeatureShard& shard, const std::vector<int32_
   for (int64_t i = 0; i < shard.block.count; ++i)
     for (int j = 0; j < d; ++j) bound[j] = std::max(bound[j], std::fabs(static_cast<double>(shard.matrix[i * d + j])));
   comm.max(bound.data(), bound.size());
-  std::vector<double> scale(d);
-  for (int j = 0; j < d; ++j) scale[j] = FixedPoint::scale_for_bound(bound[j], FixedPoint::kFeatureBits);
-  std::vector<int128> sums(static_cast<std::size_t>(k) * d, 0);
+  std::vector<GridSum> sums;
+  for (int s = 0; s < k; ++s)
+    for (int j = 0; j < d; ++j) sums.emplace_back(FixedPoint::scale_for_bound(bound[j], FixedPoint::kFeatureBits));
   for (int64_t i = 0; i < shard.block.count; ++i)
-    for (int j = 0; j < d; ++j) sums[row[i] * d + j] += FixedPoint::quantize(shard.matrix[i * d + j], scale[j]);
+    for (int j = 0; j < d; ++j) sums[row[i] * d + j].add(shard.matrix[i * d + j]);
   comm.sum(sums.data(), sums.size());
   std::vector<float> means(sums.size());
   for (int s = 0; s < k; ++s)
-    for (int j = 0; j < d; ++j)
-      means[s * d + j] = static_cast<float>(FixedPoint::to_double(sums[s * d + j], scale[j]) / sizes[s]);
+    for (int j = 0; j < d; ++j) means[s * d + j] = static_cast<float>(sums[s * d + j].value() / sizes[s]);
   return means;
 }
 
@@ -77,10 +76,10 @@ double inertia_of(const Assignment& a, const Communicator& comm) {
   double bound = 0;
   for (float v : a.squared_distance) bound = std::max(bound, static_cast<double>(v));
   comm.max(&bound, 1);
-  const double scale = FixedPoint::scale_for_bound(bound, FixedPoint::kFeatureBits);
-  int128 sum = 0;
-  for (float v : a.squared_distance) sum += FixedPoint::quantize(v, scale);
-  return FixedPoint::to_double(comm.sum(sum), scale);
+  GridSum sum(FixedPoint::scale_for_bound(bound, FixedPoint::kFeatureBits));
+  for (float v : a.squared_distance) sum.add(v);
+  comm.sum(&sum, 1);
+  return sum.value();
 }
 
 // Matched by id: a class keeps its id, so last quarter's segment with the same id is its match.

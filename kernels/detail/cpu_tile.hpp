@@ -1,7 +1,7 @@
 #pragma once
 
 // CPU inner loops of the fused pass, with AVX-512, AVX2+FMA and portable paths. Each performs,
-// for every point, exactly the operations of squared_distance() and FixedPoint::quantize(), so their
+// for every point, exactly the operations of squared_distance() and FixedPoint::on_grid(), so their
 // results are bit-identical to each other and to the CUDA backend.
 
 #include <cmath>
@@ -49,6 +49,17 @@ struct Tile {
   }
 };
 
+// sums[j] += row[j]·scale[j] for j in [first, d) where that is an integer; false if any was not.
+inline bool add_tail_on_grid(const float* row, int first, int d, const double* scale, int64_t* sums) {
+  bool all_on_grid = true;
+  for (int j = first; j < d; ++j) {
+    int64_t q = 0;
+    if (FixedPoint::on_grid(row[j], scale[j], &q)) sums[j] += q;
+    else all_on_grid = false;
+  }
+  return all_on_grid;
+}
+
 #if KSEG_CPU_AVX512
 
 inline void keep_nearer(__m512& best, __m512i& best_index, __m512 acc, int centroid) {
@@ -91,20 +102,25 @@ inline void nearest_in_tile(const Tile& tile, int d, const float* centroids, int
   _mm512_storeu_si512(index_out, best_index);
 }
 
-// sums[j] += quantize(row[j], scale[j]). Adding 1.5·2^52 rounds a double of magnitude below 2^51
-// to the nearest integer, ties to even, exactly as llrint does; the feature grid keeps values
-// below 2^kFeatureBits, far inside that range.
-inline void add_quantized_row(const float* row, int d, const double* scale, int64_t* sums) {
+// sums[j] += row[j]·scale[j] for every value on its grid; false when any value was not (the caller
+// adds those exactly). Adding 1.5·2^52 rounds a double of magnitude below 2^51 to the nearest
+// integer, and subtracting it again shows whether that changed the value; the feature grid keeps
+// values below 2^kFeatureBits, far inside that range.
+inline bool add_row_on_grid(const float* row, int d, const double* scale, int64_t* sums) {
   static_assert(FixedPoint::kFeatureBits < 51, "the rounding trick needs |value| < 2^51");
   const __m512d magic = _mm512_set1_pd(0x1.8p52);
   const __m512i magic_bits = _mm512_castpd_si512(magic);
+  __mmask8 all_on_grid = 0xff;
   int j = 0;
   for (; j + 8 <= d; j += 8) {
     const __m512d scaled = _mm512_mul_pd(_mm512_cvtps_pd(_mm256_loadu_ps(row + j)), _mm512_loadu_pd(scale + j));
-    const __m512i q = _mm512_sub_epi64(_mm512_castpd_si512(_mm512_add_pd(scaled, magic)), magic_bits);
+    const __m512d rounded = _mm512_add_pd(scaled, magic);
+    const __mmask8 on_grid = _mm512_cmp_pd_mask(_mm512_sub_pd(rounded, magic), scaled, _CMP_EQ_OQ);
+    const __m512i q = _mm512_maskz_sub_epi64(on_grid, _mm512_castpd_si512(rounded), magic_bits);
     _mm512_storeu_si512(sums + j, _mm512_add_epi64(_mm512_loadu_si512(sums + j), q));
+    all_on_grid &= on_grid;
   }
-  for (; j < d; ++j) sums[j] += FixedPoint::quantize(row[j], scale[j]);
+  return add_tail_on_grid(row, j, d, scale, sums) && all_on_grid == 0xff;
 }
 
 #elif KSEG_CPU_AVX2
@@ -162,21 +178,24 @@ inline void nearest_in_tile(const Tile& tile, int d, const float* centroids, int
   }
 }
 
-// sums[j] += quantize(row[j], scale[j]). Adding 1.5·2^52 rounds a double of magnitude below 2^51
-// to the nearest integer, ties to even, exactly as llrint does; the feature grid keeps values
-// below 2^kFeatureBits, far inside that range.
-inline void add_quantized_row(const float* row, int d, const double* scale, int64_t* sums) {
+// As the AVX-512 version, four values at a time.
+inline bool add_row_on_grid(const float* row, int d, const double* scale, int64_t* sums) {
   static_assert(FixedPoint::kFeatureBits < 51, "the rounding trick needs |value| < 2^51");
   const __m256d magic = _mm256_set1_pd(0x1.8p52);
   const __m256i magic_bits = _mm256_castpd_si256(magic);
+  __m256d all_on_grid = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
   int j = 0;
   for (; j + 4 <= d; j += 4) {
     const __m256d scaled = _mm256_mul_pd(_mm256_cvtps_pd(_mm_loadu_ps(row + j)), _mm256_loadu_pd(scale + j));
-    const __m256i q = _mm256_sub_epi64(_mm256_castpd_si256(_mm256_add_pd(scaled, magic)), magic_bits);
+    const __m256d rounded = _mm256_add_pd(scaled, magic);
+    const __m256d on_grid = _mm256_cmp_pd(_mm256_sub_pd(rounded, magic), scaled, _CMP_EQ_OQ);
+    const __m256i q = _mm256_and_si256(_mm256_sub_epi64(_mm256_castpd_si256(rounded), magic_bits),
+                                       _mm256_castpd_si256(on_grid));
     auto* out = reinterpret_cast<__m256i*>(sums + j);
     _mm256_storeu_si256(out, _mm256_add_epi64(_mm256_loadu_si256(out), q));
+    all_on_grid = _mm256_and_pd(all_on_grid, on_grid);
   }
-  for (; j < d; ++j) sums[j] += FixedPoint::quantize(row[j], scale[j]);
+  return add_tail_on_grid(row, j, d, scale, sums) && _mm256_movemask_pd(all_on_grid) == 0xf;
 }
 
 #else
@@ -201,8 +220,8 @@ inline void nearest_in_tile(const Tile& tile, int d, const float* centroids, int
   }
 }
 
-inline void add_quantized_row(const float* row, int d, const double* scale, int64_t* sums) {
-  for (int j = 0; j < d; ++j) sums[j] += FixedPoint::quantize(row[j], scale[j]);
+inline bool add_row_on_grid(const float* row, int d, const double* scale, int64_t* sums) {
+  return add_tail_on_grid(row, 0, d, scale, sums);
 }
 
 #endif

@@ -17,7 +17,7 @@
 #include <cmath>
 
 #include "kernels/feature_kernels.hpp"
-#include "kernels/hd.hpp"
+#include "common/hd.hpp"
 
 // Internal linkage: this file is compiled twice into one program, once for Thrust's OpenMP system
 // and once for CUDA, and the two copies must not be taken for one definition by the linker.

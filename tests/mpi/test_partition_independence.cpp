@@ -2,6 +2,7 @@
 // the whole data set on a single process (every rank computes that reference on MPI_COMM_SELF).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 
 #include "cluster/lloyd.hpp"
@@ -12,12 +13,18 @@
 namespace kseg {
 namespace {
 
+// What the blobs are made into: as generated, with one customer's first feature at 1e11, or with
+// every other customer scaled by 1e-9 and the rest moved by 1e6, so that each column mixes values
+// 15 decades apart and the small ones have segments of their own.
+enum class Spread { blobs, outlier, mixed_magnitudes };
+
 struct Case {
   int64_t n;
   int d;
   int k;
   InitMethod init;
   int n_init;
+  Spread spread = Spread::blobs;
 };
 
 class PartitionIndependence : public ::testing::TestWithParam<Case> {};
@@ -27,11 +34,42 @@ struct Rows {
   std::vector<float> x;
 };
 
-Rows rows(const BlobModel& model, RowBlock block) {
+Rows rows(const BlobModel& model, RowBlock block, Spread spread) {
   Rows r{std::vector<int64_t>(block.count), std::vector<float>(block.count * model.d)};
   std::vector<int32_t> truth(block.count);
   generate_rows(model, block.first, block.count, r.ids.data(), r.x.data(), truth.data());
+  for (int64_t i = 0; i < block.count; ++i)
+    for (int j = 0; j < model.d; ++j) {
+      float& v = r.x[i * model.d + j];
+      if (spread == Spread::outlier && block.first + i == 17 && j == 0) v = 1e11f;
+      if (spread == Spread::mixed_magnitudes) v = (block.first + i) % 2 ? v + 1e6f : v * 1e-9f;
+    }
   return r;
+}
+
+// The fit's sums against a float64 recomputation from its own assignment: each centroid is the
+// mean of its customers, the inertia their squared distances' sum, within 1e-6 relative.
+void expect_sums_match_float64(const testing::LocalFit& fit, const KMeansResult& result, const Case& c) {
+  const LloydSums sums = global_lloyd_sums(fit.context(), result.centroids, c.k);
+  const std::vector<float> means = centroids_from_sums(sums, fit.summary.quantization, result.centroids);
+  std::vector<int32_t> labels(fit.ids.size());
+  fit.backend->assign_and_accumulate(result.centroids.data(), c.k, fit.summary.quantization, nullptr, labels.data(), nullptr);
+  std::vector<double> total(static_cast<std::size_t>(c.k) * c.d, 0.0), count(c.k, 0.0);
+  double inertia = 0;
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    count[labels[i]] += 1;
+    for (int j = 0; j < c.d; ++j) {
+      const double v = fit.x[i * c.d + j], diff = v - result.centroids[labels[i] * c.d + j];
+      total[labels[i] * c.d + j] += v;
+      inertia += diff * diff;
+    }
+  }
+  EXPECT_NEAR(sums.inertia_total(fit.summary.quantization), inertia, 1e-6 * inertia);
+  for (int s = 0; s < c.k; ++s)
+    for (int j = 0; count[s] > 0 && j < c.d; ++j) {
+      const double want = total[s * c.d + j] / count[s];
+      EXPECT_NEAR(means[s * c.d + j], want, 1e-6 * std::fabs(want) + 1e-30) << "segment " << s << " feature " << j;
+    }
 }
 
 TEST_P(PartitionIndependence, DistributedFitEqualsSingleProcessFit) {
@@ -39,7 +77,7 @@ TEST_P(PartitionIndependence, DistributedFitEqualsSingleProcessFit) {
   const Communicator world(MPI_COMM_WORLD);
   const BlobModel model = make_blob_model(c.k, c.d, 3, 3.0);  // overlapping blobs: many boundary points
   const RowBlock mine = row_block(c.n, world.size(), world.rank());
-  Rows local = rows(model, mine), all = rows(model, {0, c.n});
+  Rows local = rows(model, mine, c.spread), all = rows(model, {0, c.n}, c.spread);
 
   KMeansParams p;
   p.k = c.k;
@@ -66,6 +104,7 @@ TEST_P(PartitionIndependence, DistributedFitEqualsSingleProcessFit) {
   single.backend->assign_and_accumulate(want.centroids.data(), c.k, single.summary.quantization, nullptr,
                                         all_labels.data(), nullptr);
   EXPECT_TRUE(std::equal(local_labels.begin(), local_labels.end(), all_labels.begin() + mine.first));
+  if (world.is_root()) expect_sums_match_float64(single, want, c);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -73,7 +112,10 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(Case{20011, 6, 9, InitMethod::kmeans_parallel, 2}, Case{5003, 3, 4, InitMethod::kmeans_plus_plus, 2},
                       Case{5003, 17, 12, InitMethod::random, 3}, Case{999, 1, 1, InitMethod::kmeans_parallel, 1},
                       // 3 customers on 4 ranks: one rank holds an empty shard and must still take part.
-                      Case{3, 2, 2, InitMethod::kmeans_parallel, 1}, Case{3, 2, 3, InitMethod::kmeans_plus_plus, 1}));
+                      Case{3, 2, 2, InitMethod::kmeans_parallel, 1}, Case{3, 2, 3, InitMethod::kmeans_plus_plus, 1},
+                      // Sums over the full float range: one outlier; values 15 decades apart in every column.
+                      Case{5003, 4, 5, InitMethod::kmeans_plus_plus, 2, Spread::outlier},
+                      Case{5003, 3, 6, InitMethod::kmeans_parallel, 2, Spread::mixed_magnitudes}));
 
 }  // namespace
 }  // namespace kseg

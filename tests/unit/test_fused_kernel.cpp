@@ -32,16 +32,22 @@ Reference reference_pass(const std::vector<float>& x, const std::vector<float>& 
     const int label = nearest_centroid(&x[i * s.d], c.data(), s.k, s.d, &best);
     r.labels.push_back(label);
     r.sq.push_back(best);
-    for (int j = 0; j < s.d; ++j) r.sums.feature_sums[label * s.d + j] += FixedPoint::quantize(x[i * s.d + j], q.feature_scale[j]);
+    for (int j = 0; j < s.d; ++j) {
+      int64_t on_grid = 0;
+      const std::size_t at = static_cast<std::size_t>(label) * s.d + j;
+      if (FixedPoint::on_grid(x[i * s.d + j], q.feature_scale[j], &on_grid)) r.sums.feature_sums[at] += on_grid;
+      else r.sums.off_grid_at(at).add(x[i * s.d + j]);
+    }
     r.sums.counts[label] += 1;
-    r.sums.inertia += FixedPoint::quantize(best, q.distance_scale);
+    int64_t on_grid = 0;
+    if (FixedPoint::on_grid(best, q.distance_scale, &on_grid)) r.sums.inertia += on_grid;
+    else r.sums.off_grid_at(r.sums.inertia_slot()).add(best);
   }
   return r;
 }
 
-TEST_P(FusedKernel, MatchesPlainLoopBitForBitWithAnyThreadCount) {
-  const Size s = GetParam();
-  testing::LocalFit fit(testing::random_matrix(s.n, s.d, 11), testing::sequential_ids(s.n), s.d);
+void expect_matches_plain_loop(const std::vector<float>& x, const Size& s) {
+  testing::LocalFit fit(x, testing::sequential_ids(s.n), s.d);
   // Centroids: k of the points, so that ties and zero distances occur too.
   std::vector<float> centroids(fit.x.begin(), fit.x.begin() + std::min<int64_t>(s.k, s.n) * s.d);
   centroids.resize(static_cast<std::size_t>(s.k) * s.d, 0.5f);
@@ -58,8 +64,46 @@ TEST_P(FusedKernel, MatchesPlainLoopBitForBitWithAnyThreadCount) {
     EXPECT_TRUE(sums.feature_sums == expected.sums.feature_sums) << threads << " threads";
     EXPECT_EQ(sums.counts, expected.sums.counts) << threads << " threads";
     EXPECT_TRUE(sums.inertia == expected.sums.inertia) << threads << " threads";
+    ASSERT_EQ(sums.off_grid.size(), expected.sums.off_grid.size()) << threads << " threads";
+    for (std::size_t slot = 0; slot < sums.off_grid.size(); ++slot)
+      EXPECT_EQ(sums.off_grid[slot].to_double(), expected.sums.off_grid[slot].to_double()) << "slot " << slot;
   }
   omp_set_num_threads(2);
+}
+
+TEST_P(FusedKernel, MatchesPlainLoopBitForBitWithAnyThreadCount) {
+  const Size s = GetParam();
+  expect_matches_plain_loop(testing::random_matrix(s.n, s.d, 11), s);
+}
+
+// Values far below their column's largest miss its grid and take the exact path; every SIMD
+// width must send the same values there.
+TEST_P(FusedKernel, OffGridValuesMatchPlainLoop) {
+  const Size s = GetParam();
+  std::vector<float> x = testing::random_matrix(s.n, s.d, 12);
+  for (std::size_t i = 0; i < x.size(); i += 3) x[i] *= 1e-9f;
+  x[x.size() / 2] = 1e11f;
+  expect_matches_plain_loop(x, s);
+}
+
+TEST(FusedKernel, SumsKeepFullPrecisionBesideAnOutlier) {
+  const Size s{2000, 3, 2};
+  std::vector<float> x = testing::random_matrix(s.n, s.d, 13);
+  x[0] = 1e11f;  // customer 0, feature 0
+  testing::LocalFit fit(x, testing::sequential_ids(s.n), s.d);
+  const std::vector<float> centroids = {1e11f, 0, 0, 0.5f, 0.5f, 0.5f};
+  LloydSums sums;
+  fit.backend->assign_and_accumulate(centroids.data(), s.k, fit.summary.quantization, &sums, nullptr, nullptr);
+  ASSERT_EQ(sums.counts[0], 1);
+  long double feature_sum = 0, inertia = 0;
+  for (int64_t i = 1; i < s.n; ++i) {
+    feature_sum += x[i * s.d];
+    inertia += squared_distance(&x[i * s.d], &centroids[s.d], s.d);
+  }
+  inertia += squared_distance(&x[0], &centroids[0], s.d);
+  EXPECT_NEAR(sums.feature_total(s.d, fit.summary.quantization), static_cast<double>(feature_sum),
+              1e-12 * static_cast<double>(feature_sum));
+  EXPECT_NEAR(sums.inertia_total(fit.summary.quantization), static_cast<double>(inertia), 1e-12 * static_cast<double>(inertia));
 }
 
 TEST_P(FusedKernel, LowerMinDistancesMatchesPlainLoop) {
