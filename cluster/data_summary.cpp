@@ -7,6 +7,7 @@
 
 #include "common/errors.hpp"
 #include "common/number_text.hpp"
+#include "common/stop_request.hpp"
 
 #include "kernels/fixed_point.hpp"
 
@@ -73,6 +74,7 @@ DataSummary summarize(const ShardView& shard, const int64_t* ids, const Communic
   s.d = shard.d;
   s.total_points = comm.sum(shard.n);
   global_ranges(shard, comm, s);
+  stop_if_requested(comm, "summarizing the features");
 
   double box_diagonal_sq = 0;
   s.quantization.feature_scale.resize(shard.d);
@@ -85,6 +87,7 @@ DataSummary summarize(const ShardView& shard, const int64_t* ids, const Communic
   s.quantization.distance_scale = FixedPoint::scale_for_bound(box_diagonal_sq, FixedPoint::kDistanceBits);
 
   global_moments(shard, comm, s);
+  stop_if_requested(comm, "summarizing the features");
 
   // A sum of row hashes (mod 2^64): independent of row order and of the split over ranks.
   uint64_t checksum = 0;

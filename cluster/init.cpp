@@ -5,6 +5,7 @@
 #include <limits>
 #include <unordered_set>
 
+#include "common/stop_request.hpp"
 #include "kernels/distance.hpp"
 #include "kernels/fixed_point.hpp"
 #include "kernels/philox.hpp"
@@ -59,6 +60,7 @@ std::vector<float> init_plus_plus(const FitContext& ctx, const KMeansParams& p, 
   ctx.backend.lower_min_sq_distances(chosen[0].x.data(), 1, min_sq.data());
   const uint32_t stream = random_stream(restart, RandomPurpose::plus_plus);
   for (int step = 1; step < p.k; ++step) {
+    stop_if_requested(ctx.comm, "choosing the initial centroids");
     std::vector<PointRecord> trials = global_smallest(ctx.comm, ctx.shard, ctx.ids, greedy_trials(p.k), [&](int64_t i) {
       return weighted_draw_key(p.seed, ctx.ids[i], stream, step, min_sq[i]);
     });
@@ -93,6 +95,7 @@ std::vector<float> init_parallel(const FitContext& ctx, const KMeansParams& p, i
   const double oversampling = static_cast<double>(p.oversampling) * p.k;
   const uint32_t stream = random_stream(restart, RandomPurpose::parallel_sampling);
   for (int round = 1; round <= p.init_rounds; ++round) {
+    stop_if_requested(ctx.comm, "choosing the initial centroids");
     const double phi = exact_sum(min_sq, ctx);
     if (!(phi > 0)) break;
     std::vector<PointRecord> sampled;
@@ -112,18 +115,19 @@ std::vector<float> init_parallel(const FitContext& ctx, const KMeansParams& p, i
   }
   std::sort(candidates.begin(), candidates.end(), [](const PointRecord& a, const PointRecord& b) { return a.id < b.id; });
 
+  stop_if_requested(ctx.comm, "choosing the initial centroids");
   LloydSums weights;
   ctx.backend.assign_and_accumulate(coordinates(candidates, d).data(), static_cast<int>(candidates.size()),
                                     ctx.summary.quantization, &weights, nullptr, nullptr);
   ctx.comm.sum(weights.counts.data(), weights.counts.size());
-  return recluster_weighted(candidates, weights.counts, p.k, d, p.seed,
-                            random_stream(restart, RandomPurpose::recluster));
+  return recluster_weighted(candidates, weights.counts, p.k, d, p.seed, random_stream(restart, RandomPurpose::recluster),
+                            [&ctx] { stop_if_requested(ctx.comm, "choosing the initial centroids"); });
 }
 
 // Greedy weighted k-means++ on the candidates, the same rule as init_plus_plus in memory.
 std::vector<std::size_t> weighted_plus_plus(const std::vector<PointRecord>& candidates,
                                             const std::vector<int64_t>& weights, int k, int d, uint64_t seed,
-                                            uint32_t stream) {
+                                            uint32_t stream, const std::function<void()>& between_steps) {
   const std::size_t n = candidates.size();
   std::vector<double> min_sq(n, kInfinity);
   std::vector<bool> taken(n, false);
@@ -152,6 +156,7 @@ std::vector<std::size_t> weighted_plus_plus(const std::vector<PointRecord>& cand
     taken[best] = true;
     chosen.push_back(best);
     for (std::size_t i = 0; i < n; ++i) min_sq[i] = std::min(min_sq[i], squared(i, best));
+    if (between_steps) between_steps();
   }
   return chosen;
 }
@@ -163,9 +168,10 @@ uint32_t random_stream(int restart, RandomPurpose purpose) {
 }
 
 std::vector<float> recluster_weighted(const std::vector<PointRecord>& candidates, const std::vector<int64_t>& weights,
-                                      int k, int d, uint64_t seed, uint32_t stream) {
+                                      int k, int d, uint64_t seed, uint32_t stream,
+                                      const std::function<void()>& between_steps) {
   std::vector<float> centroids;
-  for (std::size_t i : weighted_plus_plus(candidates, weights, k, d, seed, stream))
+  for (std::size_t i : weighted_plus_plus(candidates, weights, k, d, seed, stream, between_steps))
     centroids.insert(centroids.end(), candidates[i].x.begin(), candidates[i].x.end());
 
   constexpr int kMaxIterations = 100;
@@ -182,6 +188,7 @@ std::vector<float> recluster_weighted(const std::vector<PointRecord>& candidates
       mass[s] += static_cast<double>(weights[i]);
     }
     if (!changed) break;
+    if (between_steps) between_steps();
     for (int s = 0; s < k; ++s)
       if (mass[s] > 0)
         for (int j = 0; j < d; ++j)

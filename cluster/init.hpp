@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "cluster/fit_context.hpp"
@@ -19,8 +20,10 @@ uint32_t random_stream(int restart, RandomPurpose purpose);
 std::vector<float> initial_centroids(const FitContext& ctx, const KMeansParams& params, int restart);
 
 /// Weighted k-means++ then weighted Lloyd on the k-means|| candidates (sorted by id), run
-/// identically on every rank. Exposed for tests.
+/// identically on every rank; `between_steps`, when given, runs after each of its k-means++ steps
+/// and Lloyd iterations (every rank alike: it may be collective). Exposed for tests.
 std::vector<float> recluster_weighted(const std::vector<PointRecord>& candidates, const std::vector<int64_t>& weights,
-                                      int k, int d, uint64_t seed, uint32_t stream);
+                                      int k, int d, uint64_t seed, uint32_t stream,
+                                      const std::function<void()>& between_steps = {});
 
 }  // namespace kseg

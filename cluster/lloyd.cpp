@@ -1,6 +1,7 @@
 #include "cluster/lloyd.hpp"
 
 #include "cluster/empty_segments.hpp"
+#include "common/errors.hpp"
 #include "common/timer.hpp"
 #include "kernels/fixed_point.hpp"
 
@@ -108,16 +109,24 @@ KMeansResult fit_kmeans(const FitContext& ctx, const KMeansParams& params, FitOb
   FitState state;
   if (resume) state = resume->state;
   for (int restart = state.restart; restart < params.n_init; ++restart) {
-    const bool resuming = resume && restart == resume->state.restart;
+    state.best = &result;
+    const bool resuming = resume && restart == resume->state.restart && resume->state.iteration > 0;
     if (!resuming) {
       Stopwatch init_clock;
       state.restart = restart;
       state.iteration = 0;
-      state.centroids = initial_centroids(ctx, params, restart);
+      state.centroids.clear();
+      try {
+        state.centroids = initial_centroids(ctx, params, restart);
+      } catch (const Interrupted&) {
+        if (state.best_inertia < 0) throw;  // no restart finished: nothing worth a checkpoint
+        observer.keep_going(state);        // iteration 0: this restart starts over on resume
+        result.interrupted = true;
+        return result;
+      }
       result.init_seconds += init_clock.seconds();
       observer.on_init(restart, init_clock.seconds());
     }
-    state.best = &result;
     Stopwatch lloyd_clock;
     RestartOutcome outcome = lloyd(ctx, params, state, state.iteration + 1, observer);
     result.lloyd_seconds += lloyd_clock.seconds();

@@ -54,7 +54,9 @@ class FitObserver {
   virtual void on_iteration(const IterationReport& /*report*/) {}
   virtual void on_restart_done(int /*restart*/, double /*inertia*/, int /*iterations*/, bool /*converged*/) {}
   /// After every Lloyd iteration, on every rank alike: false stops the fit there (for a
-  /// checkpoint), and fit_kmeans returns with `interrupted` set.
+  /// checkpoint), and fit_kmeans returns with `interrupted` set. Also called, with iteration 0
+  /// and no centroids, when a stop request ends a later restart's initialization (the restart
+  /// starts over on resume).
   virtual bool keep_going(const FitState& /*state*/) { return true; }
 };
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "common/errors.hpp"
+#include "common/stop_request.hpp"
 
 namespace kseg::h5 {
 
@@ -61,6 +62,8 @@ Id collective_transfer() {
 }
 
 constexpr int64_t kMaxBytesPerCall = int64_t{512} << 20;
+// Reads go in smaller pieces, with a stop point between them: a stop request waits for one piece.
+constexpr int64_t kMaxBytesPerRead = int64_t{64} << 20;
 
 // Rows [first, first + rows) of `columns` values in the file's dataspace (none when rows is 0),
 // and the memory dataspace that holds them: the one hyperslab every row transfer uses.
@@ -78,11 +81,13 @@ Id select_rows(hid_t file_space, int64_t first, int64_t rows, int64_t columns, c
   return mem_space;
 }
 
-template <typename Transfer>
+// Collective: every rank makes the same number of calls (the largest share sets it).
+template <typename Transfer, typename BetweenCalls>
 void transfer_rows(const Communicator& comm, hid_t dataset, hid_t mem_type, int64_t first, int64_t count,
-                   int64_t columns, const std::string& what, Transfer transfer) {
+                   int64_t columns, int64_t max_bytes_per_call, const std::string& what, Transfer transfer,
+                   BetweenCalls between_calls) {
   const int64_t row_bytes = std::max<int64_t>(1, columns * static_cast<int64_t>(H5Tget_size(mem_type)));
-  const int64_t rows_per_call = std::max<int64_t>(1, kMaxBytesPerCall / row_bytes);
+  const int64_t rows_per_call = std::max<int64_t>(1, max_bytes_per_call / row_bytes);
   const int64_t calls = std::max<int64_t>(1, (comm.max(count) + rows_per_call - 1) / rows_per_call);
   Id file_space(H5Dget_space(dataset), H5Sclose, what + ": cannot get its dataspace");
   const Id dxpl = collective_transfer();
@@ -91,6 +96,7 @@ void transfer_rows(const Communicator& comm, hid_t dataset, hid_t mem_type, int6
     const int64_t rows = std::min(count, begin + rows_per_call) - begin;
     const Id mem_space = select_rows(file_space, first + begin, rows, columns, what);
     check(transfer(mem_space, file_space, dxpl, begin * columns), what);
+    between_calls();
   }
 }
 
@@ -184,20 +190,24 @@ void write_rows(const Communicator& comm, hid_t dataset, hid_t mem_type, int64_t
                 int64_t columns, const void* data, const std::string& what) {
   const auto* bytes = static_cast<const char*>(data);
   const std::size_t element = H5Tget_size(mem_type);
-  transfer_rows(comm, dataset, mem_type, first, count, columns, "cannot write " + what + " (disk full?)",
-                [&](hid_t mem, hid_t file, hid_t dxpl, int64_t offset) {
-                  return H5Dwrite(dataset, mem_type, mem, file, dxpl, bytes ? bytes + offset * element : nullptr);
-                });
+  transfer_rows(
+      comm, dataset, mem_type, first, count, columns, kMaxBytesPerCall, "cannot write " + what + " (disk full?)",
+      [&](hid_t mem, hid_t file, hid_t dxpl, int64_t offset) {
+        return H5Dwrite(dataset, mem_type, mem, file, dxpl, bytes ? bytes + offset * element : nullptr);
+      },
+      [] {});
 }
 
 void read_rows(const Communicator& comm, hid_t dataset, hid_t mem_type, int64_t first, int64_t count,
                int64_t columns, void* data, const std::string& what) {
   auto* bytes = static_cast<char*>(data);
   const std::size_t element = H5Tget_size(mem_type);
-  transfer_rows(comm, dataset, mem_type, first, count, columns, "cannot read " + what,
-                [&](hid_t mem, hid_t file, hid_t dxpl, int64_t offset) {
-                  return H5Dread(dataset, mem_type, mem, file, dxpl, bytes ? bytes + offset * element : nullptr);
-                });
+  transfer_rows(
+      comm, dataset, mem_type, first, count, columns, kMaxBytesPerRead, "cannot read " + what,
+      [&](hid_t mem, hid_t file, hid_t dxpl, int64_t offset) {
+        return H5Dread(dataset, mem_type, mem, file, dxpl, bytes ? bytes + offset * element : nullptr);
+      },
+      [&] { stop_if_requested(comm, "reading " + what); });
 }
 
 Id create_extendible_dataset(hid_t parent, const std::string& name, hid_t type, hsize_t chunk_rows,

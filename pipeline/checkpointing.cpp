@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "common/errors.hpp"
-#include "pipeline/signals.hpp"
+#include "common/stop_request.hpp"
 #include "io/atomic_output.hpp"
 #include "io/checkpoint_file.hpp"
 
@@ -49,7 +49,9 @@ void refuse_out_of_range(const std::string& path, const CheckpointData& c, const
   std::string wrong;
   if (c.restart < 0 || c.restart >= p.n_init) wrong = "restart " + std::to_string(c.restart) + " is not 0.." + std::to_string(p.n_init - 1);
   else if (c.iteration < 0 || c.iteration > p.max_iter) wrong = "iteration " + std::to_string(c.iteration) + " is not 0.." + std::to_string(p.max_iter);
-  else if (c.centroids.size() != kd || !finite(c.centroids)) wrong = "its centroids are not " + std::to_string(kd) + " finite values";
+  else if (c.iteration == 0 ? !c.centroids.empty() : c.centroids.size() != kd || !finite(c.centroids))
+    wrong = c.iteration == 0 ? "it holds centroids before the first iteration" : "its centroids are not " + std::to_string(kd) + " finite values";
+  else if (c.iteration == 0 && c.best_restart < 0) wrong = "it stops before the first iteration of the first restart";
   else if (c.best_restart < -1 || c.best_restart >= c.restart) wrong = "best restart " + std::to_string(c.best_restart) + " is not before restart " + std::to_string(c.restart);
   else if (c.restart_inertia.size() > static_cast<std::size_t>(p.n_init)) wrong = "it records more restarts than n_init";
   else if (c.best_restart >= 0 && (c.best_centroids.size() != kd || !finite(c.best_centroids)))
@@ -117,9 +119,7 @@ std::optional<ResumePoint> load_resume_point(const CheckpointOptions& o, const s
 CheckpointingObserver::CheckpointingObserver(FitObserver& progress, const CheckpointOptions& options, std::string path,
                                              std::string identity, const Communicator& comm, const Logger& log)
     : progress_(progress), every_(options.every), path_(std::move(path)), identity_(std::move(identity)), comm_(comm),
-      log_(log) {
-  install_stop_handlers();
-}
+      log_(log) {}
 
 bool CheckpointingObserver::keep_going(const FitState& state) {
   const bool stop = comm_.any(stop_requested());  // every rank decides alike

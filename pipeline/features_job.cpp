@@ -1,6 +1,7 @@
 #include "pipeline/features_job.hpp"
 
 #include "common/peak_memory.hpp"
+#include "common/stop_request.hpp"
 #include "common/timer.hpp"
 #include "io/atomic_output.hpp"
 #include "io/feature_file.hpp"
@@ -9,6 +10,7 @@ namespace kseg {
 
 FeaturesSummary features_job(const FeaturesParams& p, const Communicator& comm, const Logger& log) {
   const Stopwatch clock;
+  install_stop_handlers();
   AtomicOutput output(p.output, p.force, {p.input}, comm);
   FeatureStepOptions step = p.step;
   step.use_cuda = use_cuda(p.device, comm, log);

@@ -5,6 +5,7 @@
 
 #include "common/errors.hpp"
 #include "common/number_text.hpp"
+#include "common/stop_request.hpp"
 #include "common/timer.hpp"
 #include "customers/rfm_defaults.hpp"
 #include "io/timestamp_parse.hpp"
@@ -73,6 +74,7 @@ TransactionFeatures features_and_holdout(const InputFile& input, const FeatureSt
   const Communicator& comm = input.comm();
   Stopwatch clock;
   TransactionShard shard = read_transaction_shard(input);
+  stop_if_requested(comm, "reading the transactions");
   log.line("read      ", with_thousands(shard.total_rows), " transaction lines from ", input.path(), " on ", comm.size(),
            " rank(s), ", milliseconds(clock.milliseconds()));
   TransactionFeatures out;
@@ -81,6 +83,7 @@ TransactionFeatures features_and_holdout(const InputFile& input, const FeatureSt
       out.holdout = holdout_of(shard, options, *window, comm, log);
   clock = Stopwatch();
   out.table = build_customer_features(std::move(shard.rows), shard.schema, options, input.path(), comm);
+  stop_if_requested(comm, "computing the customer features");
   const CustomerFeatureTable& table = out.table;
   log.line("features  ", with_thousands(table.total_customers), " customers x ", table.names.size(), " features as of ",
            o.as_of, " from ", with_thousands(table.lines_total - table.lines_after_as_of), " lines (",

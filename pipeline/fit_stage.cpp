@@ -62,7 +62,7 @@ void fit_with_checkpoints(const RunParams& p, const FitContext& ctx, FitOutcome&
   CheckpointingObserver observer(progress, p.checkpoint, f.checkpoint, identity, ctx.comm, log);
   f.fit = fit_kmeans(ctx, f.params, observer, resume ? &*resume : nullptr);
   if (f.fit.interrupted)
-    throw Interrupted("stopped on request after a Lloyd iteration; checkpoint " + f.checkpoint +
+    throw Interrupted("stopped on request; checkpoint " + f.checkpoint +
                           "; continue with the same command plus --resume " + f.checkpoint,
                       ErrorScope::all_ranks);
   log.line("fit       inertia ", f.fit.inertia, " (restart ", f.fit.best_restart + 1, "), ", f.fit.iterations,

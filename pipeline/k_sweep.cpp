@@ -4,9 +4,24 @@
 
 #include <algorithm>
 
+#include "common/errors.hpp"
+#include "common/stop_request.hpp"
 #include "common/timer.hpp"
 
 namespace kseg {
+namespace {
+
+// Ends a fit of the sweep after the iteration in which any rank was asked to stop.
+class StopObserver final : public FitObserver {
+ public:
+  explicit StopObserver(const Communicator& comm) : comm_(comm) {}
+  bool keep_going(const FitState&) override { return !comm_.any(stop_requested()); }
+
+ private:
+  const Communicator& comm_;
+};
+
+}  // namespace
 
 KSweep sweep_k(const FitContext& ctx, const KMeansParams& params, const std::vector<int>& ks, int sample,
                const Logger& log) {
@@ -17,9 +32,18 @@ KSweep sweep_k(const FitContext& ctx, const KMeansParams& params, const std::vec
   for (int k : ks) {
     KMeansParams at_k = params;
     at_k.k = k;
-    FitObserver quiet;
+    StopObserver stop(ctx.comm);
     Stopwatch clock;
-    const KMeansResult fit = fit_kmeans(ctx, at_k, quiet);
+    KMeansResult fit;
+    try {
+      fit = fit_kmeans(ctx, at_k, stop);
+    } catch (const Interrupted&) {  // in an initialization: the sweep's own message says more
+      fit.interrupted = true;
+    }
+    if (fit.interrupted)
+      throw Interrupted("asked to stop (SIGTERM or SIGUSR1) during the sweep, at k=" + std::to_string(k) +
+                            ": no output was written; rerun the same command",
+                        ErrorScope::all_ranks);
     result.sweep.push_back(fit_quality(ctx, fit, sample, at_k.seed));
     const FitQuality& q = result.sweep.back();
     log.line("k=", k, "  inertia ", q.inertia, "  CH ", q.calinski_harabasz, "  DB ", q.davies_bouldin, "  silhouette ",
@@ -31,6 +55,7 @@ KSweep sweep_k(const FitContext& ctx, const KMeansParams& params, const std::vec
 }
 
 KSweep select_k_job(const SelectKParams& p, const Communicator& comm, const Logger& log) {
+  install_stop_handlers();
   if (p.threads > 0) omp_set_num_threads(p.threads);
   ModelInputOptions model = p.model;
   model.step.use_cuda = use_cuda(p.device, comm, log);

@@ -1,5 +1,6 @@
 #include "pipeline/load_stage.hpp"
 
+#include "common/stop_request.hpp"
 #include "io/input_file.hpp"
 #include "io/transaction_file.hpp"
 
@@ -33,6 +34,7 @@ LoadedCustomers load_customers(const std::string& path, const FeatureStepOptions
     loaded.holdout = std::move(features.holdout);
   } else {
     loaded.table = read_feature_shard(input);
+    stop_if_requested(comm, "reading the features");
   }
   if (with_attributes && has_customer_attributes(input)) loaded.attributes = read_customer_attributes(input);
   return loaded;

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "common/number_text.hpp"
+#include "common/stop_request.hpp"
 #include "common/version.hpp"
 #include "io/atomic_output.hpp"
 #include "pipeline/describe_stage.hpp"
@@ -69,6 +70,7 @@ std::string to_string(SegmentSource source) { return source == SegmentSource::rf
 
 JobSummary run_job(const RunParams& params, const Communicator& comm, const Logger& log) {
   Stopwatch total;
+  install_stop_handlers();
   RunParams p = params;
   if (p.threads > 0) omp_set_num_threads(p.threads);
   JobSummary s;

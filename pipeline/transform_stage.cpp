@@ -6,6 +6,7 @@
 #include "common/errors.hpp"
 #include "common/named_columns.hpp"
 #include "common/number_text.hpp"
+#include "common/stop_request.hpp"
 #include "customers/rfm_defaults.hpp"
 #include "io/customer_attributes.hpp"
 
@@ -207,6 +208,7 @@ ModelInputs prepare_model_inputs(LoadedCustomers loaded, const ModelInputOptions
   const std::vector<FeatureTransform> steps = transforms_for(wanted, o.transforms, default_transforms(defaults));
   std::optional<Valuation> valued;
   if (defaults) valued = value_customers(loaded, *defaults, o, comm, log);
+  stop_if_requested(comm, "valuing the customers");
   std::vector<float> retained =
       retained_customers(loaded.table.matrix.data(), loaded.table.block.count, loaded.table.feature_names);
   std::optional<CustomerAttributes> attributes = std::move(loaded.attributes);
@@ -226,6 +228,7 @@ ModelInputs prepare_model_inputs(LoadedCustomers loaded, const ModelInputOptions
   if (!(params.winsor_low < params.winsor_high)) refuse("--winsorize-quantiles: the lower must be below the upper");
   inputs.scaler = fit_and_apply_transforms(inputs.shard.matrix.data(), inputs.shard.block.count, inputs.shard.d, steps,
                                            params, inputs.shard.customer_id.data(), comm);
+  stop_if_requested(comm, "transforming the features");
   return inputs;
 }
 

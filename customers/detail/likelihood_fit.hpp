@@ -1,7 +1,7 @@
 #pragma once
 
 // Maximum-likelihood fits of the purchase and spend models, shared by clv_models.cpp and
-// purchase_models.cpp: a deterministic Nelder-Mead over log-parameters on an exact global sum.
+// purchase_models.cpp: a deterministic Nelder-Mead over log-parameters on a deterministic global sum.
 
 #include <algorithm>
 #include <array>
@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "common/communicator.hpp"
+#include "common/stop_request.hpp"
 #include "customers/clv_models.hpp"
 #include "kernels/fixed_point.hpp"
 
@@ -86,6 +87,7 @@ Point<N> nelder_mead(const std::function<double(const Point<N>&)>& f, Point<N> s
 template <typename Model, std::size_t N, typename Make, typename Term>
 Fit<Model> fit(const std::vector<RepeatSummary>& customers, const Communicator& comm, Make make, Term term) {
   auto negative_ll = [&](const Point<N>& log_params) {
+    stop_if_requested(comm, "fitting the CLV models");
     const Model m = make(log_params);
     int128 sum = 0;
     bool outside = false;  // parameters where some customer's likelihood is not finite

@@ -192,7 +192,7 @@ def checkpoint_cases(kseg):
 
     def variant(name, change, resign=True):
         path = kseg.path(name)
-        parts = {"scalars": np.array([0, 1, -1, -1, 0, 0, 0], np.int64), "centroids": np.zeros(16, np.float32),
+        parts = {"scalars": np.array([0, 1, -1, 0, 0], np.int64), "centroids": np.zeros(16, np.float32),
                  "best_centroids": np.zeros(0, np.float32), "best_sizes": np.zeros(0, np.int64),
                  "restart_inertia": np.zeros(0, np.float64), "best_inertia": np.zeros(1, np.float64)}
         signed = checkpoint_bytes(identity, parts["scalars"].tolist(), parts["centroids"], parts["best_centroids"],
