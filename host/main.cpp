@@ -1,5 +1,6 @@
 #include <mpi.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 #include <vector>
@@ -26,10 +27,19 @@ int exit_code_of(const kseg::Error& e) {
 // An error every rank raised alike ends the job cleanly, reported once by rank 0. An error only
 // this rank saw is reported here and the other ranks are aborted, so none is left waiting.
 int finish_with_error(const std::string& message, kseg::ErrorScope scope, int code, int rank, int ranks) {
-  if (scope == kseg::ErrorScope::this_rank || rank == 0)
-    std::cerr << "kseg: " << (code == kseg::kExitCheckpointed ? "stopped" : "error") << (ranks > 1 && scope == kseg::ErrorScope::this_rank ? " on rank " + std::to_string(rank) : "")
-              << ": " << message << std::endl;
+  if (scope == kseg::ErrorScope::this_rank || rank == 0) {
+    const std::string where = ranks > 1 && scope == kseg::ErrorScope::this_rank ? " on rank " + std::to_string(rank) : "";
+    // One write per line: lines of ranks failing at once must not interleave ("kseg: kseg: ...").
+    std::cerr << "kseg: " + std::string(code == kseg::kExitCheckpointed ? "stopped" : "error") + where + ": " + message + "\n"
+              << std::flush;
+  }
   if (scope == kseg::ErrorScope::this_rank && ranks > 1) MPI_Abort(MPI_COMM_WORLD, code);
+  if (code == kseg::kExitIo) {
+    // MPI_Finalize would run HDF5's cleanup, which crashes closing a file whose writes failed
+    // (disk full): once every rank has reported, leave the files to the operating system.
+    if (ranks > 1) MPI_Barrier(MPI_COMM_WORLD);
+    std::_Exit(code);
+  }
   MPI_Finalize();
   return code;
 }
@@ -42,7 +52,7 @@ int main(int argc, char** argv) {
   int rank = 0, ranks = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-  kseg::h5::silence_library_errors();
+  kseg::h5::take_over_library();
 
   CLI::App app{"kseg: customer segmentation at scale. MPI ranks read a customer feature matrix from HDF5, "
                "run k-means together, and write every customer's segment.\n"
@@ -73,6 +83,7 @@ int main(int argc, char** argv) {
     return finish_with_error(std::string("internal error: ") + e.what(), kseg::ErrorScope::this_rank,
                              kseg::kExitInternal, rank, ranks);
   }
+  kseg::h5::close_library();
   MPI_Finalize();
   return kseg::kExitOk;
 }

@@ -37,7 +37,7 @@ bool CsvReader::refill() {
 int CsvReader::get() {
   if (at_ == end_ && !refill()) return EOF;
   const int c = static_cast<unsigned char>(buffer_[at_++]);
-  if (c == '\n') ++line_;
+  if (c == '\n' || (c == '\r' && peek() != '\n')) ++line_;  // LF, CRLF and old Mac CR-only line ends
   return c;
 }
 
@@ -82,7 +82,8 @@ bool CsvReader::next(CsvRecord& record) {
     bool content = false;     // the line holds more than spaces and tabs
     int c = EOF;
     while ((c = get()) != EOF && c != '\n') {
-      if (c == '\r' && (peek() == '\n' || peek() == EOF)) continue;
+      if (c == '\r' && peek() == '\n') continue;
+      if (c == '\r') break;  // a line end on its own (CR-only files)
       if (is_separator(c)) {
         if (!dialect_.whitespace || field_open) record.ends_.push_back(record.text_.size());
         field_open = false;

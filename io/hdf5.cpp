@@ -43,7 +43,12 @@ void check(herr_t status, const std::string& what) {
   if (status < 0) throw IoError(what);
 }
 
-void silence_library_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+void take_over_library() {
+  H5dont_atexit();
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
+
+void close_library() { H5close(); }
 
 namespace {
 
@@ -106,6 +111,13 @@ Id open_parallel(const std::string& path, const Communicator& comm) {
   const Id fapl = parallel_access(comm);
   return Id(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl), H5Fclose,
             path + ": cannot open as HDF5 (truncated or corrupt file?)");
+}
+
+Id create_serial_v18(const std::string& path) {
+  Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, path + ": cannot create a file-access property list");
+  check(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST), path + ": cannot set the file format");
+  return Id(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), H5Fclose,
+            path + ": cannot create (directory not writable or disk full?)");
 }
 
 Id create_parallel(const std::string& path, const Communicator& comm) {
@@ -216,6 +228,9 @@ Id create_extendible_dataset(hid_t parent, const std::string& name, hid_t type, 
   Id space(H5Screate_simple(1, &empty, &unlimited), H5Sclose, what + ": cannot create a dataspace");
   Id properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, what + ": cannot create a property list");
   check(H5Pset_chunk(properties, 1, &chunk_rows), what + ": cannot set the chunk size");
+  // Dense attribute storage: a labels attribute of many thousand names passes the 64 KiB that an
+  // object header can hold (it needs a file of format 1.8 or later, see create_serial_v18).
+  check(H5Pset_attr_phase_change(properties, 0, 0), what + ": cannot ask for dense attributes");
   return Id(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, properties, H5P_DEFAULT), H5Dclose,
             what + ": cannot create");
 }
@@ -294,12 +309,22 @@ void read_whole(hid_t dataset, hid_t mem_type, void* data, const std::string& wh
   check(H5Dread(dataset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what + ": cannot read");
 }
 
+int64_t small_element_count(hid_t dataset, const std::string& what) {
+  constexpr int64_t kMostElements = int64_t{1} << 28;  // 1 GiB of floats: far past any model or checkpoint
+  const int64_t count = element_count(dataset);
+  if (count < 0 || count > kMostElements)
+    throw InputError(what + ": claims " + std::to_string(count) + " values, more than kseg writes there (corrupt file?)",
+                     ErrorScope::all_ranks);
+  expect_stored(dataset, count, what);
+  return count;
+}
+
 std::vector<std::string> read_strings(hid_t file, const std::string& name, const std::string& path) {
   const std::string what = path + ":" + name;
   const Id dataset = open_dataset(file, name, path);
   const Id file_type(H5Dget_type(dataset), H5Tclose, what + ": cannot read its type");
   if (H5Tget_class(file_type) != H5T_STRING) throw InputError(what + ": must hold strings", ErrorScope::all_ranks);
-  const int64_t count = element_count(dataset);
+  const int64_t count = small_element_count(dataset, what);
   std::vector<std::string> values;
   if (H5Tis_variable_str(file_type) > 0) {
     const Id type = variable_string_type();

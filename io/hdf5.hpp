@@ -36,10 +36,20 @@ class Id {
 void check(herr_t status, const std::string& what);
 
 /// Turns off HDF5's own error-stack printing; kseg reports errors itself, one line each.
-void silence_library_errors();
+/// Called first thing in main: HDF5's own error printing is off (kseg reports errors itself), and
+/// so is its exit handler: kseg calls close_library() itself after a run that succeeded. (Parallel
+/// HDF5 also closes itself in MPI_Finalize, which crashes on a file whose writes failed: main
+/// skips MPI_Finalize after an I/O error.)
+void take_over_library();
+
+/// Closes HDF5 while MPI is still up (see take_over_library).
+void close_library();
 
 Id open_parallel(const std::string& path, const Communicator& comm);
 Id create_parallel(const std::string& path, const Communicator& comm);
+/// Creates a file for this process alone, in HDF5's 1.8 format (read by any HDF5 of the last 15
+/// years, h5py included): what dense attributes (create_extendible_dataset) need.
+Id create_serial_v18(const std::string& path);
 /// Opens an existing file for collective writing (to add groups after a writer has finished).
 Id open_parallel_for_write(const std::string& path, const Communicator& comm);
 Id open_serial_for_write(const std::string& path);
@@ -81,11 +91,17 @@ void write_small(hid_t parent, const std::string& name, hid_t mem_type, const st
 int64_t element_count(hid_t dataset);
 /// Reads a whole dataset into `data` (element_count values of `mem_type`).
 void read_whole(hid_t dataset, hid_t mem_type, void* data, const std::string& what);
+
+/// The element count of a dataset kseg reads whole (a model's, a checkpoint's), refused
+/// (InputError) when a corrupt shape claims more than such a dataset can hold or than the file
+/// stores: the vector for it is never allocated.
+int64_t small_element_count(hid_t dataset, const std::string& what);
+
 /// A small dataset, flattened, read by one process; `path` names the file in errors.
 template <typename T>
 std::vector<T> read_small(hid_t file, const std::string& name, hid_t mem_type, const std::string& path) {
   const Id dataset = open_dataset(file, name, path);
-  std::vector<T> values(static_cast<std::size_t>(element_count(dataset)));
+  std::vector<T> values(static_cast<std::size_t>(small_element_count(dataset, path + ":" + name)));
   read_whole(dataset, mem_type, values.data(), path + ":" + name);
   return values;
 }

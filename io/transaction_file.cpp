@@ -202,10 +202,7 @@ struct AppendingTransactionWriter::Impl {
 };
 
 AppendingTransactionWriter::AppendingTransactionWriter(const std::string& path, const TransactionSchema& schema)
-    : impl_(new Impl{path, schema,
-                     h5::Id(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
-                            path + ": cannot create (directory not writable or disk full?)"),
-                     {}, {}}) {
+    : impl_(new Impl{path, schema, h5::create_serial_v18(path), {}, {}}) {
   impl_->group = h5::create_group(impl_->file, kTransactions);
 }
 

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "common/errors.hpp"
+#include "common/printable_text.hpp"
 #include "common/value_ranges.hpp"
 #include "common/version.hpp"
 #include "io/hdf5.hpp"
@@ -86,7 +87,7 @@ int resolve_field(const Role& role, const std::string& reference, const FileLayo
       if (same_name(layout.names[i], trim(reference))) return static_cast<int>(i);
   const std::optional<int64_t> position = parse_digits(trim(reference));
   if (!position && o.header)
-    throw InputError(o.input + ": " + quoted + ": no such column in the header (" + joined(layout.names) + ")" +
+    throw InputError(o.input + ": " + quoted + ": no such column in the header (" + printable_text(joined(layout.names)) + ")" +
                      (layout.names.size() == 1 ? "; it has one column only: is --delimiter right?" : ""));
   if (!position || *position < 1)
     throw InputError(o.input + ": " + quoted + ": without a header, columns are numbered from 1");
@@ -217,9 +218,8 @@ class RowConverter {
     if (problem.field == kUnmapped)
       return std::to_string(record.size()) + " fields, expected " + std::to_string(layout_.fields);
     const std::string_view value = record[problem.field];
-    std::string shown(value.substr(0, kDetailChars));
-    std::replace_if(shown.begin(), shown.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');  // one line
-    return column_name(problem.field) + " = '" + shown + (value.size() > kDetailChars ? "...'" : "'");
+    const std::string shown = printable_text(value.substr(0, kDetailChars));  // one line, no raw bytes
+    return printable_text(column_name(problem.field)) + " = '" + shown + (value.size() > kDetailChars ? "...'" : "'");
   }
 
   const std::vector<std::string>& category_labels() const { return categories_.labels(); }

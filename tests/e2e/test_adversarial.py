@@ -63,6 +63,7 @@ class Adversary:
         tag = f"{label} ({ranks} rank(s))"
         self.checks.expect(done.returncode == EXIT_INPUT, f"{tag}: exit {EXIT_INPUT}, got {done.returncode}")
         self.checks.expect(len(errors) == 1 and expected in errors[0], f"{tag}: one line naming {expected!r}: {errors}")
+        self.checks.expect(all(line.isprintable() for line in errors), f"{tag}: no raw bytes of the input echoed")
         self.checks.expect(seconds < TIMEOUT_S, f"{tag}: every rank stopped ({seconds:.1f} s)")
         self.checks.expect(all(digest(p) == h for p, h in before.items()), f"{tag}: {list(keep)} untouched")
         left = [p for p in leaves for suffix in ("", ".partial", ".lock") if os.path.exists(p + suffix)]
@@ -148,10 +149,51 @@ def import_cases(kseg):
         out.write("customer,day,amount,channel\n")
         for i in range(300):
             out.write(f"{i + 1},2020-0{1 + i % 9}-1{i % 10},{10 + i % 7}.5,shop-{i}\n")
-    return [("300 distinct channel names", ["import", "--csv", csv, "--out", kseg.path("channels.h5"), "--customer",
-                                             "customer", "--timestamp", "day", "--amount", "amount", "--channel",
-                                             "channel", "--quiet"], "more than 256 distinct values", [csv],
-             [kseg.path("channels.h5")])]
+    garbage = kseg.path("garbage.csv")
+    with open(garbage, "wb") as out:  # terminal escapes, a bell, NULs and bytes that are not UTF-8
+        out.write(b"customer,day,amount\n" + b"\x1b[31m\xff\xfe,\x07\x00day,\x9b\xc3(\n" * 50)
+    mapping = ["--customer", "customer", "--timestamp", "day", "--amount", "amount", "--quiet"]
+    return [("300 distinct channel names", ["import", "--csv", csv, "--out", kseg.path("channels.h5"), *mapping,
+                                             "--channel", "channel"], "more than 256 distinct values", [csv],
+             [kseg.path("channels.h5")]),
+            ("a CSV of garbage bytes", ["import", "--csv", garbage, "--out", kseg.path("garbage.h5"), *mapping],
+             "customer = '\\x1B[31m\\xFF\\xFE'", [garbage], [kseg.path("garbage.h5")])]
+
+
+def check_many_category_names(kseg, checks):
+    """20,000 distinct categories (their labels pass HDF5's 64 KiB attribute limit) import and run."""
+    csv = kseg.path("categories.csv")
+    with open(csv, "w") as out:
+        out.write("customer,day,amount,category\n")
+        for i in range(40_000):
+            out.write(f"{i % 500 + 1},2020-0{1 + i % 9}-1{i % 10},{10 + i % 7}.5,product line number {i % 20_000}\n")
+    out = kseg.path("categories.h5")
+    done = kseg.run("import", "--csv", csv, "--out", out, "--customer", "customer", "--timestamp", "day", "--amount",
+                    "amount", "--category", "category", "--quiet", check=False)
+    checks.expect(done.returncode == 0, f"20,000 category names import: {done.stderr.strip()[-200:]}")
+    if done.returncode != 0:
+        return
+    with h5py.File(out, "r") as f:
+        labels = f["transactions/category"].attrs["labels"]
+    checks.expect(len(labels) == 20_000, f"all 20,000 category labels are stored ({len(labels)})")
+    run = kseg.run("run", "--input", out, *AS_OF, "--k", 3, "--out", kseg.path("categories-out.h5"), "--quiet",
+                   check=False)
+    checks.expect(run.returncode == 0, f"and the run reads them: {run.stderr.strip()[-200:]}")
+
+
+def check_cr_only_csv(kseg, checks):
+    """A CSV with old-Mac line ends (CR only) imports like its LF twin."""
+    rows = ["customer,day,amount"] + [f"{i % 40 + 1},2020-03-{i % 28 + 1:02d},{i % 9 + 1}.25" for i in range(200)]
+    counts = {}
+    for name, end in [("lf", "\n"), ("cr", "\r")]:
+        path = kseg.path(f"{name}.csv")
+        with open(path, "w", newline="") as out:
+            out.write(end.join(rows) + end)
+        done = kseg.run("import", "--csv", path, "--out", kseg.path(f"{name}.h5"), "--customer", "customer",
+                        "--timestamp", "day", "--amount", "amount", "--quiet", check=False)
+        with h5py.File(kseg.path(f"{name}.h5"), "r") if done.returncode == 0 else open(path) as f:
+            counts[name] = (done.returncode, len(f["transactions/amount"]) if done.returncode == 0 else done.stderr)
+    checks.expect(counts["cr"] == counts["lf"] == (0, 200), f"CR-only line ends import like LF ones: {counts}")
 
 
 def option_cases(kseg):
@@ -292,6 +334,8 @@ def main():
         check_returns_only(kseg, checks, ranks)
     checks.expect(os.path.exists("/dev/null") and not os.path.isfile("/dev/null"), "/dev/null is still a device")
     check_concurrent_runs(kseg, checks)
+    check_cr_only_csv(kseg, checks)
+    check_many_category_names(kseg, checks)
     checks.finish()
 
 

@@ -1,6 +1,7 @@
 """What clusters do to jobs: a rank killed with SIGKILL mid-run ends the whole job instead of
-hanging, and leaves no result; a full disk (a 200 KiB tmpfs) gives a clear message and no
-partial file, on every rank, within seconds."""
+hanging, and leaves no result; a full disk (a 200 KiB tmpfs) gives a clear message, exit 3 (not
+a crash in HDF5's exit handler) and no partial file, on every rank, within seconds, at 1 and 2
+ranks."""
 import os
 import signal
 import subprocess
@@ -8,6 +9,8 @@ import tempfile
 import time
 
 from kseg_e2e import RUN_TIMEOUT_S, Checks, Kseg, parse_args
+
+EXIT_IO = 3
 
 
 def rank_pids(out):
@@ -38,7 +41,7 @@ def killed_rank(kseg, checks, data):
     checks.expect(not os.path.exists(out), "no result from the killed job")
 
 
-def disk_full(kseg, checks, data):
+def disk_full(kseg, checks, data, ranks):
     tiny = tempfile.mkdtemp(prefix="kseg-tiny-")
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", tiny], capture_output=True, text=True)
     checks.expect(mounted.returncode == 0, f"a 200 KiB tmpfs to fill ({mounted.stderr.strip()})")
@@ -47,12 +50,14 @@ def disk_full(kseg, checks, data):
     try:
         out = os.path.join(tiny, "result.h5")
         started = time.monotonic()
-        done = kseg.run("run", "--input", data, "--out", out, "--k", 5, "--quiet", ranks=2, check=False)
+        done = kseg.run("run", "--input", data, "--out", out, "--k", 5, "--quiet", ranks=ranks, check=False)
         errors = [line for line in done.stderr.splitlines() if "kseg: error" in line]
-        checks.expect(done.returncode != 0 and time.monotonic() - started < 30, "disk full: the job stops")
+        tag = f"disk full ({ranks} rank(s))"
+        checks.expect(done.returncode == EXIT_IO and time.monotonic() - started < 30,
+                      f"{tag}: the job stops with exit {EXIT_IO} (an I/O error, not a crash): {done.returncode}")
         checks.expect(any("cannot write" in e and "disk full" in e and out in e for e in errors),
-                      f"disk full: the message names the file ({errors})")
-        checks.expect(os.listdir(tiny) == [], f"disk full: nothing left behind ({os.listdir(tiny)})")
+                      f"{tag}: the message names the file ({errors})")
+        checks.expect(os.listdir(tiny) == [], f"{tag}: nothing left behind ({os.listdir(tiny)})")
     finally:
         subprocess.run(["umount", tiny])
 
@@ -62,7 +67,8 @@ def main():
     checks = Checks()
     data = kseg.generate("customers.h5", customers=300000, features=16, segments=40, separation=1.5)
     killed_rank(kseg, checks, data)
-    disk_full(kseg, checks, data)
+    for ranks in (1, 2):
+        disk_full(kseg, checks, data, ranks)
     checks.finish()
 
 

@@ -63,6 +63,11 @@ TEST(CsvReader, TakesCrlfLineEndsAndAByteOrderMark) {
             (std::vector<Record>{{1, {"CustomerID", "Amount"}}, {2, {"17850", "2.5"}}, {3, {"q\nr", "1"}}}));
 }
 
+TEST(CsvReader, TakesCrOnlyLineEnds) {
+  EXPECT_EQ(read_all("id,amount\r1,2.5\r\r2,\"a\rb\"\r3,4"),
+            (std::vector<Record>{{1, {"id", "amount"}}, {2, {"1", "2.5"}}, {4, {"2", "a\rb"}}, {6, {"3", "4"}}}));
+}
+
 TEST(CsvReader, SkipsBlankLinesButCountsThem) {
   EXPECT_EQ(read_all("\na,b\n\n   \r\n\t\nc,d"), (std::vector<Record>{{2, {"a", "b"}}, {6, {"c", "d"}}}));
 }
