@@ -3,7 +3,9 @@ timeout with the promised exit code (2: bad input), one error line that names th
 nothing lost on disk (the input, last quarter's result and device nodes untouched; no partial
 or lock file left behind). Also: a second run on a live run's --out is refused and does not
 disturb it; a checkpoint that is corrupt or out of range is refused; transactions of return
-lines only give a result whose CLV is unknown (NaN) with a warning, never a huge number."""
+lines only give a result whose CLV is unknown (NaN) with a warning, never a huge number; a
+garbage CSV's bytes are never echoed raw; CR-only line ends import like LF ones; 20,000 category
+names (past HDF5's 64 KiB attribute limit) import and run."""
 import json
 import os
 import struct
@@ -143,12 +145,17 @@ def feature_file_cases(kseg):
     ]
 
 
+def labelled_csv(path, column, rows, name_of):
+    """Order lines with a fourth column `column` whose value on line i is name_of(i)."""
+    with open(path, "w") as out:
+        out.write(f"customer,day,amount,{column}\n")
+        for i in range(rows):
+            out.write(f"{i % 500 + 1},2020-0{1 + i % 9}-1{i % 10},{10 + i % 7}.5,{name_of(i)}\n")
+    return path
+
+
 def import_cases(kseg):
-    csv = kseg.path("channels.csv")
-    with open(csv, "w") as out:
-        out.write("customer,day,amount,channel\n")
-        for i in range(300):
-            out.write(f"{i + 1},2020-0{1 + i % 9}-1{i % 10},{10 + i % 7}.5,shop-{i}\n")
+    csv = labelled_csv(kseg.path("channels.csv"), "channel", 300, lambda i: f"shop-{i}")
     garbage = kseg.path("garbage.csv")
     with open(garbage, "wb") as out:  # terminal escapes, a bell, NULs and bytes that are not UTF-8
         out.write(b"customer,day,amount\n" + b"\x1b[31m\xff\xfe,\x07\x00day,\x9b\xc3(\n" * 50)
@@ -162,11 +169,7 @@ def import_cases(kseg):
 
 def check_many_category_names(kseg, checks):
     """20,000 distinct categories (their labels pass HDF5's 64 KiB attribute limit) import and run."""
-    csv = kseg.path("categories.csv")
-    with open(csv, "w") as out:
-        out.write("customer,day,amount,category\n")
-        for i in range(40_000):
-            out.write(f"{i % 500 + 1},2020-0{1 + i % 9}-1{i % 10},{10 + i % 7}.5,product line number {i % 20_000}\n")
+    csv = labelled_csv(kseg.path("categories.csv"), "category", 40_000, lambda i: f"product line number {i % 20_000}")
     out = kseg.path("categories.h5")
     done = kseg.run("import", "--csv", csv, "--out", out, "--customer", "customer", "--timestamp", "day", "--amount",
                     "amount", "--category", "category", "--quiet", check=False)
