@@ -6,6 +6,8 @@
 #include <cstring>
 #include <random>
 
+#include "cluster/data_summary.hpp"
+#include "common/errors.hpp"
 #include "kernels/fixed_point.hpp"
 #include "tests/support/test_data.hpp"
 
@@ -135,6 +137,27 @@ TEST(DataSummary, MomentsMatchADoubleReference) {
     EXPECT_EQ(fit.summary.max[j], hi);
   }
   EXPECT_EQ(fit.summary.total_points, n);
+}
+
+// One customer at 3e38 (float32's range): the moments standardization needs stay exact (its square,
+// 9e76, is summed too), and a fit on the raw values is refused, since distances would overflow.
+TEST(DataSummary, FloatRangeOutlierKeepsExactMomentsAndIsRefusedRaw) {
+  const int64_t n = 3000;
+  std::vector<float> x = testing::random_matrix(n, 2, 21);
+  x[2 * 17] = 3e38f;
+  double sum = 0, sq = 0;
+  for (int64_t i = 0; i < n; ++i) sum += x[2 * i], sq += static_cast<double>(x[2 * i]) * x[2 * i];
+  const Communicator comm(MPI_COMM_SELF);
+  const DataSummary s = summarize({x.data(), n, 2}, testing::sequential_ids(n).data(), comm);
+  const double mean = sum / n, variance = sq / n - mean * mean;
+  EXPECT_NEAR(s.mean[0], mean, 1e-12 * mean);
+  EXPECT_NEAR(s.variance[0], variance, 1e-12 * variance);
+  try {
+    testing::LocalFit fit(x, testing::sequential_ids(n), 2);
+    ADD_FAILURE() << "a raw 3e38 feature was accepted for a fit";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("feature column 1 runs from"), std::string::npos) << e.what();
+  }
 }
 
 TEST(DataSummary, ChecksumSeesContentNotOrder) {
