@@ -3,6 +3,7 @@ hanging, and leaves no result; a full disk (a 200 KiB tmpfs) gives a clear messa
 a crash in HDF5's exit handler) and no partial file, on every rank, within seconds, at 1 and 2
 ranks."""
 import os
+import re
 import signal
 import subprocess
 import tempfile
@@ -58,6 +59,8 @@ def disk_full(kseg, checks, data, ranks):
         checks.expect(any("cannot write" in e and "disk full" in e and out in e for e in errors),
                       f"{tag}: the message names the file ({errors})")
         checks.expect(os.listdir(tiny) == [], f"{tag}: nothing left behind ({os.listdir(tiny)})")
+        whole = re.compile(r"^kseg: error( on rank \d+)?: (?!.*kseg:)")
+        checks.expect(all(whole.match(e) for e in errors), f"{tag}: each rank's line whole, not interleaved ({errors})")
     finally:
         subprocess.run(["umount", tiny])
 
