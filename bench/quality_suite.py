@@ -1,0 +1,115 @@
+"""Quality on defaults (issue 14, item 1): generated Gaussian sets with known centres, 2-D and 8-D,
+k = 15 … 100, cluster sizes 1:20, some overlapping, clustered by `kseg run --k K` (defaults),
+`kseg run --k K --n-init 10` and scikit-learn's default KMeans(n_clusters=K) (k-means++ with
+its greedy trials, n_init=10 in 1.2; random_state=0). Prints per set the
+centroid index (CI: true centres left without a found centre, Fränti & Rezaei 2014; 0 = every
+cluster found), the adjusted Rand index against the truth, the inertia and the wall time of each.
+
+Usage: /usr/bin/python3 bench/quality_suite.py --kseg build/kseg [--mpiexec mpiexec --ranks 2]"""
+import argparse
+import os
+import subprocess
+import tempfile
+import time
+
+import h5py
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.metrics import adjusted_rand_score
+
+SETS = [  # name, dimensions, clusters, points, separation (in blob spreads between nearest centres)
+    ("2d-k15", 2, 15, 20_000, 6.0),
+    ("2d-k30-overlap", 2, 30, 30_000, 3.5),
+    ("2d-k50", 2, 50, 40_000, 6.0),
+    ("2d-k100", 2, 100, 60_000, 6.0),
+    ("8d-k15", 8, 15, 20_000, 5.0),
+    ("8d-k30-overlap", 8, 30, 30_000, 3.0),
+    ("8d-k50", 8, 50, 40_000, 5.0),
+    ("8d-k100", 8, 100, 60_000, 5.0),
+]
+
+
+def centres(rng, k, d, separation):
+    """k centres at least `separation` apart (unit spread blobs), by rejection in a box that fits them."""
+    side = separation * k ** (1.0 / d) * 1.6
+    found = []
+    while len(found) < k:
+        c = rng.uniform(0, side, d)
+        if all(np.linalg.norm(c - f) >= separation for f in found):
+            found.append(c)
+    return np.array(found)
+
+
+def make_set(seed, d, k, n, separation):
+    rng = np.random.default_rng(seed)
+    mu = centres(rng, k, d, separation)
+    weights = np.geomspace(1.0, 20.0, k)  # sizes 1:20
+    rng.shuffle(weights)
+    truth = rng.choice(k, size=n, p=weights / weights.sum())
+    x = (mu[truth] + rng.normal(size=(n, d)) * rng.uniform(0.6, 1.0, k)[truth, None]).astype(np.float32)
+    return x, truth, mu
+
+
+def centroid_index(found, true):
+    """Fränti's CI: orphans (true centres nobody maps to) counted both ways, the larger."""
+    def orphans(a, b):
+        nearest = ((a[:, None, :] - b[None, :, :]) ** 2).sum(-1).argmin(1)
+        return len(b) - len(np.unique(nearest))
+    return max(orphans(found, true), orphans(true, found))
+
+
+def inertia(x, c, labels):
+    return float(((x.astype(np.float64) - c[labels].astype(np.float64)) ** 2).sum())
+
+
+def run_kseg(args, work, x, k, extra):
+    data, out = os.path.join(work, "data.h5"), os.path.join(work, "out.h5")
+    with h5py.File(data, "w") as f:
+        f["features/matrix"] = x
+        f["features/customer_id"] = np.arange(1, len(x) + 1, dtype=np.int64)
+    command = [args.kseg, "run", "--input", data, "--k", str(k), "--out", out, "--force", "--quiet",
+               "--transform", "*=none", *extra]
+    if args.ranks > 1:
+        command = [args.mpiexec, "-n", str(args.ranks), "--oversubscribe"] + command
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    seconds = time.perf_counter() - started
+    with h5py.File(out, "r") as f:
+        return f["model/centroids"][:], f["segments/segment"][:], seconds
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--kseg", required=True)
+    parser.add_argument("--mpiexec", default="mpiexec")
+    parser.add_argument("--ranks", type=int, default=1)
+    args = parser.parse_args()
+    work = tempfile.mkdtemp(prefix="kseg-quality-")
+    print(f"{'set':16} {'method':22} {'CI':>3} {'ARI':>6} {'inertia':>12} {'seconds':>8}")
+    totals = {}
+    for seed, (name, d, k, n, separation) in enumerate(SETS):
+        x, truth, mu = make_set(seed, d, k, n, separation)
+        methods = [("kseg default", lambda: run_kseg(args, work, x, k, [])),
+                   ("kseg --n-init 10", lambda: run_kseg(args, work, x, k, ["--n-init", "10"]))]
+        for method, fit in methods:
+            c, labels, seconds = fit()
+            report(name, method, c, labels, seconds, x, truth, mu, totals)
+        started = time.perf_counter()
+        model = KMeans(n_clusters=k, n_init=10, random_state=0).fit(x)  # 1.2's default, spelt out
+        report(name, "scikit-learn default", model.cluster_centers_, model.labels_, time.perf_counter() - started,
+               x, truth, mu, totals)
+    print()
+    for method, (solved, seconds) in totals.items():
+        print(f"{method:22} CI = 0 on {solved} of {len(SETS)} sets, {seconds:.1f} s in all")
+
+
+def report(name, method, c, labels, seconds, x, truth, mu, totals):
+    ci = centroid_index(np.asarray(c, np.float64), mu)
+    ari = adjusted_rand_score(truth, labels)
+    print(f"{name:16} {method:22} {ci:3d} {ari:6.3f} {inertia(x, np.asarray(c), labels):12.6g} {seconds:8.2f}")
+    solved, total = totals.get(method, (0, 0.0))
+    totals[method] = (solved + (ci == 0), total + seconds)
+
+
+if __name__ == "__main__":
+    main()
