@@ -83,6 +83,7 @@ def main():
     parser.add_argument("--kseg", required=True)
     parser.add_argument("--mpiexec", default="mpiexec")
     parser.add_argument("--ranks", type=int, default=1)
+    parser.add_argument("--swaps", type=int, default=200, help="random-swap trials of the third kseg method")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="kseg-quality-")
     print(f"{'set':16} {'method':22} {'CI':>3} {'ARI':>6} {'inertia':>12} {'seconds':>8}")
@@ -90,7 +91,8 @@ def main():
     for seed, (name, d, k, n, separation) in enumerate(SETS):
         x, truth, mu = make_set(seed, d, k, n, separation)
         methods = [("kseg default", lambda: run_kseg(args, work, x, k, [])),
-                   ("kseg --n-init 10", lambda: run_kseg(args, work, x, k, ["--n-init", "10"]))]
+                   ("kseg --n-init 10", lambda: run_kseg(args, work, x, k, ["--n-init", "10"])),
+                   (f"kseg --swap-trials {args.swaps}", lambda: run_kseg(args, work, x, k, ["--swap-trials", str(args.swaps)]))]
         for method, fit in methods:
             c, labels, seconds = fit()
             report(name, method, c, labels, seconds, x, truth, mu, totals)

@@ -15,13 +15,6 @@ namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
-// Efraimidis–Spirakis: the smallest -ln(u)/w over all items is a draw proportional to w, and
-// the winner depends only on each item's own (id, weight), never on where it is stored.
-double weighted_draw_key(uint64_t seed, int64_t id, uint32_t stream, uint32_t step, double weight) {
-  if (!(weight > 0)) return kInfinity;
-  return -std::log(Philox::uniform(seed, id, stream, step)) / weight;
-}
-
 // Trials per greedy k-means++ step: 2 + ln k, scikit-learn's choice.
 std::size_t greedy_trials(int k) { return 2 + static_cast<std::size_t>(std::log(static_cast<double>(k))); }
 
@@ -162,6 +155,11 @@ std::vector<std::size_t> weighted_plus_plus(const std::vector<PointRecord>& cand
 }
 
 }  // namespace
+
+double weighted_draw_key(uint64_t seed, int64_t id, uint32_t stream, uint32_t step, double weight) {
+  if (!(weight > 0)) return kInfinity;
+  return -std::log(Philox::uniform(seed, id, stream, step)) / weight;
+}
 
 uint32_t random_stream(int restart, RandomPurpose purpose) {
   return static_cast<uint32_t>(restart) * 8u + static_cast<uint32_t>(purpose);

@@ -12,9 +12,22 @@ namespace kseg {
 
 /// Purposes of random draws; with the restart they form the Philox stream, so that no two
 /// decisions ever share a random number.
-enum class RandomPurpose : uint32_t { first_center, uniform, plus_plus, parallel_sampling, recluster };
+enum class RandomPurpose : uint32_t {
+  first_center,
+  uniform,
+  plus_plus,
+  parallel_sampling,
+  recluster,
+  swap_centroid,
+  swap_customer
+};
 
 uint32_t random_stream(int restart, RandomPurpose purpose);
+
+/// Efraimidis–Spirakis key -ln(u)/weight (infinite for weight <= 0): the smallest key over all
+/// customers is a draw proportional to weight, and the winner depends only on each customer's own
+/// (id, weight), never on where it is stored.
+double weighted_draw_key(uint64_t seed, int64_t id, uint32_t stream, uint32_t step, double weight);
 
 /// k × d starting centroids for restart `restart`, identical on every rank and for any split.
 std::vector<float> initial_centroids(const FitContext& ctx, const KMeansParams& params, int restart);

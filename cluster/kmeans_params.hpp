@@ -35,6 +35,9 @@ struct KMeansParams {
   int oversampling = 2;
   /// k-means||: sampling rounds before the candidates are reclustered into k.
   int init_rounds = 5;
+  /// Random-swap trials after the restarts (cluster/random_swap.hpp), each a few Lloyd passes;
+  /// 0 keeps Lloyd's answer. Then Lloyd runs on to convergence from the refined centroids.
+  int swap_trials = 0;
 };
 
 /// Throws InputError (on every rank) unless the parameters make sense for `total_points`.

@@ -1,6 +1,7 @@
 #include "cluster/lloyd.hpp"
 
 #include "cluster/empty_segments.hpp"
+#include "cluster/random_swap.hpp"
 #include "common/errors.hpp"
 #include "common/timer.hpp"
 #include "kernels/fixed_point.hpp"
@@ -59,6 +60,25 @@ RestartOutcome lloyd(const FitContext& ctx, const KMeansParams& p, FitState& sta
   out.final_sums = global_lloyd_sums(ctx, centroids, p.k);  // inertia and sizes of the final centroids
   out.centroids = centroids;
   return out;
+}
+
+// The best restart's centroids improved by random swaps (when params.swap_trials > 0), then
+// Lloyd to convergence from there.
+void refine_best_restart(const FitContext& ctx, const KMeansParams& params, KMeansResult& result) {
+  Stopwatch clock;
+  const std::vector<float> swapped =
+      refine_by_random_swap(ctx, params, result.centroids, result.inertia, &result.swaps_accepted);
+  if (result.swaps_accepted > 0) {
+    FitState state;
+    state.centroids = swapped;
+    FitObserver quiet;
+    const RestartOutcome outcome = lloyd(ctx, params, state, 1, quiet);
+    result.centroids = outcome.centroids;
+    result.sizes = outcome.final_sums.counts;
+    result.inertia = outcome.final_sums.inertia_total(ctx.summary.quantization);
+    result.converged = outcome.converged;
+  }
+  result.swap_seconds = clock.seconds();
 }
 
 }  // namespace
@@ -148,6 +168,7 @@ KMeansResult fit_kmeans(const FitContext& ctx, const KMeansParams& params, FitOb
       result.best_restart = restart;
     }
   }
+  if (params.swap_trials > 0) refine_best_restart(ctx, params, result);
   return result;
 }
 

@@ -86,6 +86,11 @@ void add_kmeans_options(CLI::App& cmd, RunCommandOptions& c) {
   cmd.add_option("--k", o.kmeans.k, "Number of segments")->capture_default_str()->check(at_least(1));
   cmd.add_option("--seed", o.kmeans.seed, "Seed of every random choice (same seed, same result)")->capture_default_str()->check(seed_range());
   cmd.add_option("--n-init", o.kmeans.n_init, "Restarts; the lowest inertia wins")->capture_default_str()->check(at_least(1));
+  cmd.add_option("--swap-trials", o.kmeans.swap_trials,
+                 "After the restarts, try this many random swaps (move one centroid onto one customer, two Lloyd "
+                 "steps, keep it if the inertia falls): finds clusters Lloyd leaves merged; each trial costs 3 passes")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd.add_option("--max-iter", o.kmeans.max_iter, "Lloyd iterations per restart, at most")->capture_default_str()->check(at_least(1));
   cmd.add_option("--tol", o.kmeans.tol,
                  "Stop when the largest squared centroid move is below tol x the mean feature variance")

@@ -69,7 +69,9 @@ std::string run_identity(const KMeansParams& p, int d, uint64_t checksum) {
   text.precision(17);
   text << "k=" << p.k << ";d=" << d << ";seed=" << p.seed << ";init=" << to_string(p.init) << ";n_init=" << p.n_init
        << ";max_iter=" << p.max_iter << ";tol=" << p.tol << ";oversampling=" << p.oversampling
-       << ";init_rounds=" << p.init_rounds << ";input_checksum=" << std::hex << checksum;
+       << ";init_rounds=" << p.init_rounds;
+  if (p.swap_trials > 0) text << ";swap_trials=" << p.swap_trials;  // absent: the identity of runs before swaps
+  text << ";input_checksum=" << std::hex << checksum;
   return text.str();
 }
 

@@ -25,6 +25,7 @@ struct Case {
   InitMethod init;
   int n_init;
   Spread spread = Spread::blobs;
+  int swap_trials = 0;
 };
 
 class PartitionIndependence : public ::testing::TestWithParam<Case> {};
@@ -83,6 +84,7 @@ TEST_P(PartitionIndependence, DistributedFitEqualsSingleProcessFit) {
   p.k = c.k;
   p.init = c.init;
   p.n_init = c.n_init;
+  p.swap_trials = c.swap_trials;
   p.seed = 2024;
   FitObserver quiet;
   testing::LocalFit distributed(local.x, local.ids, c.d, MPI_COMM_WORLD);
@@ -115,7 +117,9 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{3, 2, 2, InitMethod::kmeans_parallel, 1}, Case{3, 2, 3, InitMethod::kmeans_plus_plus, 1},
                       // Sums over the full float range: one outlier; values 15 decades apart in every column.
                       Case{5003, 4, 5, InitMethod::kmeans_plus_plus, 2, Spread::outlier},
-                      Case{5003, 3, 6, InitMethod::kmeans_parallel, 2, Spread::mixed_magnitudes}));
+                      Case{5003, 3, 6, InitMethod::kmeans_parallel, 2, Spread::mixed_magnitudes},
+                      // Random swaps after the restarts: D²-weighted draws keyed by customer id.
+                      Case{6007, 4, 12, InitMethod::kmeans_parallel, 1, Spread::blobs, 25}));
 
 }  // namespace
 }  // namespace kseg

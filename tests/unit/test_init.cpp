@@ -5,6 +5,7 @@
 #include <set>
 
 #include "cluster/lloyd.hpp"
+#include "cluster/random_swap.hpp"
 #include "common/errors.hpp"
 #include "synth/synthetic_blobs.hpp"
 #include "kernels/distance.hpp"
@@ -142,6 +143,39 @@ TEST(KMeans, RefusesKAboveTheNumberOfCustomers) {
   p.k = 6;
   FitObserver quiet;
   EXPECT_THROW(fit_kmeans(fit.context(), p, quiet), InputError);
+}
+
+}  // namespace
+}  // namespace kseg
+
+namespace kseg {
+namespace {
+
+// Two centroids share one blob and one sits between the other two: Lloyd stays there; random
+// swaps move a centroid into the empty blob and lower the inertia.
+TEST(RandomSwap, MovesACentroidOutOfASharedBlobIntoAnEmptyOne) {
+  const float centres[3][2] = {{0, 0}, {10, 0}, {0, 10}};
+  std::vector<float> x = testing::random_matrix(900, 2, 31, 0.5f);
+  for (int i = 0; i < 900; ++i)
+    for (int j = 0; j < 2; ++j) x[i * 2 + j] += centres[i % 3][j];
+  testing::LocalFit fit(x, testing::sequential_ids(900), 2);
+  KMeansParams p;
+  p.k = 3;
+  p.swap_trials = 30;
+  const std::vector<float> stuck = {0, 0.2f, 0, -0.2f, 5, 5};
+  const double stuck_inertia = global_lloyd_sums(fit.context(), stuck, 3).inertia_total(fit.summary.quantization);
+  int accepted = 0;
+  const std::vector<float> refined = refine_by_random_swap(fit.context(), p, stuck, stuck_inertia, &accepted);
+  EXPECT_GT(accepted, 0);
+  EXPECT_LT(global_lloyd_sums(fit.context(), refined, 3).inertia_total(fit.summary.quantization), 0.5 * stuck_inertia);
+  for (const auto& centre : centres) {
+    double nearest = INFINITY;
+    for (int c = 0; c < 3; ++c)
+      nearest = std::min(nearest, static_cast<double>(std::hypot(refined[c * 2] - centre[0], refined[c * 2 + 1] - centre[1])));
+    EXPECT_LT(nearest, 1.0) << "no centroid near (" << centre[0] << ", " << centre[1] << ")";
+  }
+  int again = 0;
+  EXPECT_EQ(refine_by_random_swap(fit.context(), p, stuck, stuck_inertia, &again), refined) << "deterministic";
 }
 
 }  // namespace
