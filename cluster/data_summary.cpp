@@ -76,30 +76,26 @@ DataSummary summarize(const ShardView& shard, const int64_t* ids, const Communic
   global_ranges(shard, comm, s);
   stop_if_requested(comm, "summarizing the features");
 
-  double box_diagonal_sq = 0;
   s.quantization.feature_scale.resize(shard.d);
   for (int j = 0; j < shard.d; ++j) {
     const double bound = std::max(std::fabs(s.min[j]), std::fabs(s.max[j]));
     s.quantization.feature_scale[j] = FixedPoint::scale_for_bound(bound, FixedPoint::kFeatureBits);
-    box_diagonal_sq += (s.max[j] - s.min[j]) * (s.max[j] - s.min[j]);
   }
   // Centroids stay inside the bounding box, so no squared distance exceeds its diagonal².
-  s.quantization.distance_scale = FixedPoint::scale_for_bound(box_diagonal_sq, FixedPoint::kDistanceBits);
+  s.quantization.distance_scale = FixedPoint::scale_for_bound(s.box_diagonal_sq(), FixedPoint::kDistanceBits);
 
   global_moments(shard, comm, s);
-  stop_if_requested(comm, "summarizing the features");
 
   // A sum of row hashes (mod 2^64): independent of row order and of the split over ranks.
   uint64_t checksum = 0;
   for (int64_t i = 0; i < shard.n; ++i) checksum += row_hash(ids[i], shard.x + i * shard.d, shard.d);
   s.checksum = static_cast<uint64_t>(comm.sum(static_cast<int128>(checksum)));
+  stop_if_requested(comm, "summarizing the features");
   return s;
 }
 
 void refuse_unless_float_distances(const DataSummary& s) {
-  double box_diagonal_sq = 0;
-  for (int j = 0; j < s.d; ++j) box_diagonal_sq += (s.max[j] - s.min[j]) * (s.max[j] - s.min[j]);
-  if (box_diagonal_sq <= FLT_MAX) return;
+  if (s.box_diagonal_sq() <= FLT_MAX) return;
   int widest = 0;
   for (int j = 1; j < s.d; ++j)
     if (s.max[j] - s.min[j] > s.max[widest] - s.min[widest]) widest = j;

@@ -16,6 +16,13 @@ struct DataSummary {
   double mean_variance = 0;                      ///< scale for the convergence test
   Quantization quantization;                     ///< grids for exact sums
   uint64_t checksum = 0;                         ///< order- and partition-independent content hash
+
+  /// The bounding box's squared diagonal: no customer is farther than this from a centroid.
+  double box_diagonal_sq() const {
+    double sq = 0;
+    for (int j = 0; j < d; ++j) sq += (max[j] - min[j]) * (max[j] - min[j]);
+    return sq;
+  }
 };
 
 /// One pass over every rank's shard plus a few allreduces. Sums are exact (GridSum), so the

@@ -40,15 +40,13 @@ RestartOutcome lloyd(const FitContext& ctx, const KMeansParams& p, FitState& sta
   std::vector<float>& centroids = state.centroids;
   for (int iteration = first_iteration; iteration <= p.max_iter; ++iteration) {
     Stopwatch clock;
-    const LloydSums sums = global_lloyd_sums(ctx, centroids, p.k);
-    std::vector<float> next = centroids_from_sums(sums, ctx.summary.quantization, centroids);
-    const int reseeded = reseed_empty_segments(ctx, centroids, sums.counts, next);
-    const double shift = max_squared_shift(next, centroids, p.k, d) / shift_scale;
-    centroids.swap(next);
+    LloydStep step = lloyd_step(ctx, centroids, p.k);
+    const double shift = max_squared_shift(step.centroids, centroids, p.k, d) / shift_scale;
+    centroids.swap(step.centroids);
     out.iterations = state.iteration = iteration;
-    observer.on_iteration({state.restart, iteration, sums.inertia_total(ctx.summary.quantization), shift, reseeded,
-                           clock.milliseconds()});
-    if (reseeded == 0 && shift <= p.tol) {
+    observer.on_iteration({state.restart, iteration, step.sums.inertia_total(ctx.summary.quantization), shift,
+                           step.reseeded, clock.milliseconds()});
+    if (step.reseeded == 0 && shift <= p.tol) {
       out.converged = true;
       break;
     }
@@ -100,11 +98,18 @@ void sum_over_ranks(const Communicator& comm, LloydSums& sums) {
   comm.sum(sums.off_grid.data(), sums.off_grid.size());
 }
 
-LloydSums global_lloyd_sums(const FitContext& ctx, const std::vector<float>& centroids, int k) {
+LloydSums global_lloyd_sums(const FitContext& ctx, const std::vector<float>& centroids, int k, float* sq_distances) {
   LloydSums sums;
-  ctx.backend.assign_and_accumulate(centroids.data(), k, ctx.summary.quantization, &sums, nullptr, nullptr);
+  ctx.backend.assign_and_accumulate(centroids.data(), k, ctx.summary.quantization, &sums, nullptr, sq_distances);
   sum_over_ranks(ctx.comm, sums);
   return sums;
+}
+
+LloydStep lloyd_step(const FitContext& ctx, const std::vector<float>& centroids, int k) {
+  LloydStep step{{}, global_lloyd_sums(ctx, centroids, k), 0};
+  step.centroids = centroids_from_sums(step.sums, ctx.summary.quantization, centroids);
+  step.reseeded = reseed_empty_segments(ctx, centroids, step.sums.counts, step.centroids);
+  return step;
 }
 
 std::vector<float> centroids_from_sums(const LloydSums& sums, const Quantization& q, const std::vector<float>& previous) {

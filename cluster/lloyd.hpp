@@ -78,8 +78,18 @@ KMeansResult fit_kmeans(const FitContext& ctx, const KMeansParams& params, FitOb
 void sum_over_ranks(const Communicator& comm, LloydSums& sums);
 
 /// One fused pass on every rank, then the only cross-rank traffic of an iteration (sum_over_ranks).
-/// Collective.
-LloydSums global_lloyd_sums(const FitContext& ctx, const std::vector<float>& centroids, int k);
+/// `sq_distances`, when given, receives this rank's n squared distances. Collective.
+LloydSums global_lloyd_sums(const FitContext& ctx, const std::vector<float>& centroids, int k,
+                            float* sq_distances = nullptr);
+
+/// One Lloyd iteration from `centroids`: the sums of their assignment, the means that follow
+/// (an emptied segment re-seeded, see empty_segments.hpp) and how many were re-seeded. Collective.
+struct LloydStep {
+  std::vector<float> centroids;
+  LloydSums sums;
+  int reseeded = 0;
+};
+LloydStep lloyd_step(const FitContext& ctx, const std::vector<float>& centroids, int k);
 
 /// Centroids from exact sums: mean of each segment's customers (unchanged where a segment is empty).
 std::vector<float> centroids_from_sums(const LloydSums& sums, const Quantization& q, const std::vector<float>& previous);

@@ -19,9 +19,8 @@ double euclidean(const float* a, const float* b, int d) { return std::sqrt(stati
 // Σ over each segment's customers of their distance (not squared) to its centroid, exactly.
 std::vector<double> scatter_sums(const FitContext& ctx, const KMeansResult& fit) {
   const Assignment a = predict(ctx, fit.centroids, fit.k);
-  double diagonal_sq = 0;  // no customer is farther from a centroid than the bounding box's diagonal
-  for (int j = 0; j < ctx.shard.d; ++j) diagonal_sq += (ctx.summary.max[j] - ctx.summary.min[j]) * (ctx.summary.max[j] - ctx.summary.min[j]);
-  const double scale = FixedPoint::scale_for_bound(std::sqrt(diagonal_sq) * (1 + 1e-6), FixedPoint::kDistanceBits);
+  const double scale =
+      FixedPoint::scale_for_bound(std::sqrt(ctx.summary.box_diagonal_sq()) * (1 + 1e-6), FixedPoint::kDistanceBits);
   std::vector<GridSum> sums(fit.k, GridSum(scale));
   for (int64_t i = 0; i < ctx.shard.n; ++i) sums[a.row[i]].add(std::sqrt(static_cast<double>(a.squared_distance[i])));
   ctx.comm.sum(sums.data(), sums.size());

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "cluster/empty_segments.hpp"
 #include "cluster/init.hpp"
 #include "cluster/lloyd.hpp"
 #include "cluster/point_exchange.hpp"
@@ -14,15 +13,11 @@ namespace {
 
 constexpr int kLloydStepsPerTrial = 2;  // enough for a swapped centroid to settle into its blob
 
-// `centroids` after `steps` Lloyd iterations, with their inertia.
-std::vector<float> settle(const FitContext& ctx, std::vector<float> centroids, int k, int steps, double* inertia) {
-  for (int step = 0; step < steps; ++step) {
-    const LloydSums sums = global_lloyd_sums(ctx, centroids, k);
-    std::vector<float> next = centroids_from_sums(sums, ctx.summary.quantization, centroids);
-    reseed_empty_segments(ctx, centroids, sums.counts, next);
-    centroids.swap(next);
-  }
-  *inertia = global_lloyd_sums(ctx, centroids, k).inertia_total(ctx.summary.quantization);
+// `centroids` after `steps` Lloyd iterations, with their inertia and this rank's squared distances.
+std::vector<float> settle(const FitContext& ctx, std::vector<float> centroids, int k, int steps, double* inertia,
+                          std::vector<float>& sq) {
+  for (int step = 0; step < steps; ++step) centroids = lloyd_step(ctx, centroids, k).centroids;
+  *inertia = global_lloyd_sums(ctx, centroids, k, sq.data()).inertia_total(ctx.summary.quantization);
   return centroids;
 }
 
@@ -34,7 +29,7 @@ std::vector<float> refine_by_random_swap(const FitContext& ctx, const KMeansPara
   const uint32_t which_centroid = random_stream(0, RandomPurpose::swap_centroid);
   const uint32_t which_customer = random_stream(0, RandomPurpose::swap_customer);
   *accepted = 0;
-  std::vector<float> sq(ctx.shard.n);  // each customer's squared distance to the current centroids
+  std::vector<float> sq(ctx.shard.n), candidate_sq(ctx.shard.n);  // each customer's to the current centroids
   ctx.backend.assign_and_accumulate(centroids.data(), p.k, ctx.summary.quantization, nullptr, nullptr, sq.data());
   for (int trial = 0; trial < p.swap_trials; ++trial) {
     stop_if_requested(ctx.comm, "refining the segments by random swaps");
@@ -48,12 +43,12 @@ std::vector<float> refine_by_random_swap(const FitContext& ctx, const KMeansPara
     std::vector<float> candidate = centroids;
     std::copy(customer[0].x.begin(), customer[0].x.end(), candidate.begin() + static_cast<std::ptrdiff_t>(moved) * d);
     double candidate_inertia = 0;
-    candidate = settle(ctx, std::move(candidate), p.k, kLloydStepsPerTrial, &candidate_inertia);
+    candidate = settle(ctx, std::move(candidate), p.k, kLloydStepsPerTrial, &candidate_inertia, candidate_sq);
     if (candidate_inertia < inertia) {  // the same exact sums on every rank: every rank decides alike
       centroids.swap(candidate);
+      sq.swap(candidate_sq);
       inertia = candidate_inertia;
       ++*accepted;
-      ctx.backend.assign_and_accumulate(centroids.data(), p.k, ctx.summary.quantization, nullptr, nullptr, sq.data());
     }
   }
   return centroids;

@@ -111,12 +111,6 @@ struct ExactSum {
     pending = 0;
   }
 
-  bool is_zero() const {
-    for (int64_t l : limb)
-      if (l != 0) return false;
-    return non_finite == 0;
-  }
-
   /// The true sum, rounded once to the nearest double.
   double to_double() const {
     if (non_finite != 0) return NAN;
@@ -153,16 +147,19 @@ struct GridSum {
   GridSum() = default;
   explicit GridSum(double scale_) : scale(scale_) {}
 
-  void add(double value) {
+  /// The one rule of the fast path, here and in the fused pass (CPU tail, CUDA): true when
+  /// value·scale is an integer of magnitude below 2^62, returned in *q.
+  KSEG_HD static bool lands_on_grid(double value, double scale, int64_t* q) {
     const double scaled = value * scale;
-    if (std::fabs(scaled) < 0x1p62) {
-      const double whole = std::nearbyint(scaled);
-      if (whole == scaled) {
-        on_grid += static_cast<int64_t>(whole);
-        return;
-      }
-    }
-    off_grid.add(value);
+    if (!(fabs(scaled) < 0x1p62)) return false;
+    *q = llrint(scaled);
+    return static_cast<double>(*q) == scaled;
+  }
+
+  void add(double value) {
+    int64_t q = 0;
+    if (lands_on_grid(value, scale, &q)) on_grid += q;
+    else off_grid.add(value);
   }
 
   double value() const { return exact_total(on_grid, scale, off_grid); }

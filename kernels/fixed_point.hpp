@@ -38,13 +38,6 @@ struct FixedPoint {
   /// Rounds onto the grid: for objectives (a likelihood) whose sum need be deterministic, not exact.
   KSEG_HD static int64_t quantize(double value, double scale) { return llrint(value * scale); }
   static double to_double(int128 sum, double scale) { return static_cast<double>(sum) / scale; }
-
-  /// True when value·scale is an integer (returned in *q): the value sums exactly on the grid.
-  KSEG_HD static bool on_grid(double value, double scale, int64_t* q) {
-    const double scaled = value * scale;
-    *q = llrint(scaled);
-    return static_cast<double>(*q) == scaled;
-  }
 };
 
 }  // namespace kseg

@@ -37,7 +37,7 @@ struct alignas(64) ThreadSums {
       add_off_grid(row, d, first, q);
     totals.counts[segment] += 1;
     int64_t on_grid = 0;
-    if (FixedPoint::on_grid(sq_distance, q.distance_scale, &on_grid)) totals.inertia += on_grid;
+    if (GridSum::lands_on_grid(sq_distance, q.distance_scale, &on_grid)) totals.inertia += on_grid;
     else totals.off_grid_at(totals.inertia_slot()).add(sq_distance);
     if (++points_in_block == FixedPoint::kInt64Block) carry();
   }
@@ -45,7 +45,7 @@ struct alignas(64) ThreadSums {
   void add_off_grid(const float* row, int d, std::size_t first, const Quantization& q) {
     for (int j = 0; j < d; ++j) {
       int64_t unused = 0;
-      if (!FixedPoint::on_grid(row[j], q.feature_scale[j], &unused)) totals.off_grid_at(first + j).add(row[j]);
+      if (!GridSum::lands_on_grid(row[j], q.feature_scale[j], &unused)) totals.off_grid_at(first + j).add(row[j]);
     }
   }
 };

@@ -95,14 +95,14 @@ __global__ void pass_kernel(PassArgs a) {
     if (!my_sums) continue;
     for (int j = 0; j < a.d; ++j) {
       int64_t q = 0;
-      if (FixedPoint::on_grid(row[j], a.feature_scale[j], &q))
+      if (GridSum::lands_on_grid(row[j], a.feature_scale[j], &q))
         atomicAdd(reinterpret_cast<unsigned long long*>(&my_sums[best_c * a.d + j]), static_cast<unsigned long long>(q));
       else
         add_off_grid(a, static_cast<int64_t>(best_c) * a.d + j, row[j]);
     }
     atomicAdd(reinterpret_cast<unsigned long long*>(&my_sums[a.k * a.d + best_c]), 1ull);
     int64_t q = 0;
-    if (FixedPoint::on_grid(best, a.distance_scale, &q)) inertia += q;
+    if (GridSum::lands_on_grid(best, a.distance_scale, &q)) inertia += q;
     else add_off_grid(a, static_cast<int64_t>(a.k) * a.d, best);
   }
   if (my_sums && inertia != 0) atomic_add_i128(a.inertia, inertia);

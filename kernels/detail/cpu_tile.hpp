@@ -1,7 +1,7 @@
 #pragma once
 
 // CPU inner loops of the fused pass, with AVX-512, AVX2+FMA and portable paths. Each performs,
-// for every point, exactly the operations of squared_distance() and FixedPoint::on_grid(), so their
+// for every point, exactly the operations of squared_distance() and GridSum::lands_on_grid(), so their
 // results are bit-identical to each other and to the CUDA backend.
 
 #include <cmath>
@@ -54,7 +54,7 @@ inline bool add_tail_on_grid(const float* row, int first, int d, const double* s
   bool all_on_grid = true;
   for (int j = first; j < d; ++j) {
     int64_t q = 0;
-    if (FixedPoint::on_grid(row[j], scale[j], &q)) sums[j] += q;
+    if (GridSum::lands_on_grid(row[j], scale[j], &q)) sums[j] += q;
     else all_on_grid = false;
   }
   return all_on_grid;

@@ -35,12 +35,12 @@ Reference reference_pass(const std::vector<float>& x, const std::vector<float>& 
     for (int j = 0; j < s.d; ++j) {
       int64_t on_grid = 0;
       const std::size_t at = static_cast<std::size_t>(label) * s.d + j;
-      if (FixedPoint::on_grid(x[i * s.d + j], q.feature_scale[j], &on_grid)) r.sums.feature_sums[at] += on_grid;
+      if (GridSum::lands_on_grid(x[i * s.d + j], q.feature_scale[j], &on_grid)) r.sums.feature_sums[at] += on_grid;
       else r.sums.off_grid_at(at).add(x[i * s.d + j]);
     }
     r.sums.counts[label] += 1;
     int64_t on_grid = 0;
-    if (FixedPoint::on_grid(best, q.distance_scale, &on_grid)) r.sums.inertia += on_grid;
+    if (GridSum::lands_on_grid(best, q.distance_scale, &on_grid)) r.sums.inertia += on_grid;
     else r.sums.off_grid_at(r.sums.inertia_slot()).add(best);
   }
   return r;
