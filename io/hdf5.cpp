@@ -7,6 +7,7 @@
 
 #include "common/errors.hpp"
 #include "common/stop_request.hpp"
+#include "io/detail/stall_watchdog.hpp"
 
 namespace kseg::h5 {
 
@@ -330,6 +331,7 @@ std::vector<std::string> read_strings(hid_t file, const std::string& name, const
     const Id type = variable_string_type();
     const Id space(H5Dget_space(dataset), H5Sclose, what + ": cannot read its shape");
     std::vector<char*> pointers(static_cast<std::size_t>(count));
+    const detail::StallGuard guard(what + ": reading its strings");
     read_whole(dataset, type, pointers.data(), what);
     for (char* p : pointers) values.emplace_back(p ? p : "");
     H5Dvlen_reclaim(type, space, H5P_DEFAULT, pointers.data());
@@ -354,6 +356,7 @@ std::vector<std::string> read_string_array_attribute(hid_t object, const std::st
   if (H5Tis_variable_str(file_type) > 0) {
     const Id type = variable_string_type();
     std::vector<char*> pointers(count);
+    const detail::StallGuard guard(what + ": reading attribute " + name);
     check(H5Aread(attribute, type, pointers.data()), what + ": cannot read attribute " + name);
     for (char* p : pointers) values.emplace_back(p ? p : "");
     H5Dvlen_reclaim(type, space, H5P_DEFAULT, pointers.data());

@@ -1,7 +1,9 @@
 """What clusters do to jobs: a rank killed with SIGKILL mid-run ends the whole job instead of
 hanging, and leaves no result; a full disk (a 200 KiB tmpfs) gives a clear message, exit 3 (not
 a crash in HDF5's exit handler) and no partial file, on every rank, within seconds, at 1 and 2
-ranks."""
+ranks; an input on which libhdf5 itself loops forever (a corrupt global heap) ends at 1 and 2
+ranks through kseg's stall watchdog with exit 2, one line naming the file, and an earlier result
+untouched."""
 import os
 import re
 import signal
@@ -9,9 +11,13 @@ import subprocess
 import tempfile
 import time
 
-from kseg_e2e import RUN_TIMEOUT_S, Checks, Kseg, parse_args
+from kseg_e2e import RUN_TIMEOUT_S, Checks, Kseg, digest, parse_args
 
 EXIT_IO = 3
+EXIT_INPUT = 2
+STALL_SECONDS = 3
+LOOPING_HEAP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fuzz", "hdf5_corpus",
+                            "features-global-heap-loop.h5")
 
 
 def rank_pids(out):
@@ -65,6 +71,24 @@ def disk_full(kseg, checks, data, ranks):
         subprocess.run(["umount", tiny])
 
 
+def library_loops(kseg, checks, data, ranks):
+    out = kseg.path(f"kept-{ranks}.h5")
+    kseg.run("run", "--input", data, "--out", out, "--k", 5, "--quiet", "--force")
+    before = digest(out)
+    os.environ["KSEG_HDF5_STALL_SECONDS"] = str(STALL_SECONDS)  # mpiexec passes the environment on
+    started = time.monotonic()
+    done = kseg.run("run", "--input", LOOPING_HEAP, "--out", out, "--k", 3, "--force", "--quiet", ranks=ranks,
+                    check=False)
+    del os.environ["KSEG_HDF5_STALL_SECONDS"]
+    tag = f"libhdf5 loops ({ranks} rank(s))"
+    errors = [line for line in done.stderr.splitlines() if line.startswith("kseg: error")]
+    checks.expect(done.returncode == EXIT_INPUT and time.monotonic() - started < 10 * STALL_SECONDS,
+                  f"{tag}: the job ends with exit {EXIT_INPUT} within seconds: {done.returncode}")
+    checks.expect(errors and all(LOOPING_HEAP in e and "no progress" in e for e in errors),
+                  f"{tag}: the line names the file and the stall ({errors})")
+    checks.expect(digest(out) == before, f"{tag}: the earlier result is untouched")
+
+
 def main():
     kseg = Kseg(parse_args())
     checks = Checks()
@@ -72,6 +96,7 @@ def main():
     killed_rank(kseg, checks, data)
     for ranks in (1, 2):
         disk_full(kseg, checks, data, ranks)
+        library_loops(kseg, checks, data, ranks)
     checks.finish()
 
 

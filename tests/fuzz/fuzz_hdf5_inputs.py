@@ -8,7 +8,10 @@ What it found: kseg's own code survives every mutation; libhdf5 1.10 (Debian 12)
 segfaults on some corrupt files, in its global-heap read of variable-length strings (H5HG_read
 copying a length taken from the corrupt heap). Those crashes are told apart by the backtrace Open
 MPI prints (the first frame past libc is in libhdf5), listed and counted, and fail the run only if
-they pass a quarter of the cases; any crash whose first frame is elsewhere fails it at once.
+they pass a quarter of the cases; any crash whose first frame is elsewhere fails it at once. On
+other corrupt heaps libhdf5 loops forever in the same read; kseg's stall watchdog ends such a run
+with exit 2 and one line (KSEG_HDF5_STALL_SECONDS, set short here). Files that once found a defect
+are kept in hdf5_corpus/ (features-*.h5: run as a feature matrix) and run first, every time.
 
 Corrupt metadata can make libhdf5 ask for any amount of memory. The process runs under an
 address-space limit (RLIMIT_AS), so such an allocation fails inside the library, which reports
@@ -27,6 +30,8 @@ import time
 ADDRESS_SPACE = 6 << 30  # bytes: far above a run on these inputs, far below the machine
 LIBHDF5_CRASH_SHARE = 0.25
 TIMEOUT_S = 30
+STALL_SECONDS = 5  # the watchdog's limit for these runs: far below TIMEOUT_S
+CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "hdf5_corpus")
 ACCEPTED = {0: "done", 2: "bad input", 3: "I/O error"}
 
 
@@ -37,7 +42,8 @@ def bounded():
 
 def kseg(binary, *arguments, bound=False):
     return subprocess.run([binary] + [str(a) for a in arguments], capture_output=True, timeout=TIMEOUT_S,
-                          preexec_fn=bounded if bound else None)
+                          preexec_fn=bounded if bound else None,
+                          env=dict(os.environ, KSEG_HDF5_STALL_SECONDS=str(STALL_SECONDS)))
 
 
 def seeds(binary, work):
@@ -90,11 +96,17 @@ def main():
     rng = random.Random(args.seed)
     cases = seeds(os.path.abspath(args.kseg), work)
     originals = [(open(path, "rb").read(), command) for path, command in cases]
+    run_features = cases[0][1]
+    corpus = [(os.path.join(CORPUS, name), run_features) for name in sorted(os.listdir(CORPUS))]
     failures, library_crashes, tried, outcomes = [], [], 0, {}
     deadline = time.monotonic() + args.seconds
-    while time.monotonic() < deadline:
-        original, command = rng.choice(originals)
-        data, kind = mutate(original, rng)
+    while corpus or time.monotonic() < deadline:
+        if corpus:
+            kept, command = corpus.pop(0)
+            data, kind = open(kept, "rb").read(), "corpus " + os.path.basename(kept)
+        else:
+            original, command = rng.choice(originals)
+            data, kind = mutate(original, rng)
         path = os.path.join(work, f"case-{tried}.h5")
         with open(path, "wb") as out:
             out.write(data)
