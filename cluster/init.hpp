@@ -18,7 +18,6 @@ enum class RandomPurpose : uint32_t {
   plus_plus,
   parallel_sampling,
   recluster,
-  swap_centroid,
   swap_customer
 };
 

@@ -35,9 +35,11 @@ struct KMeansParams {
   int oversampling = 2;
   /// k-means||: sampling rounds before the candidates are reclustered into k.
   int init_rounds = 5;
-  /// Random-swap trials after the restarts (cluster/random_swap.hpp), each a few Lloyd passes;
-  /// 0 keeps Lloyd's answer. Then Lloyd runs on to convergence from the refined centroids.
-  int swap_trials = 0;
+  /// Swap refinement after the restarts (cluster/swap_refinement.hpp): it ends after this many
+  /// swaps in a row fail to lower the inertia (each 2 passes); 0 keeps Lloyd's answer. Then
+  /// Lloyd runs on to convergence from the refined centroids. 15 found every true cluster of
+  /// bench/quality_suite.py's sets from one k-means|| start (README, Benchmarks).
+  int swap_patience = 15;
 };
 
 /// Throws InputError (on every rank) unless the parameters make sense for `total_points`.

@@ -1,7 +1,7 @@
 #include "cluster/lloyd.hpp"
 
 #include "cluster/empty_segments.hpp"
-#include "cluster/random_swap.hpp"
+#include "cluster/swap_refinement.hpp"
 #include "common/errors.hpp"
 #include "common/timer.hpp"
 #include "kernels/fixed_point.hpp"
@@ -60,15 +60,16 @@ RestartOutcome lloyd(const FitContext& ctx, const KMeansParams& p, FitState& sta
   return out;
 }
 
-// The best restart's centroids improved by random swaps (when params.swap_trials > 0), then
-// Lloyd to convergence from there.
+// The best restart's centroids improved by swaps (when params.swap_patience > 0), then Lloyd to
+// convergence from there.
 void refine_best_restart(const FitContext& ctx, const KMeansParams& params, KMeansResult& result) {
   Stopwatch clock;
-  const std::vector<float> swapped =
-      refine_by_random_swap(ctx, params, result.centroids, result.inertia, &result.swaps_accepted);
-  if (result.swaps_accepted > 0) {
+  SwapOutcome swapped = refine_by_swaps(ctx, params, result.centroids);
+  result.swap_trials = swapped.trials;
+  result.swaps_accepted = swapped.accepted;
+  if (swapped.accepted > 0) {
     FitState state;
-    state.centroids = swapped;
+    state.centroids = std::move(swapped.centroids);
     FitObserver quiet;
     const RestartOutcome outcome = lloyd(ctx, params, state, 1, quiet);
     result.centroids = outcome.centroids;
@@ -173,7 +174,7 @@ KMeansResult fit_kmeans(const FitContext& ctx, const KMeansParams& params, FitOb
       result.best_restart = restart;
     }
   }
-  if (params.swap_trials > 0) refine_best_restart(ctx, params, result);
+  if (params.swap_patience > 0) refine_best_restart(ctx, params, result);
   return result;
 }
 

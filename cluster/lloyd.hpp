@@ -43,7 +43,8 @@ struct KMeansResult {
   std::vector<double> restart_inertia;
   double init_seconds = 0;
   double lloyd_seconds = 0;
-  int swaps_accepted = 0;    ///< random swaps kept (KMeansParams::swap_trials)
+  int swap_trials = 0;       ///< swaps tried after the restarts (KMeansParams::swap_patience)
+  int swaps_accepted = 0;    ///< of them, kept
   double swap_seconds = 0;
   bool interrupted = false;  ///< stopped by FitObserver::keep_going; the rest is not a result
 };

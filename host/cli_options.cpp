@@ -86,9 +86,10 @@ void add_kmeans_options(CLI::App& cmd, RunCommandOptions& c) {
   cmd.add_option("--k", o.kmeans.k, "Number of segments")->capture_default_str()->check(at_least(1));
   cmd.add_option("--seed", o.kmeans.seed, "Seed of every random choice (same seed, same result)")->capture_default_str()->check(seed_range());
   cmd.add_option("--n-init", o.kmeans.n_init, "Restarts; the lowest inertia wins")->capture_default_str()->check(at_least(1));
-  cmd.add_option("--swap-trials", o.kmeans.swap_trials,
-                 "After the restarts, try this many random swaps (move one centroid onto one customer, two Lloyd "
-                 "steps, keep it if the inertia falls): finds clusters Lloyd leaves merged; each trial costs 3 passes")
+  cmd.add_option("--swap-patience", o.kmeans.swap_patience,
+                 "After the restarts, swap centroids (the one cheapest to lose moves into the most spread-out "
+                 "segment, one Lloyd step, kept if the inertia falls) until this many swaps in a row fail: finds "
+                 "clusters Lloyd leaves merged; each swap costs 2 passes; 0 = plain Lloyd")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   cmd.add_option("--max-iter", o.kmeans.max_iter, "Lloyd iterations per restart, at most")->capture_default_str()->check(at_least(1));

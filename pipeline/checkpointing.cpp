@@ -70,7 +70,7 @@ std::string run_identity(const KMeansParams& p, int d, uint64_t checksum) {
   text << "k=" << p.k << ";d=" << d << ";seed=" << p.seed << ";init=" << to_string(p.init) << ";n_init=" << p.n_init
        << ";max_iter=" << p.max_iter << ";tol=" << p.tol << ";oversampling=" << p.oversampling
        << ";init_rounds=" << p.init_rounds;
-  if (p.swap_trials > 0) text << ";swap_trials=" << p.swap_trials;  // absent: the identity of runs before swaps
+  text << ";swap_patience=" << p.swap_patience;
   text << ";input_checksum=" << std::hex << checksum;
   return text.str();
 }

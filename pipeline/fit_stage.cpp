@@ -65,8 +65,8 @@ void fit_with_checkpoints(const RunParams& p, const FitContext& ctx, FitOutcome&
     throw Interrupted("stopped on request; checkpoint " + f.checkpoint +
                           "; continue with the same command plus --resume " + f.checkpoint,
                       ErrorScope::all_ranks);
-  if (f.params.swap_trials > 0)
-    log.line("swap      ", f.params.swap_trials, " trials, ", f.fit.swaps_accepted, " kept, ",
+  if (f.params.swap_patience > 0)
+    log.line("swap      ", f.fit.swap_trials, " swaps tried, ", f.fit.swaps_accepted, " kept, ",
              milliseconds(f.fit.swap_seconds * 1e3));
   log.line("fit       inertia ", f.fit.inertia, " (restart ", f.fit.best_restart + 1, "), ", f.fit.iterations,
            " iterations, ", f.fit.converged ? "converged" : "not converged (raise --max-iter?)");

@@ -106,7 +106,7 @@ JobSummary run_job(const RunParams& params, const Communicator& comm, const Logg
 JsonObject to_json(const JobSummary& s) {
   JsonObject elapsed;
   elapsed.add("read", s.read_seconds).add("summarize", s.summarize_seconds).add("init", s.fit.init_seconds)
-      .add("lloyd", s.fit.lloyd_seconds).add("write", s.write_seconds).add("total", s.total_seconds);
+      .add("lloyd", s.fit.lloyd_seconds).add("swap", s.fit.swap_seconds).add("write", s.write_seconds).add("total", s.total_seconds);
   JsonObject out;
   out.add("input", s.input).add("output", s.output).add("backend", s.backend).add("ranks", s.ranks)
       .add("customers", s.customers).add("features", s.d).add("k", s.fit.k).add("inertia", s.fit.inertia)

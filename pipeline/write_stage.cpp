@@ -34,6 +34,7 @@ std::vector<std::pair<std::string, h5::AttributeValue>> result_attributes(const 
           {"max_iter", int64_t{p.max_iter}},
           {"tol", p.tol},
           {"init", to_string(p.init)},
+          {"swap_patience", int64_t{p.swap_patience}},
           {"segments_from", to_string(r.params.segments_from)},
           {"inertia", s.fit.inertia},
           {"iterations", int64_t{s.fit.iterations}},
@@ -51,6 +52,9 @@ std::vector<std::pair<std::string, h5::AttributeValue>> result_attributes(const 
           {"elapsed_summarize_s", s.summarize_seconds},
           {"elapsed_init_s", s.fit.init_seconds},
           {"elapsed_lloyd_s", s.fit.lloyd_seconds},
+          {"elapsed_swap_s", s.fit.swap_seconds},
+          {"swap_trials", int64_t{s.fit.swap_trials}},
+          {"swaps_accepted", int64_t{s.fit.swaps_accepted}},
           {"config", r.params.effective_config}};
 }
 

@@ -1,11 +1,23 @@
 """Quality on generated blobs with known truth: adjusted Rand index >= 0.95, and kseg's inertia
-no worse than scikit-learn KMeans(n_init=10) on the same data by more than 0.1%."""
+no worse than scikit-learn KMeans(n_init=10) on the same data by more than 0.1%. Then quality on
+defaults on hard sets (bench/quality_suite.py's shapes: 2-D and 8-D, k = 15 … 100, sizes 1:20,
+some overlapping) drawn from seeds the defaults were not tuned on: `kseg run --k K` alone must
+find every true cluster (centroid index 0) on each well-separated set and leave at most one
+unfound where clusters overlap, where plain Lloyd (--swap-patience 0) leaves several."""
+import os
+import sys
+
 import h5py
 import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 
 from kseg_e2e import Checks, Kseg, parse_args
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
+from quality_suite import SETS, centroid_index, make_set  # noqa: E402
+
+HELD_OUT_SEED = 100  # added to the bench's seeds: sets the defaults never saw
 
 CASES = [  # customers, features, segments
     (40000, 8, 6),
@@ -40,7 +52,32 @@ def main():
         checks.expect(ours <= theirs * 1.001,
                       f"{name}: kseg inertia {ours:.6g} within 0.1% of scikit-learn's {theirs:.6g} "
                       f"(ratio {ours / theirs:.6f})")
+    hard_sets_on_defaults(kseg, checks)
     checks.finish()
+
+
+def fit(kseg, x, k, *options):
+    data, result = kseg.path("hard.h5"), kseg.path("hard-result.h5")
+    with h5py.File(data, "w") as f:
+        f["features/matrix"] = x
+        f["features/customer_id"] = np.arange(1, len(x) + 1, dtype=np.int64)
+    kseg.run("run", "--input", data, "--k", k, "--out", result, "--force", "--quiet", "--transform", "*=none",
+             *options, ranks=2)
+    with h5py.File(result, "r") as f:
+        return f["model/centroids"][:].astype(np.float64), f["segments/segment"][:]
+
+
+def hard_sets_on_defaults(kseg, checks):
+    plain_unfound = 0
+    for seed, (name, d, k, n, separation) in enumerate(SETS):
+        x, truth, mu = make_set(seed + HELD_OUT_SEED, d, k, n, separation)
+        centroids, segment = fit(kseg, x, k)
+        ci, ari = centroid_index(centroids, mu), adjusted_rand_score(truth, segment)
+        overlapping = "overlap" in name
+        checks.expect(ci <= (1 if overlapping else 0) and ari >= (0.94 if overlapping else 0.99),
+                      f"{name} on defaults: centroid index {ci} (true clusters unfound), ARI {ari:.3f}")
+        plain_unfound += centroid_index(fit(kseg, x, k, "--swap-patience", 0)[0], mu)
+    checks.expect(plain_unfound >= len(SETS), f"plain Lloyd leaves clusters unfound on these sets ({plain_unfound})")
 
 
 if __name__ == "__main__":

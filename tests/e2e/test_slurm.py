@@ -69,8 +69,9 @@ def run_jobs(kseg, checks, workdir):
     while not os.path.exists(result + ".ckpt") and time.monotonic() < deadline:
         time.sleep(0.02)
     slurm("scancel", "--signal=USR1", "--batch", job)
-    checks.expect(wait_for(job, {"COMPLETED", "FAILED"}) == "COMPLETED", "signalled job requeues and completes")
+    state = wait_for(job, {"COMPLETED", "FAILED"})
     log = open(os.path.join(workdir, f"kseg-quarterly.{job}.out")).read()
+    checks.expect(state == "COMPLETED", f"signalled job requeues and completes ({state}; its log: {log[-1500:]!r})")
     checks.expect("checkpointed; requeueing" in log and "resuming from" in log, "it checkpointed and resumed")
     checks.expect(job_field(job, "Restarts") == "1", "exactly one requeue")
     checks.expect(os.path.exists(result) and same_result(reference, result),

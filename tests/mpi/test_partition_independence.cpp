@@ -25,7 +25,7 @@ struct Case {
   InitMethod init;
   int n_init;
   Spread spread = Spread::blobs;
-  int swap_trials = 0;
+  int swap_patience = KMeansParams{}.swap_patience;  // the default swap refinement
 };
 
 class PartitionIndependence : public ::testing::TestWithParam<Case> {};
@@ -84,7 +84,7 @@ TEST_P(PartitionIndependence, DistributedFitEqualsSingleProcessFit) {
   p.k = c.k;
   p.init = c.init;
   p.n_init = c.n_init;
-  p.swap_trials = c.swap_trials;
+  p.swap_patience = c.swap_patience;
   p.seed = 2024;
   FitObserver quiet;
   testing::LocalFit distributed(local.x, local.ids, c.d, MPI_COMM_WORLD);
@@ -98,6 +98,8 @@ TEST_P(PartitionIndependence, DistributedFitEqualsSingleProcessFit) {
   EXPECT_EQ(got.sizes, want.sizes);
   EXPECT_EQ(got.iterations, want.iterations);
   EXPECT_EQ(got.best_restart, want.best_restart);
+  EXPECT_EQ(got.swap_trials, want.swap_trials);
+  EXPECT_EQ(got.swaps_accepted, want.swaps_accepted);
   EXPECT_EQ(std::memcmp(&got.inertia, &want.inertia, sizeof(double)), 0);
 
   std::vector<int32_t> local_labels(mine.count), all_labels(c.n);
@@ -118,8 +120,9 @@ INSTANTIATE_TEST_SUITE_P(
                       // Sums over the full float range: one outlier; values 15 decades apart in every column.
                       Case{5003, 4, 5, InitMethod::kmeans_plus_plus, 2, Spread::outlier},
                       Case{5003, 3, 6, InitMethod::kmeans_parallel, 2, Spread::mixed_magnitudes},
-                      // Random swaps after the restarts: D²-weighted draws keyed by customer id.
-                      Case{6007, 4, 12, InitMethod::kmeans_parallel, 1, Spread::blobs, 25}));
+                      // Many segments, many swaps (D²-weighted draws keyed by customer id); plain Lloyd.
+                      Case{6007, 4, 24, InitMethod::kmeans_parallel, 1, Spread::blobs, 40},
+                      Case{6007, 4, 12, InitMethod::kmeans_parallel, 1, Spread::blobs, 0}));
 
 }  // namespace
 }  // namespace kseg

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "cluster/lloyd.hpp"
-#include "cluster/random_swap.hpp"
+#include "cluster/swap_refinement.hpp"
 #include "common/errors.hpp"
 #include "synth/synthetic_blobs.hpp"
 #include "kernels/distance.hpp"
@@ -151,9 +151,9 @@ TEST(KMeans, RefusesKAboveTheNumberOfCustomers) {
 namespace kseg {
 namespace {
 
-// Two centroids share one blob and one sits between the other two: Lloyd stays there; random
-// swaps move a centroid into the empty blob and lower the inertia.
-TEST(RandomSwap, MovesACentroidOutOfASharedBlobIntoAnEmptyOne) {
+// Two centroids share one blob and one sits between the other two: Lloyd stays there; a swap
+// moves one of the pair (the cheapest to lose) into the merged segment (the most spread out).
+TEST(SwapRefinement, MovesACentroidOutOfASharedBlobIntoTheMergedOne) {
   const float centres[3][2] = {{0, 0}, {10, 0}, {0, 10}};
   std::vector<float> x = testing::random_matrix(900, 2, 31, 0.5f);
   for (int i = 0; i < 900; ++i)
@@ -161,12 +161,12 @@ TEST(RandomSwap, MovesACentroidOutOfASharedBlobIntoAnEmptyOne) {
   testing::LocalFit fit(x, testing::sequential_ids(900), 2);
   KMeansParams p;
   p.k = 3;
-  p.swap_trials = 30;
   const std::vector<float> stuck = {0, 0.2f, 0, -0.2f, 5, 5};
   const double stuck_inertia = global_lloyd_sums(fit.context(), stuck, 3).inertia_total(fit.summary.quantization);
-  int accepted = 0;
-  const std::vector<float> refined = refine_by_random_swap(fit.context(), p, stuck, stuck_inertia, &accepted);
-  EXPECT_GT(accepted, 0);
+  const SwapOutcome swapped = refine_by_swaps(fit.context(), p, stuck);
+  const std::vector<float>& refined = swapped.centroids;
+  EXPECT_EQ(swapped.accepted, 1) << "the first swap is the right one";
+  EXPECT_EQ(swapped.trials, 1 + std::min(p.swap_patience, 3 * 3)) << "then every (source, destination) pair fails";
   EXPECT_LT(global_lloyd_sums(fit.context(), refined, 3).inertia_total(fit.summary.quantization), 0.5 * stuck_inertia);
   for (const auto& centre : centres) {
     double nearest = INFINITY;
@@ -174,8 +174,9 @@ TEST(RandomSwap, MovesACentroidOutOfASharedBlobIntoAnEmptyOne) {
       nearest = std::min(nearest, static_cast<double>(std::hypot(refined[c * 2] - centre[0], refined[c * 2 + 1] - centre[1])));
     EXPECT_LT(nearest, 1.0) << "no centroid near (" << centre[0] << ", " << centre[1] << ")";
   }
-  int again = 0;
-  EXPECT_EQ(refine_by_random_swap(fit.context(), p, stuck, stuck_inertia, &again), refined) << "deterministic";
+  EXPECT_EQ(refine_by_swaps(fit.context(), p, stuck).centroids, refined) << "deterministic";
+  p.swap_patience = 0;
+  EXPECT_EQ(refine_by_swaps(fit.context(), p, stuck).centroids, stuck) << "patience 0: no swap";
 }
 
 }  // namespace

@@ -1,0 +1,112 @@
+#include "cluster/swap_refinement.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+
+#include "cluster/init.hpp"
+#include "cluster/lloyd.hpp"
+#include "cluster/point_exchange.hpp"
+#include "common/stop_request.hpp"
+
+namespace kseg {
+namespace {
+
+constexpr int kLloydStepsPerTrial = 1;  // enough to tell a good swap from a bad one: the suite found the same with 2
+constexpr int kSourcesPerDestination = 3;
+constexpr int kMostTrialsPerSegment = 4;
+
+// Centroids with what a swap decision needs: this rank's labels and squared distances, and the
+// global counts, per-segment mean squared distance and inertia of that assignment.
+struct Placement {
+  std::vector<float> centroids;
+  std::vector<int32_t> labels;
+  std::vector<float> sq;
+  std::vector<int64_t> counts;
+  std::vector<double> spread;
+  double inertia = 0;
+};
+
+Placement place(const FitContext& ctx, std::vector<float> centroids, int k) {
+  Placement p{std::move(centroids), std::vector<int32_t>(ctx.shard.n), std::vector<float>(ctx.shard.n), {}, {}, 0};
+  LloydSums sums;
+  ctx.backend.assign_and_accumulate(p.centroids.data(), k, ctx.summary.quantization, &sums, p.labels.data(), p.sq.data());
+  sum_over_ranks(ctx.comm, sums);
+  p.counts = sums.counts;
+  p.inertia = sums.inertia_total(ctx.summary.quantization);
+  std::vector<GridSum> segment_sq(k, GridSum(ctx.summary.quantization.distance_scale));
+  for (int64_t i = 0; i < ctx.shard.n; ++i) segment_sq[p.labels[i]].add(p.sq[i]);
+  ctx.comm.sum(segment_sq.data(), segment_sq.size());
+  p.spread.resize(k);
+  for (int s = 0; s < k; ++s) p.spread[s] = p.counts[s] > 0 ? segment_sq[s].value() / static_cast<double>(p.counts[s]) : 0.0;
+  return p;
+}
+
+// Ward cost of merging each centroid into its nearest other one: what losing it would cost.
+std::vector<double> merge_costs(const Placement& p, int k, int d) {
+  std::vector<double> cost(k, std::numeric_limits<double>::infinity());
+  for (int a = 0; a < k; ++a)
+    for (int b = 0; b < k; ++b) {
+      if (a == b) continue;
+      const double na = static_cast<double>(p.counts[a]), nb = static_cast<double>(p.counts[b]);
+      double squared = 0;
+      for (int j = 0; j < d; ++j) {
+        const double diff = static_cast<double>(p.centroids[a * d + j]) - p.centroids[b * d + j];
+        squared += diff * diff;
+      }
+      cost[a] = std::min(cost[a], na + nb > 0 ? na * nb / (na + nb) * squared : 0.0);
+    }
+  return cost;
+}
+
+// Segment indices by `key`, ascending (ties: smaller index).
+std::vector<int> ranked(const std::vector<double>& key) {
+  std::vector<int> order(key.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return key[a] < key[b]; });
+  return order;
+}
+
+}  // namespace
+
+SwapOutcome refine_by_swaps(const FitContext& ctx, const KMeansParams& params, std::vector<float> centroids) {
+  const int k = params.k, d = ctx.shard.d;
+  const uint32_t which_customer = random_stream(0, RandomPurpose::swap_customer);
+  Placement best = place(ctx, std::move(centroids), k);
+  SwapOutcome out;
+  const int most_trials = kMostTrialsPerSegment * k + params.swap_patience;
+  for (int failed = 0; failed < params.swap_patience && out.trials < most_trials && k > 1; ++out.trials) {
+    stop_if_requested(ctx.comm, "refining the segments by swaps");
+    std::vector<double> negative_spread(best.spread);
+    for (double& s : negative_spread) s = -s;
+    const int source = ranked(merge_costs(best, k, d))[failed % kSourcesPerDestination];
+    const std::size_t destination_rank = static_cast<std::size_t>(failed / kSourcesPerDestination);
+    if (destination_rank >= static_cast<std::size_t>(k)) break;
+    const int destination = ranked(negative_spread)[destination_rank];
+    const auto trial = static_cast<uint32_t>(out.trials);
+    // Where in the spread-out segment: D²-weighted, as k-means++ would, among its own customers.
+    const std::vector<PointRecord> customer = global_smallest(ctx.comm, ctx.shard, ctx.ids, 1, [&](int64_t i) {
+      return weighted_draw_key(params.seed, ctx.ids[i], which_customer, trial,
+                               best.labels[i] == destination ? best.sq[i] : 0.0f);
+    });
+    if (source == destination || customer.empty()) {  // nothing to move, or every customer on its centroid
+      ++failed;
+      continue;
+    }
+    std::vector<float> candidate = best.centroids;
+    std::copy(customer[0].x.begin(), customer[0].x.end(), candidate.begin() + static_cast<std::ptrdiff_t>(source) * d);
+    for (int step = 0; step < kLloydStepsPerTrial; ++step) candidate = lloyd_step(ctx, candidate, k).centroids;
+    Placement tried = place(ctx, std::move(candidate), k);
+    if (tried.inertia < best.inertia) {  // the same exact sums on every rank: every rank decides alike
+      best = std::move(tried);
+      ++out.accepted;
+      failed = 0;
+    } else {
+      ++failed;
+    }
+  }
+  out.centroids = std::move(best.centroids);
+  return out;
+}
+
+}  // namespace kseg
