@@ -1,0 +1,159 @@
+"""The engine against its peers in one run on the same data (issue 14, item 5).
+
+For each case N x D x K (generated blobs, `kseg generate`) it measures, with the same threads:
+
+- from the same K initial rows (numpy default_rng(0)): milliseconds per Lloyd iteration after
+  iteration 5 of kseg (`kseg bench`, median), scikit-learn `lloyd` and `elkan` and FAISS CPU
+  (`faiss.Kmeans`, run in --faiss-python, e.g. a venv with `pip install faiss-cpu h5py`): the
+  peers' figure is (time of 25 iterations - time of 5) / 20, so their fixed costs drop out;
+  and the time to convergence (tol 1e-4) of scikit-learn `lloyd` and `elkan`, with their
+  iterations and inertia; kseg plain Lloyd's is its ms per iteration times scikit-learn lloyd's
+  iteration count (the same canonical Lloyd from the same start), marked as such;
+- on defaults: `kseg run --k K` (k-means|| and the swap refinement; fit time = init + Lloyd + swap
+  from the result file) against scikit-learn `KMeans(n_clusters=K)` (k-means++, n_init=10), fit
+  time and inertia.
+
+    /usr/bin/python3 bench/compare_engines.py --kseg build/kseg --faiss-python /tmp/faissenv/bin/python
+    /usr/bin/python3 bench/quality_suite.py --kseg build/kseg     # the quality table beside it
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import lloyd_vs_sklearn as common  # noqa: E402  (pin_threads must precede the numpy import)
+
+EARLY, LATE = 5, 25  # iterations: the per-iteration figure is (t(LATE) - t(EARLY)) / (LATE - EARLY)
+
+FAISS_SNIPPET = """
+import sys, time, h5py, numpy as np, faiss, json
+faiss.omp_set_num_threads(int(sys.argv[3]))
+x = np.ascontiguousarray(h5py.File(sys.argv[1], "r")["/features/matrix"][...])
+c = np.ascontiguousarray(h5py.File(sys.argv[2], "r")["/centroids"][...])
+times = {}
+for niter in (%d, %d):
+    km = faiss.Kmeans(x.shape[1], len(c), niter=niter, seed=0, max_points_per_centroid=len(x))
+    start = time.perf_counter()
+    km.train(x, init_centroids=c)
+    times[niter] = time.perf_counter() - start
+print(json.dumps({"seconds": times, "objective": float(km.obj[-1])}))
+""" % (EARLY, LATE)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kseg", type=Path, required=True)
+    parser.add_argument("--faiss-python", help="a Python with faiss and h5py (skipped, and said so, without)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--cases", type=common.parse_cases, default="1000000x16x16,1000000x32x64")
+    return parser.parse_args()
+
+
+def sklearn_fit(matrix, **options):
+    from sklearn.cluster import KMeans
+
+    start = time.perf_counter()
+    model = KMeans(**options).fit(matrix)
+    return time.perf_counter() - start, model
+
+
+def sklearn_runs(matrix, centroids, threads):
+    out = {}
+    with common.thread_limit(threads):
+        for algorithm in ("lloyd", "elkan"):
+            fixed = dict(n_clusters=len(centroids), init=centroids, n_init=1, algorithm=algorithm)
+            sklearn_fit(matrix, max_iter=1, tol=0, **fixed)  # warm-up
+            early, _ = sklearn_fit(matrix, max_iter=EARLY, tol=0, **fixed)
+            late, _ = sklearn_fit(matrix, max_iter=LATE, tol=0, **fixed)
+            seconds, model = sklearn_fit(matrix, **fixed)
+            out[algorithm] = {"ms_per_iteration": 1e3 * (late - early) / (LATE - EARLY), "converge_s": seconds,
+                              "iterations": int(model.n_iter_), "inertia": float(model.inertia_)}
+        seconds, model = sklearn_fit(matrix, n_clusters=len(centroids), n_init=10, random_state=0)
+        out["default"] = {"fit_s": seconds, "inertia": float(model.inertia_)}
+    return out
+
+
+def faiss_run(python, data_path, init_path, threads):
+    if not python:
+        return None
+    done = subprocess.run([python, "-c", FAISS_SNIPPET, data_path, init_path, str(threads)], capture_output=True,
+                          text=True)
+    if done.returncode != 0:
+        common.progress(f"FAISS failed: {done.stderr.strip()[-300:]}")
+        return None
+    r = json.loads(done.stdout)
+    return {"ms_per_iteration": 1e3 * (r["seconds"][str(LATE)] - r["seconds"][str(EARLY)]) / (LATE - EARLY),
+            "inertia": r["objective"]}
+
+
+def kseg_default(kseg, data_path, k, threads, workdir):
+    import h5py
+
+    out = workdir / "default.h5"
+    common.run_kseg(kseg, "run", "--input", data_path, "--k", k, "--out", out, "--force", "--quiet",
+                    "--transform", "*=none", "--threads", threads)
+    with h5py.File(out, "r") as f:
+        return {"fit_s": sum(float(f.attrs[f"elapsed_{p}_s"]) for p in ("init", "lloyd", "swap")),
+                "inertia": float(f.attrs["inertia"])}
+
+
+def run_case(args, workdir, case):
+    n, d, k = case
+    name = f"{n}x{d}x{k}"
+    data_path, init_path = workdir / f"{name}.h5", workdir / f"{name}-init.h5"
+    common.progress(f"{name}: generating")
+    common.run_kseg(args.kseg, "generate", "--customers", n, "--features", d, "--segments", k, "--seed",
+                    common.DATA_SEED, "--out", data_path, "--force", "-q")
+    matrix = common.read_matrix(data_path)
+    centroids = common.write_initial_centroids(matrix, k, init_path)
+    common.progress(f"{name}: kseg")
+    bench = common.kseg_bench(args.kseg, data_path, init_path, k, LATE, args.threads)
+    default = kseg_default(args.kseg, data_path, k, args.threads, workdir)
+    common.progress(f"{name}: scikit-learn")
+    sklearn = sklearn_runs(matrix, centroids, args.threads)
+    common.progress(f"{name}: FAISS")
+    faiss = faiss_run(args.faiss_python, data_path, init_path, args.threads)
+    return {"case": name, "kseg_bench": bench, "kseg_default": default, "sklearn": sklearn, "faiss": faiss}
+
+
+def print_case(r):
+    b, s, f, kd = r["kseg_bench"], r["sklearn"], r["faiss"], r["kseg_default"]
+    kseg_ms = b["ms_per_iteration_median"]
+    print(f"\n{r['case']} (floor {b['floor_ms']:.2f} ms per iteration)")
+    print(f"{'engine':34}{'ms/iter':>9}{'to converge':>13}{'iters':>7}{'inertia':>14}")
+    iterations = s["lloyd"]["iterations"]
+    print(f"{'kseg plain Lloyd (bench)':34}{kseg_ms:9.2f}{kseg_ms * iterations / 1e3:12.2f}*{iterations:7d}"
+          f"{b['inertia']:14.6g}")
+    for algorithm in ("lloyd", "elkan"):
+        a = s[algorithm]
+        print(f"{'scikit-learn ' + algorithm:34}{a['ms_per_iteration']:9.2f}{a['converge_s']:13.2f}"
+              f"{a['iterations']:7d}{a['inertia']:14.6g}")
+    if f:
+        print(f"{'FAISS CPU':34}{f['ms_per_iteration']:9.2f}{'':13}{'':7}{f['inertia']:14.6g}")
+    else:
+        print(f"{'FAISS CPU':34} not measured (no --faiss-python with faiss)")
+    best = min(s["lloyd"]["ms_per_iteration"], s["elkan"]["ms_per_iteration"])
+    print(f"per iteration: kseg {best / kseg_ms:.2f}x scikit-learn's best"
+          + (f", {f['ms_per_iteration'] / kseg_ms:.2f}x FAISS" if f else "") +
+          f"; {kseg_ms / b['floor_ms']:.2f}x the floor")
+    print(f"defaults: kseg fit {kd['fit_s']:.2f} s (inertia {kd['inertia']:.6g}), scikit-learn {s['default']['fit_s']:.2f} s "
+          f"(inertia {s['default']['inertia']:.6g}): {s['default']['fit_s'] / kd['fit_s']:.1f}x")
+    print("* iterations x ms per iteration: scikit-learn lloyd's count from the same start")
+
+
+def main():
+    args = parse_args()
+    common.pin_threads(args.threads)
+    print(f"machine: {common.machine(args.threads)}")
+    with tempfile.TemporaryDirectory(prefix="kseg-compare-") as tmp:
+        for case in args.cases:
+            print_case(run_case(args, Path(tmp), case))
+
+
+if __name__ == "__main__":
+    main()
