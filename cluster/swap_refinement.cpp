@@ -16,42 +16,28 @@ constexpr int kLloydStepsPerTrial = 1;  // enough to tell a good swap from a bad
 constexpr int kSourcesPerDestination = 3;
 constexpr int kMostTrialsPerSegment = 4;
 
-// Centroids with what a swap decision needs: this rank's labels and squared distances, and the
-// global counts, per-segment mean squared distance and inertia of that assignment.
+// Centroids with what a swap decision needs: this rank's labels and squared distances, the
+// inertia of that assignment, and the segments ordered cheapest to lose first and most spread
+// out first (from global counts and exact sums, the same on every rank).
 struct Placement {
   std::vector<float> centroids;
   std::vector<int32_t> labels;
   std::vector<float> sq;
-  std::vector<int64_t> counts;
-  std::vector<double> spread;
   double inertia = 0;
+  std::vector<int> cheapest_to_lose;
+  std::vector<int> most_spread;
 };
 
-Placement place(const FitContext& ctx, std::vector<float> centroids, int k) {
-  Placement p{std::move(centroids), std::vector<int32_t>(ctx.shard.n), std::vector<float>(ctx.shard.n), {}, {}, 0};
-  LloydSums sums;
-  ctx.backend.assign_and_accumulate(p.centroids.data(), k, ctx.summary.quantization, &sums, p.labels.data(), p.sq.data());
-  sum_over_ranks(ctx.comm, sums);
-  p.counts = sums.counts;
-  p.inertia = sums.inertia_total(ctx.summary.quantization);
-  std::vector<GridSum> segment_sq(k, GridSum(ctx.summary.quantization.distance_scale));
-  for (int64_t i = 0; i < ctx.shard.n; ++i) segment_sq[p.labels[i]].add(p.sq[i]);
-  ctx.comm.sum(segment_sq.data(), segment_sq.size());
-  p.spread.resize(k);
-  for (int s = 0; s < k; ++s) p.spread[s] = p.counts[s] > 0 ? segment_sq[s].value() / static_cast<double>(p.counts[s]) : 0.0;
-  return p;
-}
-
 // Ward cost of merging each centroid into its nearest other one: what losing it would cost.
-std::vector<double> merge_costs(const Placement& p, int k, int d) {
+std::vector<double> merge_costs(const std::vector<float>& centroids, const std::vector<int64_t>& counts, int k, int d) {
   std::vector<double> cost(k, std::numeric_limits<double>::infinity());
   for (int a = 0; a < k; ++a)
     for (int b = 0; b < k; ++b) {
       if (a == b) continue;
-      const double na = static_cast<double>(p.counts[a]), nb = static_cast<double>(p.counts[b]);
+      const double na = static_cast<double>(counts[a]), nb = static_cast<double>(counts[b]);
       double squared = 0;
       for (int j = 0; j < d; ++j) {
-        const double diff = static_cast<double>(p.centroids[a * d + j]) - p.centroids[b * d + j];
+        const double diff = static_cast<double>(centroids[a * d + j]) - centroids[b * d + j];
         squared += diff * diff;
       }
       cost[a] = std::min(cost[a], na + nb > 0 ? na * nb / (na + nb) * squared : 0.0);
@@ -59,12 +45,28 @@ std::vector<double> merge_costs(const Placement& p, int k, int d) {
   return cost;
 }
 
-// Segment indices by `key`, ascending (ties: smaller index).
-std::vector<int> ranked(const std::vector<double>& key) {
+// Segment indices by `key`, ascending or descending (ties: smaller index).
+std::vector<int> ranked(const std::vector<double>& key, bool descending) {
   std::vector<int> order(key.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return key[a] < key[b]; });
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return descending ? key[a] > key[b] : key[a] < key[b]; });
   return order;
+}
+
+Placement place(const FitContext& ctx, std::vector<float> centroids, int k) {
+  Placement p{std::move(centroids), std::vector<int32_t>(ctx.shard.n), std::vector<float>(ctx.shard.n), 0, {}, {}};
+  LloydSums sums;
+  ctx.backend.assign_and_accumulate(p.centroids.data(), k, ctx.summary.quantization, &sums, p.labels.data(), p.sq.data());
+  sum_over_ranks(ctx.comm, sums);
+  p.inertia = sums.inertia_total(ctx.summary.quantization);
+  std::vector<GridSum> segment_sq(k, GridSum(ctx.summary.quantization.distance_scale));
+  for (int64_t i = 0; i < ctx.shard.n; ++i) segment_sq[p.labels[i]].add(p.sq[i]);
+  ctx.comm.sum(segment_sq.data(), segment_sq.size());
+  std::vector<double> spread(k);
+  for (int s = 0; s < k; ++s) spread[s] = sums.counts[s] > 0 ? segment_sq[s].value() / static_cast<double>(sums.counts[s]) : 0.0;
+  p.cheapest_to_lose = ranked(merge_costs(p.centroids, sums.counts, k, ctx.shard.d), false);
+  p.most_spread = ranked(spread, true);
+  return p;
 }
 
 }  // namespace
@@ -75,21 +77,24 @@ SwapOutcome refine_by_swaps(const FitContext& ctx, const KMeansParams& params, s
   Placement best = place(ctx, std::move(centroids), k);
   SwapOutcome out;
   const int most_trials = kMostTrialsPerSegment * k + params.swap_patience;
+  const int sources_per_destination = std::min(kSourcesPerDestination, k);  // k = 2 has only two
   for (int failed = 0; failed < params.swap_patience && out.trials < most_trials && k > 1; ++out.trials) {
     stop_if_requested(ctx.comm, "refining the segments by swaps");
-    std::vector<double> negative_spread(best.spread);
-    for (double& s : negative_spread) s = -s;
-    const int source = ranked(merge_costs(best, k, d))[failed % kSourcesPerDestination];
-    const std::size_t destination_rank = static_cast<std::size_t>(failed / kSourcesPerDestination);
-    if (destination_rank >= static_cast<std::size_t>(k)) break;
-    const int destination = ranked(negative_spread)[destination_rank];
+    const int destination_rank = failed / sources_per_destination;
+    if (destination_rank >= k) break;
+    const int source = best.cheapest_to_lose[failed % sources_per_destination];
+    const int destination = best.most_spread[destination_rank];
+    if (source == destination) {  // a segment cannot be moved into itself
+      ++failed;
+      continue;
+    }
     const auto trial = static_cast<uint32_t>(out.trials);
     // Where in the spread-out segment: D²-weighted, as k-means++ would, among its own customers.
     const std::vector<PointRecord> customer = global_smallest(ctx.comm, ctx.shard, ctx.ids, 1, [&](int64_t i) {
       return weighted_draw_key(params.seed, ctx.ids[i], which_customer, trial,
                                best.labels[i] == destination ? best.sq[i] : 0.0f);
     });
-    if (source == destination || customer.empty()) {  // nothing to move, or every customer on its centroid
+    if (customer.empty()) {  // every customer of that segment sits on its centroid
       ++failed;
       continue;
     }
