@@ -19,6 +19,16 @@ std::optional<InitMethod> init_method_named(const std::string& name) {
   return std::nullopt;
 }
 
+std::string to_string(Acceleration acceleration) {
+  return acceleration == Acceleration::hamerly ? "hamerly" : "none";
+}
+
+std::optional<Acceleration> acceleration_named(const std::string& name) {
+  for (Acceleration a : {Acceleration::none, Acceleration::hamerly})
+    if (name == to_string(a)) return a;
+  return std::nullopt;
+}
+
 void validate(const KMeansParams& p, int64_t total_points) {
   if (p.k < 1) refuse("k = " + std::to_string(p.k) + " segments: must be at least 1");
   if (p.k > total_points)

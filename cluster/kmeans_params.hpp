@@ -17,6 +17,17 @@ std::string to_string(InitMethod method);
 /// The method of that name; none when no method has it.
 std::optional<InitMethod> init_method_named(const std::string& name);
 
+/// How Lloyd iterations find each point's nearest centroid; either way the same assignment.
+enum class Acceleration {
+  none,     ///< every distance of every point, every iteration
+  hamerly,  ///< bounds skip the points they prove (Hamerly 2010; kernels/detail/distance_bounds.hpp)
+};
+
+/// "none", "hamerly".
+std::string to_string(Acceleration acceleration);
+/// The acceleration of that name; none when none has it.
+std::optional<Acceleration> acceleration_named(const std::string& name);
+
 /// Everything that steers a k-means fit. Defaults follow scikit-learn where it has one.
 struct KMeansParams {
   /// Number of segments.
@@ -40,6 +51,9 @@ struct KMeansParams {
   /// Lloyd runs on to convergence from the refined centroids. 15 found every true cluster of
   /// bench/quality_suite.py's sets from one k-means|| start (README, Benchmarks).
   int swap_patience = 15;
+  /// Bounds that skip distance computations: results are bit-identical to plain Lloyd's, in a
+  /// fraction of the time once few customers change segment (README, Benchmarks).
+  Acceleration acceleration = Acceleration::hamerly;
 };
 
 /// Throws InputError (on every rank) unless the parameters make sense for `total_points`.

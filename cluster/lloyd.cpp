@@ -1,5 +1,7 @@
 #include "cluster/lloyd.hpp"
 
+#include <cmath>
+
 #include "cluster/empty_segments.hpp"
 #include "cluster/swap_refinement.hpp"
 #include "common/errors.hpp"
@@ -22,6 +24,14 @@ double max_squared_shift(const std::vector<float>& a, const std::vector<float>& 
   return worst;
 }
 
+// The means of an assignment's sums, an emptied segment re-seeded.
+LloydStep step_from_sums(const FitContext& ctx, const std::vector<float>& centroids, LloydSums sums) {
+  LloydStep step{{}, std::move(sums), 0};
+  step.centroids = centroids_from_sums(step.sums, ctx.summary.quantization, centroids);
+  step.reseeded = reseed_empty_segments(ctx, centroids, step.sums.counts, step.centroids);
+  return step;
+}
+
 struct RestartOutcome {
   std::vector<float> centroids;
   LloydSums final_sums;
@@ -38,14 +48,22 @@ RestartOutcome lloyd(const FitContext& ctx, const KMeansParams& p, FitState& sta
   RestartOutcome out;
   out.iterations = first_iteration - 1;
   std::vector<float>& centroids = state.centroids;
+  const bool bounded = p.acceleration == Acceleration::hamerly;
+  std::vector<float> bounds_for;
   for (int iteration = first_iteration; iteration <= p.max_iter; ++iteration) {
     Stopwatch clock;
-    LloydStep step = lloyd_step(ctx, centroids, p.k);
+    LloydStep step = bounded ? bounded_lloyd_step(ctx, centroids, p.k, bounds_for) : lloyd_step(ctx, centroids, p.k);
     const double shift = max_squared_shift(step.centroids, centroids, p.k, d) / shift_scale;
     centroids.swap(step.centroids);
     out.iterations = state.iteration = iteration;
-    observer.on_iteration({state.restart, iteration, step.sums.inertia_total(ctx.summary.quantization), shift,
-                           step.reseeded, clock.milliseconds()});
+    IterationReport report{state.restart, iteration, step.sums.inertia_total(ctx.summary.quantization), -1, 1.0, shift,
+                           step.reseeded, clock.milliseconds()};
+    if (bounded) {
+      report.inertia = NAN;
+      report.moved = step.sums.moved;
+      report.searched = static_cast<double>(step.sums.searched) / static_cast<double>(ctx.summary.total_points);
+    }
+    observer.on_iteration(report);
     if (step.reseeded == 0 && shift <= p.tol) {
       out.converged = true;
       break;
@@ -88,12 +106,16 @@ void sum_over_ranks(const Communicator& comm, LloydSums& sums) {
   std::vector<int128> words(sums.feature_sums.begin(), sums.feature_sums.end());
   words.insert(words.end(), sums.counts.begin(), sums.counts.end());
   words.push_back(sums.inertia);
+  words.push_back(sums.moved);
+  words.push_back(sums.searched);
   words.push_back(sums.off_grid.empty() ? 0 : 1);
   comm.sum(words.data(), words.size());
   const std::size_t features = sums.feature_sums.size();
   std::copy_n(words.begin(), features, sums.feature_sums.begin());
   for (int c = 0; c < sums.k; ++c) sums.counts[c] = static_cast<int64_t>(words[features + c]);
   sums.inertia = words[features + sums.k];
+  sums.moved = static_cast<int64_t>(words[features + sums.k + 1]);
+  sums.searched = static_cast<int64_t>(words[features + sums.k + 2]);
   if (words.back() == 0) return;
   sums.off_grid_at(0);
   comm.sum(sums.off_grid.data(), sums.off_grid.size());
@@ -107,10 +129,21 @@ LloydSums global_lloyd_sums(const FitContext& ctx, const std::vector<float>& cen
 }
 
 LloydStep lloyd_step(const FitContext& ctx, const std::vector<float>& centroids, int k) {
-  LloydStep step{{}, global_lloyd_sums(ctx, centroids, k), 0};
-  step.centroids = centroids_from_sums(step.sums, ctx.summary.quantization, centroids);
-  step.reseeded = reseed_empty_segments(ctx, centroids, step.sums.counts, step.centroids);
-  return step;
+  return step_from_sums(ctx, centroids, global_lloyd_sums(ctx, centroids, k));
+}
+
+LloydStep bounded_lloyd_step(const FitContext& ctx, const std::vector<float>& centroids, int k,
+                             std::vector<float>& bounds_for) {
+  LloydSums sums;
+  if (bounds_for.empty()) {
+    ctx.backend.assign_bounded(centroids.data(), k, ctx.summary.quantization, nullptr, &sums);
+  } else {
+    const CentroidMotion motion = measure_motion(bounds_for, centroids, k, ctx.shard.d);
+    ctx.backend.assign_bounded(centroids.data(), k, ctx.summary.quantization, &motion, &sums);
+  }
+  bounds_for = centroids;
+  sum_over_ranks(ctx.comm, sums);
+  return step_from_sums(ctx, centroids, std::move(sums));
 }
 
 std::vector<float> centroids_from_sums(const LloydSums& sums, const Quantization& q, const std::vector<float>& previous) {

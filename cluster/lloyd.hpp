@@ -13,7 +13,9 @@ namespace kseg {
 struct IterationReport {
   int restart = 0;
   int iteration = 0;       ///< 1-based
-  double inertia = 0;      ///< of the assignment made in this iteration
+  double inertia = 0;      ///< of the assignment made in this iteration; NaN where bounds skipped distances
+  int64_t moved = -1;      ///< customers that changed segment (bounded iterations; -1: not counted)
+  double searched = 0;     ///< share of customers whose distances to every centroid were computed
   double relative_shift = 0;  ///< max_k ||Δc_k||² / mean feature variance
   int reseeded = 0;        ///< empty segments moved this iteration
   double milliseconds = 0;
@@ -74,7 +76,7 @@ struct ResumePoint {
 KMeansResult fit_kmeans(const FitContext& ctx, const KMeansParams& params, FitObserver& observer,
                         const ResumePoint* resume = nullptr);
 
-/// Adds every rank's sums: one reduction of k·(d+1) + 2 integers, and a second of the off-grid
+/// Adds every rank's sums: one reduction of k·(d+1) + 4 integers, and a second of the off-grid
 /// accumulators only when some rank has any. Collective.
 void sum_over_ranks(const Communicator& comm, LloydSums& sums);
 
@@ -91,6 +93,12 @@ struct LloydStep {
   int reseeded = 0;
 };
 LloydStep lloyd_step(const FitContext& ctx, const std::vector<float>& centroids, int k);
+
+/// The same step, bit for bit, from a bounded pass (Backend::assign_bounded): `bounds_for` holds
+/// the centroids the backend's bounds were last set for (empty: none yet, a full pass sets them)
+/// and is updated to `centroids`. Its sums carry no inertia. Collective.
+LloydStep bounded_lloyd_step(const FitContext& ctx, const std::vector<float>& centroids, int k,
+                             std::vector<float>& bounds_for);
 
 /// Centroids from exact sums: mean of each segment's customers (unchanged where a segment is empty).
 std::vector<float> centroids_from_sums(const LloydSums& sums, const Quantization& q, const std::vector<float>& previous);

@@ -94,9 +94,10 @@ struct ExactSum {
     carry();
   }
 
-  void merge(const ExactSum& other) {
+  /// Adds (sign 1) or subtracts (sign -1) another exact sum, exactly.
+  void merge(const ExactSum& other, int sign = 1) {
     carry();
-    for (int i = 0; i < kLimbs; ++i) limb[i] += other.limb[i];
+    for (int i = 0; i < kLimbs; ++i) limb[i] += sign * other.limb[i];
     non_finite += other.non_finite;
     carry();
   }

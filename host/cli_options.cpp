@@ -92,6 +92,12 @@ void add_kmeans_options(CLI::App& cmd, RunCommandOptions& c) {
                  "clusters Lloyd leaves merged; each swap costs 2 passes; 0 = plain Lloyd")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  cmd.add_option_function<std::string>(
+         "--acceleration", [&o](const std::string& name) { o.kmeans.acceleration = *acceleration_named(name); },
+         "hamerly: Lloyd skips the distances that bounds prove unneeded (3 words of memory per customer); none: "
+         "every distance every iteration. The result is bit-identical either way")
+      ->default_str(to_string(o.kmeans.acceleration))
+      ->check(CLI::IsMember({"hamerly", "none"}));
   cmd.add_option("--max-iter", o.kmeans.max_iter, "Lloyd iterations per restart, at most")->capture_default_str()->check(at_least(1));
   cmd.add_option("--tol", o.kmeans.tol,
                  "Stop when the largest squared centroid move is below tol x the mean feature variance")

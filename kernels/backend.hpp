@@ -7,6 +7,7 @@
 
 #include "common/exact_sum.hpp"
 #include "common/int128.hpp"
+#include "kernels/centroid_motion.hpp"
 
 namespace kseg {
 
@@ -33,6 +34,8 @@ struct LloydSums {
   std::vector<int64_t> counts;       ///< k
   int128 inertia = 0;                ///< on the distance grid
   std::vector<ExactSum> off_grid;    ///< empty while every value was on its grid; else k × d, then the inertia
+  int64_t moved = 0;                 ///< bounded passes: points whose segment changed in this pass
+  int64_t searched = 0;              ///< bounded passes: points whose distance to every centroid was computed
 
   void reset(int k_, int d_) {
     k = k_;
@@ -41,17 +44,21 @@ struct LloydSums {
     counts.assign(k, 0);
     inertia = 0;
     off_grid.clear();
+    moved = searched = 0;
   }
   std::size_t inertia_slot() const { return static_cast<std::size_t>(k) * d; }
   ExactSum& off_grid_at(std::size_t slot) {
     if (off_grid.empty()) off_grid.resize(inertia_slot() + 1);
     return off_grid[slot];
   }
-  void add(const LloydSums& other) {
-    for (std::size_t i = 0; i < feature_sums.size(); ++i) feature_sums[i] += other.feature_sums[i];
-    for (int c = 0; c < k; ++c) counts[c] += other.counts[c];
-    inertia += other.inertia;
-    for (std::size_t i = 0; i < other.off_grid.size(); ++i) off_grid_at(i).merge(other.off_grid[i]);
+  /// Adds (sign 1) or takes away (sign -1) another pass's sums, exactly.
+  void add(const LloydSums& other, int sign = 1) {
+    for (std::size_t i = 0; i < feature_sums.size(); ++i) feature_sums[i] += sign * other.feature_sums[i];
+    for (int c = 0; c < k; ++c) counts[c] += sign * other.counts[c];
+    inertia += sign * other.inertia;
+    for (std::size_t i = 0; i < other.off_grid.size(); ++i) off_grid_at(i).merge(other.off_grid[i], sign);
+    moved += sign * other.moved;
+    searched += sign * other.searched;
   }
   /// Feature sum `at` (segment·d + feature), exact until rounded once here.
   double feature_total(std::size_t at, const Quantization& q) const {
@@ -87,6 +94,16 @@ class Backend {
   /// min_sq_distances[i] = min(min_sq_distances[i], squared distance of point i to any of the k
   /// centroids): the D² update of k-means++ and k-means||.
   virtual void lower_min_sq_distances(const float* centroids, int k, float* min_sq_distances) = 0;
+
+  /// The pass of an accelerated Lloyd iteration (Hamerly 2010, kernels/detail/distance_bounds.hpp):
+  /// the same labels, exact feature sums and counts as assign_and_accumulate, bit for bit, with
+  /// `moved` and `searched` counted; its inertia is not computed (zero). Distances are computed
+  /// only for points whose bounds do not prove their segment. The backend keeps each point's
+  /// segment and two bounds between calls (3 words per point); `motion` null starts over with a
+  /// full pass (a fit's first iteration, a resume), else it says how the centroids moved since
+  /// the previous call.
+  virtual void assign_bounded(const float* centroids, int k, const Quantization& q, const CentroidMotion* motion,
+                              LloydSums* sums) = 0;
 };
 
 /// The OpenMP CPU backend.

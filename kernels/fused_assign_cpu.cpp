@@ -5,6 +5,8 @@
 
 #include "kernels/backend.hpp"
 #include "kernels/detail/cpu_tile.hpp"
+#include "kernels/detail/distance_bounds.hpp"
+#include "kernels/distance.hpp"
 
 namespace kseg {
 namespace {
@@ -32,13 +34,17 @@ struct alignas(64) ThreadSums {
     points_in_block = 0;
   }
   void add(const float* row, int d, int segment, float sq_distance, const Quantization& q) {
+    add_row(row, d, segment, q);
+    int64_t on_grid = 0;
+    if (GridSum::lands_on_grid(sq_distance, q.distance_scale, &on_grid)) totals.inertia += on_grid;
+    else totals.off_grid_at(totals.inertia_slot()).add(sq_distance);
+  }
+  // The row's features and one count, without a distance.
+  void add_row(const float* row, int d, int segment, const Quantization& q) {
     const std::size_t first = static_cast<std::size_t>(segment) * d;
     if (!detail::add_row_on_grid(row, d, q.feature_scale.data(), block_sums.data() + first))
       add_off_grid(row, d, first, q);
     totals.counts[segment] += 1;
-    int64_t on_grid = 0;
-    if (GridSum::lands_on_grid(sq_distance, q.distance_scale, &on_grid)) totals.inertia += on_grid;
-    else totals.off_grid_at(totals.inertia_slot()).add(sq_distance);
     if (++points_in_block == FixedPoint::kInt64Block) carry();
   }
   // The values of the row that add_row_on_grid() left out, added exactly.
@@ -50,26 +56,60 @@ struct alignas(64) ThreadSums {
   }
 };
 
-// The one loop of every pass: each thread takes a contiguous run of tiles, finds each point's
-// nearest centroid, and hands the tile's results to visit(thread, first_row, count, best, index).
-template <typename Visit>
+// What a tile's search found for each of its points.
+struct TileNearest {
+  float best[kLanes];
+  int32_t index[kLanes];
+  float second[kLanes];  // with kRunnerUp only
+};
+
+// The one loop of every full pass: each thread takes a contiguous run of tiles, finds each
+// point's nearest centroid (and, with kRunnerUp, the second nearest distance), and hands the
+// tile's results to visit(thread, first_row, count, nearest).
+template <bool kRunnerUp = false, typename Visit>
 void for_each_tile(const ShardView& shard, const float* centroids, int k, Visit visit) {
   const int64_t tiles = (shard.n + kLanes - 1) / kLanes;
 #pragma omp parallel
   {
     const int64_t threads = omp_get_num_threads(), thread = omp_get_thread_num();
     Tile tile;
-    float best[kLanes];
-    int32_t best_index[kLanes];
+    TileNearest found;
     for (int64_t t = tiles * thread / threads; t < tiles * (thread + 1) / threads; ++t) {
       const int64_t first = t * kLanes;
       const int count = static_cast<int>(std::min<int64_t>(kLanes, shard.n - first));
       tile.load(shard.x, shard.d, first, count);
-      detail::nearest_in_tile(tile, shard.d, centroids, k, best, best_index);
-      visit(static_cast<int>(thread), first, count, best, best_index);
+      detail::nearest_in_tile<kRunnerUp>(tile, shard.d, centroids, k, found.best, found.index, found.second);
+      visit(static_cast<int>(thread), first, count, found);
     }
   }
 }
+
+// Points a bounded pass must look at again, gathered a tile at a time.
+struct PendingRows {
+  int64_t rows[kLanes];
+  int count = 0;
+};
+
+// Each lane's canonical squared distance to its own centroid, as squared_distance() computes it
+// (features in order, one fused multiply-add each), for a tile loaded with load_rows().
+void own_distances(const Tile& tile, int d, const float* centroids, const int32_t* label, float* out) {
+  float acc[kLanes] = {};
+  for (int j = 0; j < d; ++j) {
+    const float* x = tile.features.data() + static_cast<std::size_t>(j) * kLanes;
+    for (int lane = 0; lane < kLanes; ++lane) {
+      const float diff = x[lane] - centroids[static_cast<int64_t>(label[lane]) * d + j];
+      acc[lane] = std::fmaf(diff, diff, acc[lane]);
+    }
+  }
+  std::copy_n(acc, kLanes, out);
+}
+
+// Per point between bounded passes: its segment and the bounds that may prove it.
+struct PointBounds {
+  std::vector<int32_t> label;
+  std::vector<float> upper;  // ≥ the distance to its centroid
+  std::vector<float> lower;  // ≤ the distance to every other centroid
+};
 
 class CpuBackend final : public Backend {
  public:
@@ -83,31 +123,162 @@ class CpuBackend final : public Backend {
     std::vector<ThreadSums> per_thread(static_cast<std::size_t>(omp_get_max_threads()));
     if (sums)
       for (ThreadSums& part : per_thread) part.reset(k, d);
-    for_each_tile(shard_, centroids, k, [&](int thread, int64_t first, int count, const float* best, const int32_t* index) {
+    for_each_tile(shard_, centroids, k, [&](int thread, int64_t first, int count, const TileNearest& found) {
       for (int lane = 0; lane < count; ++lane) {
         const int64_t i = first + lane;
-        if (labels) labels[i] = index[lane];
-        if (sq_distances) sq_distances[i] = best[lane];
-        if (sums) per_thread[thread].add(shard_.x + i * d, d, index[lane], best[lane], q);
+        if (labels) labels[i] = found.index[lane];
+        if (sq_distances) sq_distances[i] = found.best[lane];
+        if (sums) per_thread[thread].add(shard_.x + i * d, d, found.index[lane], found.best[lane], q);
       }
     });
-    if (!sums) return;
-    sums->reset(k, d);
+    if (sums) total_of(per_thread, k, sums);
+  }
+
+  void lower_min_sq_distances(const float* centroids, int k, float* min_sq_distances) override {
+    for_each_tile(shard_, centroids, k, [&](int, int64_t first, int count, const TileNearest& found) {
+      for (int lane = 0; lane < count; ++lane)
+        min_sq_distances[first + lane] = std::min(min_sq_distances[first + lane], found.best[lane]);
+    });
+  }
+
+  void assign_bounded(const float* centroids, int k, const Quantization& q, const CentroidMotion* motion,
+                      LloydSums* sums) override {
+    // Right after a bounded pass that had to search most points (the first iterations), a full
+    // pass is faster and leaves tight bounds for the next; either way the result is the same.
+    if (motion && !(searched_last_follow_ > kMostSearchedToFollow * static_cast<double>(shard_.n))) {
+      follow_centroids(centroids, k, q, motion->view());
+      searched_last_follow_ = static_cast<double>(assigned_.searched);
+    } else {
+      set_bounds(centroids, k, q, motion != nullptr);
+      searched_last_follow_ = 0;
+    }
+    *sums = assigned_;
+  }
+
+ private:
+  static void total_of(std::vector<ThreadSums>& per_thread, int k, LloydSums* sums) {
+    sums->reset(k, per_thread.front().totals.d);
     for (ThreadSums& part : per_thread) {
       part.carry();
       sums->add(part.totals);
     }
   }
 
-  void lower_min_sq_distances(const float* centroids, int k, float* min_sq_distances) override {
-    for_each_tile(shard_, centroids, k, [&](int, int64_t first, int count, const float* best, const int32_t*) {
-      for (int lane = 0; lane < count; ++lane)
-        min_sq_distances[first + lane] = std::min(min_sq_distances[first + lane], best[lane]);
+  // A full pass that sets every point's segment and bounds, and this rank's sums of them;
+  // `count_moves` when the labels before it belong to the same fit.
+  void set_bounds(const float* centroids, int k, const Quantization& q, bool count_moves) {
+    const int d = shard_.d;
+    bounds_.label.resize(shard_.n);
+    bounds_.upper.resize(shard_.n);
+    bounds_.lower.resize(shard_.n);
+    std::vector<ThreadSums> per_thread(static_cast<std::size_t>(omp_get_max_threads()));
+    std::vector<int64_t> moved(per_thread.size());
+    for (ThreadSums& part : per_thread) part.reset(k, d);
+    for_each_tile<true>(shard_, centroids, k, [&](int thread, int64_t first, int count, const TileNearest& found) {
+      for (int lane = 0; lane < count; ++lane) {
+        const int64_t i = first + lane;
+        if (count_moves && bounds_.label[i] != found.index[lane]) ++moved[thread];
+        bounds_.label[i] = found.index[lane];
+        bounds_.upper[i] = detail::upper_from_squared(found.best[lane], d);
+        bounds_.lower[i] = detail::lower_from_squared(found.second[lane], d);
+        per_thread[thread].add_row(shard_.x + i * d, d, found.index[lane], q);
+      }
     });
+    total_of(per_thread, k, &assigned_);
+    assigned_.searched = shard_.n;
+    for (int64_t m : moved) assigned_.moved += m;
   }
 
- private:
+  // The bounded pass proper: each thread follows its run of points; a point its moved bounds do
+  // not prove gets its distance to its own centroid, and if that does not prove it either, a full
+  // search (a tile at a time). A point that changes segment moves its row between the sums.
+  void follow_centroids(const float* centroids, int k, const Quantization& q, const detail::CentroidMotionView& motion) {
+    const int d = shard_.d;
+    std::vector<ThreadSums> arrivals(static_cast<std::size_t>(omp_get_max_threads())), departures(arrivals.size());
+    std::vector<int64_t> searched(arrivals.size()), moved(arrivals.size());
+#pragma omp parallel
+    {
+      const int64_t threads = omp_get_num_threads(), thread = omp_get_thread_num();
+      arrivals[thread].reset(k, d);
+      departures[thread].reset(k, d);
+      Tile tile;
+      TileNearest found;
+      PendingRows unproven, pending;
+      auto search = [&]() {
+        tile.load_rows(shard_.x, d, pending.rows, pending.count);
+        detail::nearest_in_tile<true>(tile, d, centroids, k, found.best, found.index, found.second);
+        for (int lane = 0; lane < pending.count; ++lane) {
+          const int64_t i = pending.rows[lane];
+          bounds_.upper[i] = detail::upper_from_squared(found.best[lane], d);
+          bounds_.lower[i] = detail::lower_from_squared(found.second[lane], d);
+          if (found.index[lane] == bounds_.label[i]) continue;
+          departures[thread].add_row(shard_.x + i * d, d, bounds_.label[i], q);
+          arrivals[thread].add_row(shard_.x + i * d, d, found.index[lane], q);
+          bounds_.label[i] = found.index[lane];
+          ++moved[thread];
+        }
+        searched[thread] += pending.count;
+        pending.count = 0;
+      };
+      // Points whose moved bounds fell short: their distance to their own centroid, exact, may do.
+      auto tighten = [&]() {
+        int32_t label[kLanes];
+        float own[kLanes];
+        for (int lane = 0; lane < kLanes; ++lane) label[lane] = bounds_.label[unproven.rows[std::min(lane, unproven.count - 1)]];
+        tile.load_rows(shard_.x, d, unproven.rows, unproven.count);
+        own_distances(tile, d, centroids, label, own);
+        for (int lane = 0; lane < unproven.count; ++lane) {  // search() below reuses the tile, not `own`
+          const int64_t i = unproven.rows[lane];
+          bounds_.upper[i] = detail::upper_from_squared(own[lane], d);
+          if (detail::proves_label(bounds_.upper[i], detail::gap_lower(bounds_.upper[i], bounds_.lower[i], label[lane], motion), d))
+            continue;
+          pending.rows[pending.count++] = i;
+          if (pending.count == kLanes) search();
+        }
+        unproven.count = 0;
+      };
+      const int64_t begin = shard_.n * thread / threads, end = shard_.n * (thread + 1) / threads;
+      for (int64_t block = begin; block < end; block += kBoundsBlock) {
+        uint8_t proven[kBoundsBlock];
+        const int count = static_cast<int>(std::min<int64_t>(kBoundsBlock, end - block));
+        move_block_bounds(block, count, motion, d, proven);
+        for (int b = 0; b < count; ++b) {
+          if (proven[b]) continue;
+          unproven.rows[unproven.count++] = block + b;
+          if (unproven.count == kLanes) tighten();
+        }
+      }
+      if (unproven.count > 0) tighten();
+      if (pending.count > 0) search();
+    }
+    LloydSums change;
+    total_of(arrivals, k, &change);
+    assigned_.add(change);
+    total_of(departures, k, &change);
+    assigned_.add(change, -1);
+    assigned_.moved = assigned_.searched = 0;
+    for (std::size_t t = 0; t < arrivals.size(); ++t) {
+      assigned_.moved += moved[t];
+      assigned_.searched += searched[t];
+    }
+  }
+
+  // Points [first, first + count): bounds moved with the centroids, and whether they prove the
+  // point's segment. Branch-free, so that the compiler runs it across SIMD lanes.
+  void move_block_bounds(int64_t first, int count, const detail::CentroidMotionView& motion, int d, uint8_t* proven) {
+    const int32_t* __restrict label = bounds_.label.data() + first;
+    float* __restrict upper = bounds_.upper.data() + first;
+    float* __restrict lower = bounds_.lower.data() + first;
+#pragma omp simd
+    for (int b = 0; b < count; ++b) proven[b] = detail::proves_label(upper[b], detail::move_bounds(upper[b], lower[b], label[b], motion), d);
+  }
+
+  static constexpr int kBoundsBlock = 256;
+  static constexpr double kMostSearchedToFollow = 0.5;
   ShardView shard_;
+  PointBounds bounds_;
+  LloydSums assigned_;  // this rank's exact sums of bounds_.label
+  double searched_last_follow_ = 0;
 };
 
 }  // namespace

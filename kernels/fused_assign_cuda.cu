@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "kernels/backend.hpp"
 #include "kernels/detail/cuda_check.hpp"
+#include "kernels/detail/distance_bounds.hpp"
 #include "kernels/device.hpp"
 #include "kernels/distance.hpp"
 #include "kernels/fixed_point.hpp"
@@ -42,6 +44,14 @@ struct PassArgs {
   int32_t* labels;                    // nullable, chunk-relative
   float* sq_distances;                // nullable
   float* min_sq;                      // nullable: lower_min mode
+  // Bounded passes (Backend::assign_bounded); bound_label null otherwise. Chunk-relative.
+  int32_t* bound_label;
+  float* upper;
+  float* lower;
+  bool follow;                        // bounds follow `motion`; false: a full pass sets them
+  bool count_moves;                   // bound_label holds this fit's previous labels
+  detail::CentroidMotionView motion;  // device pointers
+  unsigned long long* counters;       // points moved, points searched
 };
 
 constexpr int kExactWords = sizeof(ExactSum) / sizeof(long long);
@@ -71,24 +81,50 @@ __global__ void pass_kernel(PassArgs a) {
   const int per_tile = max(1, kTileFloats / a.d);
   long long* my_sums = a.block_sums ? a.block_sums + static_cast<int64_t>(blockIdx.x) * (a.k * a.d + a.k) : nullptr;
   __int128 inertia = 0;
+  unsigned long long moved = 0, searched = 0;
   for (int64_t base = begin; base < end; base += blockDim.x) {
     const int64_t i = base + threadIdx.x;
     const bool mine = i < end;
     const float* row = a.x + i * a.d;
-    float best = INFINITY;
-    int best_c = 0;
+    bool search = mine;
+    int label = 0;
+    float upper = 0, lower = 0;
+    if (mine && a.bound_label && a.follow) {  // the same rules as the CPU backend's bounded pass
+      label = a.bound_label[i];
+      upper = a.upper[i];
+      lower = a.lower[i];
+      search = !detail::proves_label(upper, detail::move_bounds(upper, lower, label, a.motion), a.d);
+      if (search) {
+        upper = detail::upper_from_squared(squared_distance(row, a.centroids + static_cast<int64_t>(label) * a.d, a.d), a.d);
+        search = !detail::proves_label(upper, detail::gap_lower(upper, lower, label, a.motion), a.d);
+      }
+    }
+    float best = INFINITY, second = INFINITY;
+    int best_c = search ? 0 : label;
     for (int first = 0; first < a.k; first += per_tile) {
       const int count = min(per_tile, a.k - first);
       __syncthreads();
       for (int f = threadIdx.x; f < count * a.d; f += blockDim.x) tile[f] = a.centroids[first * a.d + f];
       __syncthreads();
-      if (!mine) continue;
+      if (!search) continue;
       for (int c = 0; c < count; ++c) {
         const float dist = squared_distance(row, tile + c * a.d, a.d);
-        if (dist < best) best = dist, best_c = first + c;
+        if (dist < best) second = best, best = dist, best_c = first + c;
+        else if (dist < second) second = dist;
       }
     }
     if (!mine) continue;
+    if (a.bound_label) {
+      if (search) {
+        if ((a.follow || a.count_moves) && a.bound_label[i] != best_c) ++moved;
+        ++searched;
+        a.bound_label[i] = best_c;
+        upper = detail::upper_from_squared(best, a.d);
+        lower = detail::lower_from_squared(second, a.d);
+      }
+      a.upper[i] = upper;
+      a.lower[i] = lower;
+    }
     if (a.min_sq) a.min_sq[i] = fminf(a.min_sq[i], best);
     if (a.labels) a.labels[i] = best_c;
     if (a.sq_distances) a.sq_distances[i] = best;
@@ -101,11 +137,14 @@ __global__ void pass_kernel(PassArgs a) {
         add_off_grid(a, static_cast<int64_t>(best_c) * a.d + j, row[j]);
     }
     atomicAdd(reinterpret_cast<unsigned long long*>(&my_sums[a.k * a.d + best_c]), 1ull);
+    if (a.bound_label) continue;  // a bounded pass computes no inertia
     int64_t q = 0;
     if (GridSum::lands_on_grid(best, a.distance_scale, &q)) inertia += q;
     else add_off_grid(a, static_cast<int64_t>(a.k) * a.d, best);
   }
   if (my_sums && inertia != 0) atomic_add_i128(a.inertia, inertia);
+  if (a.counters && moved) atomicAdd(&a.counters[0], moved);
+  if (a.counters && searched) atomicAdd(&a.counters[1], searched);
 }
 
 // Per entry of k·d + k: the exact sum over blocks, as a 128-bit integer.
@@ -213,6 +252,39 @@ class CudaBackend final : public Backend {
     run_chunks(k, nullptr, nullptr, nullptr, min_sq_distances);
   }
 
+  // Sums are recomputed in every pass (the rows are read for them anyway); the bounds spare the
+  // distance computations, a GPU's larger cost at many segments.
+  void assign_bounded(const float* centroids, int k, const Quantization& q, const CentroidMotion* motion,
+                      LloydSums* sums) override {
+    upload_model(centroids, k, q);
+    sums->reset(k, shard_.d);
+    const std::size_t points = static_cast<std::size_t>(std::max<int64_t>(shard_.n, 1));
+    const bool fresh = bounds_.label.size < points;
+    bounds_.label.ensure(points);
+    bounds_.upper.ensure(points);
+    bounds_.lower.ensure(points);
+    bounds_.counters.ensure(2);
+    KSEG_CUDA_CHECK(cudaMemset(bounds_.counters.data, 0, 2 * sizeof(unsigned long long)));
+    bounds_.follow = motion != nullptr && !fresh;
+    bounds_.count_moves = bounds_.follow;
+    if (bounds_.follow) {
+      bounds_.moved.ensure(k);
+      bounds_.half_gap.ensure(k);
+      KSEG_CUDA_CHECK(cudaMemcpy(bounds_.moved.data, motion->moved.data(), sizeof(double) * k, cudaMemcpyHostToDevice));
+      KSEG_CUDA_CHECK(cudaMemcpy(bounds_.half_gap.data, motion->half_gap.data(), sizeof(double) * k, cudaMemcpyHostToDevice));
+      bounds_.motion = motion->view();
+      bounds_.motion.moved = bounds_.moved.data;
+      bounds_.motion.half_gap = bounds_.half_gap.data;
+    }
+    bounds_.active = true;
+    run_chunks(k, sums, nullptr, nullptr, nullptr);
+    bounds_.active = false;
+    unsigned long long counters[2] = {0, 0};
+    KSEG_CUDA_CHECK(cudaMemcpy(counters, bounds_.counters.data, sizeof counters, cudaMemcpyDeviceToHost));
+    sums->moved = static_cast<int64_t>(counters[0]);
+    sums->searched = static_cast<int64_t>(counters[1]);
+  }
+
  private:
   void upload_model(const float* centroids, int k, const Quantization& q) {
     centroids_.ensure(static_cast<std::size_t>(k) * shard_.d);
@@ -252,6 +324,15 @@ class CudaBackend final : public Backend {
         a.inertia = s.inertia.data;
         a.off_grid = s.off_grid.data;
         a.off_grid_count = s.off_grid_count.data;
+      }
+      if (bounds_.active) {
+        a.bound_label = bounds_.label.data + first;
+        a.upper = bounds_.upper.data + first;
+        a.lower = bounds_.lower.data + first;
+        a.follow = bounds_.follow;
+        a.count_moves = bounds_.count_moves;
+        a.motion = bounds_.motion;
+        a.counters = bounds_.counters.data;
       }
       if (labels) s.labels.ensure(n), a.labels = s.labels.data;
       if (sq_distances) s.sq.ensure(n), a.sq_distances = s.sq.data;
@@ -325,6 +406,14 @@ class CudaBackend final : public Backend {
   DeviceArray<double> scale_;
   double distance_scale_ = 1.0;
   StreamState streams_[2];
+  struct BoundsState {  // per point, resident for the whole shard (3 words per point)
+    DeviceArray<int32_t> label;
+    DeviceArray<float> upper, lower;
+    DeviceArray<double> moved, half_gap;
+    DeviceArray<unsigned long long> counters;
+    detail::CentroidMotionView motion{};
+    bool follow = false, count_moves = false, active = false;
+  } bounds_;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include "common/errors.hpp"
+#include "common/number_text.hpp"
 
 namespace kseg {
 namespace {
@@ -15,8 +16,13 @@ class LoggingObserver final : public FitObserver {
               milliseconds(seconds * 1e3));
   }
   void on_iteration(const IterationReport& r) override {
-    log_.line("iter ", r.iteration, "  inertia ", r.inertia, "  shift ", r.relative_shift, "  ", milliseconds(r.milliseconds),
-              r.reseeded ? "  (re-seeded " + std::to_string(r.reseeded) + " empty segments)" : "");
+    const std::string reseeded = r.reseeded ? "  (re-seeded " + std::to_string(r.reseeded) + " empty segments)" : "";
+    if (r.moved < 0)
+      log_.line("iter ", r.iteration, "  inertia ", r.inertia, "  shift ", r.relative_shift, "  ",
+                milliseconds(r.milliseconds), reseeded);
+    else
+      log_.line("iter ", r.iteration, "  moved ", with_thousands(r.moved), "  searched ", percent_text(r.searched, 1), "  shift ",
+                r.relative_shift, "  ", milliseconds(r.milliseconds), reseeded);
   }
   void on_restart_done(int restart, double inertia, int iterations, bool converged) override {
     log_.line("restart   ", restart + 1, "/", params_.n_init, "  inertia ", inertia, "  ",

@@ -35,6 +35,7 @@ std::vector<std::pair<std::string, h5::AttributeValue>> result_attributes(const 
           {"tol", p.tol},
           {"init", to_string(p.init)},
           {"swap_patience", int64_t{p.swap_patience}},
+          {"acceleration", to_string(p.acceleration)},
           {"segments_from", to_string(r.params.segments_from)},
           {"inertia", s.fit.inertia},
           {"iterations", int64_t{s.fit.iterations}},

@@ -47,6 +47,16 @@ struct Tile {
       for (int j = 0; j < d; ++j) features[static_cast<std::size_t>(j) * kLanes + lane] = row[j];
     }
   }
+
+  /// The rows rows[0..count) (count ≤ kLanes), wherever they lie.
+  void load_rows(const float* x, int d, const int64_t* rows, int count_) {
+    count = count_;
+    features.resize(static_cast<std::size_t>(d) * kLanes);
+    for (int lane = 0; lane < kLanes; ++lane) {
+      const float* row = x + rows[lane < count ? lane : count - 1] * static_cast<int64_t>(d);
+      for (int j = 0; j < d; ++j) features[static_cast<std::size_t>(j) * kLanes + lane] = row[j];
+    }
+  }
 };
 
 // sums[j] += row[j]·scale[j] for j in [first, d) where that is an integer; false if any was not.
@@ -62,17 +72,21 @@ inline bool add_tail_on_grid(const float* row, int first, int d, const double* s
 
 #if KSEG_CPU_AVX512
 
-inline void keep_nearer(__m512& best, __m512i& best_index, __m512 acc, int centroid) {
+template <bool kRunnerUp>
+inline void keep_nearer(__m512& best, __m512i& best_index, __m512& second, __m512 acc, int centroid) {
   const __mmask16 nearer = _mm512_cmp_ps_mask(acc, best, _CMP_LT_OQ);  // strict: ties keep the smaller index
+  if (kRunnerUp) second = _mm512_mask_blend_ps(nearer, _mm512_min_ps(second, acc), best);
   best = _mm512_mask_blend_ps(nearer, best, acc);
   best_index = _mm512_mask_blend_epi32(nearer, best_index, _mm512_set1_epi32(centroid));
 }
 
-// Eight centroids at a time: each feature row of the tile is loaded once for all eight.
+// Eight centroids at a time: each feature row of the tile is loaded once for all eight. With
+// kRunnerUp, second_out receives each point's second smallest squared distance.
+template <bool kRunnerUp = false>
 inline void nearest_in_tile(const Tile& tile, int d, const float* centroids, int k, float* best_out,
-                            int32_t* index_out) {
+                            int32_t* index_out, float* second_out = nullptr) {
   constexpr int kBlock = 8;
-  __m512 best = _mm512_set1_ps(INFINITY);
+  __m512 best = _mm512_set1_ps(INFINITY), second = best;
   __m512i best_index = _mm512_setzero_si512();
   const float* t = tile.features.data();
   int c = 0;
@@ -87,7 +101,7 @@ inline void nearest_in_tile(const Tile& tile, int d, const float* centroids, int
         acc[q] = _mm512_fmadd_ps(diff, diff, acc[q]);
       }
     }
-    for (int q = 0; q < kBlock; ++q) keep_nearer(best, best_index, acc[q], c + q);
+    for (int q = 0; q < kBlock; ++q) keep_nearer<kRunnerUp>(best, best_index, second, acc[q], c + q);
   }
   for (; c < k; ++c) {
     __m512 acc = _mm512_setzero_ps();
@@ -96,10 +110,11 @@ inline void nearest_in_tile(const Tile& tile, int d, const float* centroids, int
       const __m512 diff = _mm512_sub_ps(_mm512_loadu_ps(t + j * kLanes), _mm512_set1_ps(row[j]));
       acc = _mm512_fmadd_ps(diff, diff, acc);
     }
-    keep_nearer(best, best_index, acc, c);
+    keep_nearer<kRunnerUp>(best, best_index, second, acc, c);
   }
   _mm512_storeu_ps(best_out, best);
   _mm512_storeu_si512(index_out, best_index);
+  if (kRunnerUp) _mm512_storeu_ps(second_out, second);
 }
 
 // sums[j] += row[j]·scale[j] for every value on its grid; false when any value was not (the caller
@@ -128,21 +143,27 @@ inline bool add_row_on_grid(const float* row, int d, const double* scale, int64_
 struct LaneBest {
   __m256 distance[2];
   __m256i index[2];
+  __m256 second[2];
 };
 
+template <bool kRunnerUp>
 inline void keep_nearer(LaneBest& best, const __m256 (&acc)[2], int centroid) {
   const __m256i index = _mm256_set1_epi32(centroid);
   for (int h = 0; h < 2; ++h) {
     const __m256 nearer = _mm256_cmp_ps(acc[h], best.distance[h], _CMP_LT_OQ);  // strict: ties keep the smaller index
+    if (kRunnerUp) best.second[h] = _mm256_blendv_ps(_mm256_min_ps(best.second[h], acc[h]), best.distance[h], nearer);
     best.distance[h] = _mm256_blendv_ps(best.distance[h], acc[h], nearer);
     best.index[h] = _mm256_blendv_epi8(best.index[h], index, _mm256_castps_si256(nearer));
   }
 }
 
-// Four centroids at a time: each feature row of the tile is loaded once for all four.
+// Four centroids at a time: each feature row of the tile is loaded once for all four. With
+// kRunnerUp, second_out receives each point's second smallest squared distance.
+template <bool kRunnerUp = false>
 inline void nearest_in_tile(const Tile& tile, int d, const float* centroids, int k, float* best_out,
-                            int32_t* index_out) {
-  LaneBest best{{_mm256_set1_ps(INFINITY), _mm256_set1_ps(INFINITY)}, {_mm256_setzero_si256(), _mm256_setzero_si256()}};
+                            int32_t* index_out, float* second_out = nullptr) {
+  const __m256 infinity = _mm256_set1_ps(INFINITY);
+  LaneBest best{{infinity, infinity}, {_mm256_setzero_si256(), _mm256_setzero_si256()}, {infinity, infinity}};
   const float* t = tile.features.data();
   int c = 0;
   for (; c + 4 <= k; c += 4) {
@@ -158,7 +179,7 @@ inline void nearest_in_tile(const Tile& tile, int d, const float* centroids, int
         acc[q][1] = _mm256_fmadd_ps(d1, d1, acc[q][1]);
       }
     }
-    for (int q = 0; q < 4; ++q) keep_nearer(best, acc[q], c + q);
+    for (int q = 0; q < 4; ++q) keep_nearer<kRunnerUp>(best, acc[q], c + q);
   }
   for (; c < k; ++c) {
     __m256 acc[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
@@ -170,11 +191,12 @@ inline void nearest_in_tile(const Tile& tile, int d, const float* centroids, int
         acc[h] = _mm256_fmadd_ps(diff, diff, acc[h]);
       }
     }
-    keep_nearer(best, acc, c);
+    keep_nearer<kRunnerUp>(best, acc, c);
   }
   for (int h = 0; h < 2; ++h) {
     _mm256_storeu_ps(best_out + 8 * h, best.distance[h]);
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(index_out + 8 * h), best.index[h]);
+    if (kRunnerUp) _mm256_storeu_ps(second_out + 8 * h, best.second[h]);
   }
 }
 
@@ -200,10 +222,13 @@ inline bool add_row_on_grid(const float* row, int d, const double* scale, int64_
 
 #else
 
-inline void nearest_in_tile(const Tile& tile, int d, const float* centroids, int k, float* best, int32_t* best_index) {
+template <bool kRunnerUp = false>
+inline void nearest_in_tile(const Tile& tile, int d, const float* centroids, int k, float* best, int32_t* best_index,
+                            float* second = nullptr) {
   for (int lane = 0; lane < kLanes; ++lane) {
     best[lane] = INFINITY;
     best_index[lane] = 0;
+    if (kRunnerUp) second[lane] = INFINITY;
   }
   for (int c = 0; c < k; ++c) {
     float acc[kLanes] = {};
@@ -215,8 +240,14 @@ inline void nearest_in_tile(const Tile& tile, int d, const float* centroids, int
         acc[lane] = std::fmaf(diff, diff, acc[lane]);
       }
     }
-    for (int lane = 0; lane < kLanes; ++lane)
-      if (acc[lane] < best[lane]) best[lane] = acc[lane], best_index[lane] = c;
+    for (int lane = 0; lane < kLanes; ++lane) {
+      if (acc[lane] < best[lane]) {
+        if (kRunnerUp) second[lane] = best[lane];
+        best[lane] = acc[lane], best_index[lane] = c;
+      } else if (kRunnerUp && acc[lane] < second[lane]) {
+        second[lane] = acc[lane];
+      }
+    }
   }
 }
 

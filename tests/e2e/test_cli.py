@@ -47,7 +47,8 @@ def main():
     checks.expect(summary.stderr.strip() == "", "--quiet keeps stderr empty")
 
     log = kseg.run("run", "--input", data, "--out", kseg.path("log-result.h5"), "--k", 3, ranks=2).stderr
-    iteration_lines = [line for line in log.splitlines() if re.search(r"iter \d+\s+inertia [\d.e+]+\s+shift", line)]
+    iteration_lines = [line for line in log.splitlines()
+                       if re.search(r"iter \d+\s+moved [\d,]+\s+searched [\d.]+%\s+shift", line)]
     checks.expect(len(iteration_lines) >= 1 and log.count("inputs ") == 1,
                   "rank 0 alone logs phases and one line per iteration")
     checks.finish()

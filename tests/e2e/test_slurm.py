@@ -28,14 +28,20 @@ def job_field(job, field):
     return match.group(1) if match else ""
 
 
+def node_idle():
+    return slurm("sinfo", "-h", "-o", "%T").split() == ["idle"]
+
+
 def wait_for(job, states, timeout=180):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         state = job_field(job, "JobState")
         if state in states:
             return state
-        if state == "PENDING" and job_field(job, "Reason") == "BeginTime":
-            slurm("scontrol", "update", f"JobId={job}", "StartTime=now")  # requeued jobs wait ~2 min otherwise
+        if state == "PENDING" and job_field(job, "Reason") == "BeginTime" and node_idle():
+            # Requeued jobs wait ~2 min otherwise. Only once the node has cleaned up after the
+            # job's first run: launched again on it before that, the same job id can fail to start.
+            slurm("scontrol", "update", f"JobId={job}", "StartTime=now")
         time.sleep(0.3)
     return f"timeout ({job_field(job, 'JobState')})"
 
@@ -50,6 +56,20 @@ def same_result(a, b):
     with h5py.File(a, "r") as x, h5py.File(b, "r") as y:
         return all(x[n][:].tobytes() == y[n][:].tobytes()
                    for n in ["segments/customer_id", "segments/segment", "segments/distance", "model/centroids"])
+
+
+def what_happened(workdir, job):
+    """The job's output, errors and what slurmctld logged of it: enough to tell a failure apart."""
+    def tail(path, lines=12):
+        try:
+            with open(path) as f:
+                return "".join(f.readlines()[-lines:])
+        except OSError as error:
+            return str(error)
+    controller = [line for line in tail(os.path.join(os.path.dirname(os.environ["SLURM_CONF"]), "log", "slurmctld.log"),
+                                        400).splitlines(True) if f"JobId={job}" in line or f"job {job}" in line.lower()]
+    return (f"its output:\n{tail(os.path.join(workdir, f'kseg-quarterly.{job}.out'))}\nits errors:\n"
+            f"{tail(os.path.join(workdir, f'kseg-quarterly.{job}.err'))}\nslurmctld of it:\n{''.join(controller[-15:])}")
 
 
 def run_jobs(kseg, checks, workdir):
@@ -71,7 +91,7 @@ def run_jobs(kseg, checks, workdir):
     slurm("scancel", "--signal=USR1", "--batch", job)
     state = wait_for(job, {"COMPLETED", "FAILED"})
     log = open(os.path.join(workdir, f"kseg-quarterly.{job}.out")).read()
-    checks.expect(state == "COMPLETED", f"signalled job requeues and completes ({state}; its log: {log[-1500:]!r})")
+    checks.expect(state == "COMPLETED", f"signalled job requeues and completes ({state}; {what_happened(workdir, job)})")
     checks.expect("checkpointed; requeueing" in log and "resuming from" in log, "it checkpointed and resumed")
     checks.expect(job_field(job, "Restarts") == "1", "exactly one requeue")
     checks.expect(os.path.exists(result) and same_result(reference, result),

@@ -1,5 +1,6 @@
 // Run under mpiexec with 1, 2 and 4 ranks: the distributed fit must equal, bit for bit, a fit of
-// the whole data set on a single process (every rank computes that reference on MPI_COMM_SELF).
+// the whole data set on a single process (every rank computes that reference on MPI_COMM_SELF),
+// and that one a plain-Lloyd fit without distance bounds.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -109,6 +110,16 @@ TEST_P(PartitionIndependence, DistributedFitEqualsSingleProcessFit) {
                                         all_labels.data(), nullptr);
   EXPECT_TRUE(std::equal(local_labels.begin(), local_labels.end(), all_labels.begin() + mine.first));
   if (world.is_root()) expect_sums_match_float64(single, want, c);
+
+  // The fits above skip distances by bounds (the default); plain Lloyd must give the same bits.
+  p.acceleration = Acceleration::none;
+  const KMeansResult plain = fit_kmeans(single.context(), p, quiet);
+  EXPECT_EQ(0, std::memcmp(plain.centroids.data(), want.centroids.data(), sizeof(float) * want.centroids.size()))
+      << "bounded and plain Lloyd differ";
+  EXPECT_EQ(plain.sizes, want.sizes);
+  EXPECT_EQ(plain.iterations, want.iterations);
+  EXPECT_EQ(plain.swaps_accepted, want.swaps_accepted);
+  EXPECT_EQ(std::memcmp(&plain.inertia, &want.inertia, sizeof(double)), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(

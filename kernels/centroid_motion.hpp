@@ -1,0 +1,27 @@
+#pragma once
+
+#include <vector>
+
+#include "kernels/detail/distance_bounds.hpp"
+
+namespace kseg {
+
+/// How far each centroid moved between two bounded passes and how far apart the new ones stand:
+/// all a point's bounds need to follow them (kernels/detail/distance_bounds.hpp). Computed once
+/// per iteration, in double, rounded outwards, the same on every rank.
+struct CentroidMotion {
+  std::vector<double> moved;     ///< k: ≥ the distance centroid s moved
+  std::vector<double> half_gap;  ///< k: ≤ half the distance from centroid s to its nearest other
+  int farthest_mover = 0;
+  double most_moved = 0;
+  double second_most_moved = 0;
+
+  detail::CentroidMotionView view() const {
+    return {moved.data(), half_gap.data(), farthest_mover, most_moved, second_most_moved};
+  }
+};
+
+/// The motion from `before` to `after` (k × d each).
+CentroidMotion measure_motion(const std::vector<float>& before, const std::vector<float>& after, int k, int d);
+
+}  // namespace kseg

@@ -1,0 +1,89 @@
+#pragma once
+
+// The per-point rules of the bounded (Hamerly) pass, shared by the CPU and CUDA backends. A point
+// keeps an upper bound on the true distance to its centroid and a lower bound on the true
+// distance to every other; when the bounds prove that its canonical squared_distance() to its
+// own centroid is strictly below the one to every other, its label is the one a full pass would
+// give, bit for bit, and no distance need be computed.
+//
+// Why the margins suffice: squared_distance() of float rows rounds each difference once and each
+// fused multiply-add once, so it is within (d + 2)·2^-24 of the true squared distance, relative
+// (all its terms are non-negative). kRoundingMargin doubles that. Bounds are true Euclidean
+// distances stored in float, rounded outwards after every update.
+
+#include <cmath>
+
+#include "common/hd.hpp"
+
+namespace kseg::detail {
+
+/// Relative error bound of squared_distance() over d features, with a factor 2 to spare.
+KSEG_HD inline double squared_distance_margin(int d) { return 2.0 * (d + 2) * 0x1p-24; }
+
+/// Terms below float's normal range round absolutely, not relatively (at most 2^-149 each): upper
+/// bounds get this much on top, lower bounds lose 2^-140 of the square, and squared lower bounds
+/// under kSmallestProvable prove nothing.
+constexpr double kUnderflowSlack = 0x1p-60;
+constexpr double kSmallestProvable = 0x1p-100;
+
+/// A float ≥ value (value ≥ 0): rounding to the nearest float moves a value by at most 2^-24 of
+/// it, so widening by 2^-22 first leaves the float above (one multiply, no libm call).
+KSEG_HD inline float round_up(double value) { return static_cast<float>(value * (1.0 + 0x1p-22)); }
+
+/// A float ≤ value, and ≥ 0; values in float's subnormal range (absolute rounding) become 0.
+KSEG_HD inline float round_down(double value) {
+  const float rounded = static_cast<float>(value * (1.0 - 0x1p-22));
+  return value > 0x1p-120 ? rounded : 0.0f;
+}
+
+/// Upper bound on the true distance, from the canonical squared distance of the same pair.
+KSEG_HD inline float upper_from_squared(float squared, int d) {
+  return round_up(sqrt(static_cast<double>(squared) / (1.0 - squared_distance_margin(d))) * (1.0 + 0x1p-50) +
+                  kUnderflowSlack);
+}
+
+/// Lower bound on the true distance, from the canonical squared distance of the same pair.
+KSEG_HD inline float lower_from_squared(float squared, int d) {
+  const double above_underflow = static_cast<double>(squared) - 0x1p-140;
+  if (!(above_underflow > 0)) return 0.0f;
+  return round_down(sqrt(above_underflow / (1.0 + squared_distance_margin(d))) * (1.0 - 0x1p-50));
+}
+
+/// True when every canonical squared distance to another centroid is strictly larger than the
+/// one to the point's own: `upper` bounds the true distance to its own, `lower` to every other.
+/// The own one must also stay below 2^127, where float squared distances have not overflowed (an
+/// overflowed one ties with every other at infinity).
+KSEG_HD inline bool proves_label(float upper, float lower, int d) {
+  const double margin = squared_distance_margin(d);
+  const double u = upper, l = lower;
+  const double own = (1.0 + margin) * u * u * (1.0 + 0x1p-50);
+  return (l * l > kSmallestProvable) & (own < 0x1p127) & (own < (1.0 - margin) * l * l);  // no branches: SIMD
+}
+
+/// How the centroids moved since the bounds were last set, and how far apart they stand: what
+/// every point's bounds are updated with (cluster/ computes it once per iteration).
+struct CentroidMotionView {
+  const double* moved;     ///< k: ≥ the true distance each centroid moved
+  const double* half_gap;  ///< k: ≤ half the true distance to its nearest other centroid
+  int farthest_mover;      ///< the centroid that moved most
+  double most_moved;       ///< its move
+  double second_most_moved;  ///< the largest move of any other centroid
+};
+
+/// max(lower, 2·half_gap[label] − upper), rounded down.
+KSEG_HD inline float gap_lower(float upper, float lower, int label, const CentroidMotionView& m) {
+  const float by_gap = round_down((2.0 * m.half_gap[label] - upper) * (1.0 - 0x1p-50));
+  return fmaxf(by_gap, lower);
+}
+
+/// Moves the bounds of a point of segment `label` with the centroids (triangle inequality), and
+/// returns the lower bound on the distance to any other centroid that also counts the gap
+/// between centroids: an other centroid is at least 2·half_gap − (distance to its own) away.
+KSEG_HD inline float move_bounds(float& upper, float& lower, int label, const CentroidMotionView& m) {
+  upper = round_up((static_cast<double>(upper) + m.moved[label]) * (1.0 + 0x1p-50));
+  const double others_moved = label == m.farthest_mover ? m.second_most_moved : m.most_moved;
+  lower = round_down((static_cast<double>(lower) - others_moved) * (1.0 - 0x1p-50));
+  return gap_lower(upper, lower, label, m);
+}
+
+}  // namespace kseg::detail

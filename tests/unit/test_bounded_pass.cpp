@@ -1,0 +1,155 @@
+// The bounded (Hamerly) pass against the full pass: along real Lloyd iterations, over a table of
+// sizes, with any thread count, ties, off-grid values and overflowing distances, it must give
+// the same exact sums and counts; and its bounds must hold against exact arithmetic.
+#include <gtest/gtest.h>
+#include <omp.h>
+
+#include <cmath>
+#include <random>
+
+#include "cluster/lloyd.hpp"
+#include "kernels/centroid_motion.hpp"
+#include "kernels/detail/distance_bounds.hpp"
+#include "kernels/distance.hpp"
+#include "synth/synthetic_blobs.hpp"
+#include "tests/support/test_data.hpp"
+
+namespace kseg {
+namespace {
+
+using testing::Size;
+
+void expect_same_sums(const LloydSums& bounded, const LloydSums& full, const std::string& where) {
+  EXPECT_TRUE(bounded.feature_sums == full.feature_sums) << where;
+  EXPECT_EQ(bounded.counts, full.counts) << where;
+  for (std::size_t slot = 0; slot < full.inertia_slot(); ++slot) {
+    const double want = full.off_grid.empty() ? 0.0 : full.off_grid[slot].to_double();
+    const double got = bounded.off_grid.empty() ? 0.0 : bounded.off_grid[slot].to_double();
+    EXPECT_EQ(got, want) << where << ", off-grid slot " << slot;
+  }
+}
+
+// Lloyd iterations from k of the points (ties and zero distances included); at each, the bounded
+// pass at the same centroids must equal the full one, and count as moved exactly the customers
+// whose segment changed. Returns the share of customers searched after the 4th iteration.
+double expect_bounded_equals_full(const std::vector<float>& x, const Size& s, int iterations = 12) {
+  double late_share = 0;
+  for (int threads : {1, 2, 3}) {
+    omp_set_num_threads(threads);
+    testing::LocalFit fit(x, testing::sequential_ids(s.n), s.d);
+    const Quantization& q = fit.summary.quantization;
+    std::vector<float> centroids(fit.x.begin(), fit.x.begin() + std::min<int64_t>(s.k, s.n) * s.d);
+    centroids.resize(static_cast<std::size_t>(s.k) * s.d, 0.5f);
+    std::vector<float> before;
+    std::vector<int32_t> labels_before;
+    int64_t searched = 0;
+    for (int it = 0; it < iterations; ++it) {
+      const std::string where = std::to_string(threads) + " threads, iteration " + std::to_string(it);
+      LloydSums full, bounded;
+      std::vector<int32_t> labels(s.n);
+      fit.backend->assign_and_accumulate(centroids.data(), s.k, q, &full, labels.data(), nullptr);
+      const CentroidMotion motion = before.empty() ? CentroidMotion{} : measure_motion(before, centroids, s.k, s.d);
+      fit.backend->assign_bounded(centroids.data(), s.k, q, before.empty() ? nullptr : &motion, &bounded);
+      expect_same_sums(bounded, full, where);
+      if (!labels_before.empty()) {
+        int64_t changed = 0;
+        for (int64_t i = 0; i < s.n; ++i) changed += labels[i] != labels_before[i];
+        EXPECT_EQ(bounded.moved, changed) << where;
+      }
+      if (it >= 4) searched += bounded.searched;
+      labels_before = labels;
+      before = centroids;
+      centroids = centroids_from_sums(full, q, centroids);
+    }
+    late_share = static_cast<double>(searched) / static_cast<double>((iterations - 4) * s.n);
+  }
+  omp_set_num_threads(2);
+  return late_share;
+}
+
+class BoundedPass : public ::testing::TestWithParam<Size> {};
+
+TEST_P(BoundedPass, EqualsTheFullPassAlongLloydIterations) {
+  const Size s = GetParam();
+  expect_bounded_equals_full(testing::random_matrix(s.n, s.d, 21), s);
+}
+
+// Small integers: many customers at exactly equal distance from two centroids.
+TEST_P(BoundedPass, TiesGoWhereTheFullPassSendsThem) {
+  const Size s = GetParam();
+  std::vector<float> x = testing::random_matrix(s.n, s.d, 22);
+  for (float& v : x) v = std::round(v / 4);
+  expect_bounded_equals_full(x, s);
+}
+
+// Off-grid values, and one customer so far out that its squared distances come near float's
+// largest value (the most a features file may hold: DataSummary refuses more).
+TEST_P(BoundedPass, OffGridAndHugeDistancesMatch) {
+  const Size s = GetParam();
+  std::vector<float> x = testing::random_matrix(s.n, s.d, 23);
+  for (std::size_t i = 0; i < x.size(); i += 3) x[i] *= 1e-9f;
+  x[x.size() / 2] = 1.2e19f;
+  expect_bounded_equals_full(x, s);
+}
+
+// On segments that stand apart, after a few iterations the bounds settle nearly every customer.
+TEST_P(BoundedPass, SparesMostSearchesOnSeparatedSegments) {
+  const Size s = GetParam();
+  if (s.n < 1000) GTEST_SKIP() << "too few customers for a share to mean anything";
+  const BlobModel model = make_blob_model(s.k, s.d, 9, 6.0);
+  std::vector<int64_t> ids(s.n);
+  std::vector<float> x(static_cast<std::size_t>(s.n) * s.d);
+  std::vector<int32_t> truth(s.n);
+  generate_rows(model, 0, s.n, ids.data(), x.data(), truth.data());
+  EXPECT_LT(expect_bounded_equals_full(x, s), 0.25);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, BoundedPass,
+                         ::testing::Values(Size{1, 1, 1}, Size{7, 1, 3}, Size{9, 2, 12}, Size{1001, 5, 7},
+                                           Size{4099, 16, 16}, Size{10007, 33, 64}, Size{3001, 64, 100}),
+                         testing::size_name);
+
+// The rules' margins against exact arithmetic, on random rows of many magnitudes.
+TEST(DistanceBounds, HoldAgainstExactDistances) {
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> unit(-1, 1);
+  std::uniform_int_distribution<int> exponent(-60, 60), dims(1, 70);
+  for (int trial = 0; trial < 20000; ++trial) {
+    const int d = dims(rng);
+    const float scale = std::ldexp(1.0f, exponent(rng));
+    std::vector<float> x(d), c(d);
+    for (int j = 0; j < d; ++j) x[j] = unit(rng) * scale, c[j] = x[j] + unit(rng) * scale * (trial % 2 ? 1e-3f : 1.0f);
+    long double exact = 0;
+    for (int j = 0; j < d; ++j) exact += (static_cast<long double>(x[j]) - c[j]) * (static_cast<long double>(x[j]) - c[j]);
+    const float squared = squared_distance(x.data(), c.data(), d);
+    const long double distance = std::sqrt(exact);
+    ASSERT_GE(static_cast<long double>(detail::upper_from_squared(squared, d)), distance) << "trial " << trial;
+    ASSERT_LE(static_cast<long double>(detail::lower_from_squared(squared, d)), distance) << "trial " << trial;
+  }
+}
+
+TEST(DistanceBounds, ProveOnlyStrictlyNearerCentroids) {
+  EXPECT_TRUE(detail::proves_label(1.0f, 1.01f, 4));
+  EXPECT_FALSE(detail::proves_label(1.0f, 1.0f, 4)) << "a tie is never proven";
+  EXPECT_FALSE(detail::proves_label(1.0f, 1.0f + 1e-7f, 4)) << "within the rounding margin";
+  EXPECT_FALSE(detail::proves_label(1.35e19f, INFINITY, 4)) << "the own squared distance may pass 2^127";
+  EXPECT_FALSE(detail::proves_label(0.0f, 1e-20f, 4)) << "below the smallest provable";
+}
+
+TEST(CentroidMotion, BoundsTheMovesAndGaps) {
+  const std::vector<float> before = {0, 0, 10, 0, 0, 10}, after = {3, 4, 10, 0, 0, 10};
+  const CentroidMotion m = measure_motion(before, after, 3, 2);
+  EXPECT_GE(m.moved[0], 5.0);
+  EXPECT_LT(m.moved[0], 5.0 + 1e-9);
+  EXPECT_EQ(m.moved[1], 0.0);
+  EXPECT_EQ(m.farthest_mover, 0);
+  EXPECT_EQ(m.second_most_moved, 0.0);
+  // After: (3,4), (10,0), (0,10); 1's nearest is 0 at √65, 0's nearest is 2 at √45.
+  EXPECT_LE(m.half_gap[1], std::sqrt(65.0) / 2);
+  EXPECT_GT(m.half_gap[1], std::sqrt(65.0) / 2 - 1e-9);
+  EXPECT_LE(m.half_gap[0], std::sqrt(45.0) / 2);
+  EXPECT_GT(m.half_gap[0], std::sqrt(45.0) / 2 - 1e-9);
+}
+
+}  // namespace
+}  // namespace kseg
