@@ -96,9 +96,9 @@ def run_kseg(kseg, *args):
     return done.stdout
 
 
-def kseg_bench(kseg, data_path, init_path, k, iters, threads):
+def kseg_bench(kseg, data_path, init_path, k, iters, threads, *options):
     out = run_kseg(kseg, "bench", "--input", data_path, "--init-centroids", init_path, "--k", k,
-                   "--iters", iters, "--threads", threads, "--json")
+                   "--iters", iters, "--threads", threads, "--json", *options)
     try:
         return json.loads(out.strip().splitlines()[-1])
     except (IndexError, json.JSONDecodeError):

@@ -244,6 +244,7 @@ class CpuBackend final : public Backend {
         move_block_bounds(block, count, motion, d, proven);
         for (int b = 0; b < count; ++b) {
           if (proven[b]) continue;
+          prefetch_row(block + b);  // read by tighten() a few points later: its cache misses overlap
           unproven.rows[unproven.count++] = block + b;
           if (unproven.count == kLanes) tighten();
         }
@@ -271,6 +272,11 @@ class CpuBackend final : public Backend {
     float* __restrict lower = bounds_.lower.data() + first;
 #pragma omp simd
     for (int b = 0; b < count; ++b) proven[b] = detail::proves_label(upper[b], detail::move_bounds(upper[b], lower[b], label[b], motion), d);
+  }
+
+  void prefetch_row(int64_t i) const {
+    const char* row = reinterpret_cast<const char*>(shard_.x + i * shard_.d);
+    for (int64_t byte = 0; byte < static_cast<int64_t>(sizeof(float)) * shard_.d; byte += 64) __builtin_prefetch(row + byte);
   }
 
   static constexpr int kBoundsBlock = 256;

@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <numeric>
 #include <sstream>
 
 #include "bench/roofline.hpp"
@@ -49,19 +50,22 @@ Floor lloyd_floor(bool cuda, double n, int d, int k, const Communicator& comm) {
   return {1e3 * lloyd_floor_seconds(roof, n, d, k), basis.str()};
 }
 
-// Median and minimum ms of `iterations` Lloyd iterations (after one to warm up), slowest rank.
-std::vector<double> time_lloyd(const FitContext& ctx, std::vector<float> centroids, int k, int iterations,
-                               LloydSums& sums) {
+// ms of the warm-up iteration and then of `iterations` more, slowest rank, and the final
+// centroids; bounded iterations as a fit runs them.
+std::vector<double> time_lloyd(const FitContext& ctx, std::vector<float>& centroids, int k, int iterations,
+                               Acceleration acceleration) {
   std::vector<double> ms;
+  std::vector<float> bounds_for;
   for (int i = 0; i <= iterations; ++i) {
     ctx.comm.barrier();
     Stopwatch clock;  // the backend returns after the device's sums reached the host
-    sums = global_lloyd_sums(ctx, centroids, k);
+    const LloydSums sums = acceleration == Acceleration::hamerly
+                               ? bounded_lloyd_step(ctx, centroids, k, bounds_for).sums
+                               : global_lloyd_sums(ctx, centroids, k);
     centroids = centroids_from_sums(sums, ctx.summary.quantization, centroids);
-    if (i > 0) ms.push_back(clock.milliseconds());
+    ms.push_back(clock.milliseconds());
   }
   ctx.comm.max(ms.data(), ms.size());
-  std::sort(ms.begin(), ms.end());
   return ms;
 }
 
@@ -78,12 +82,17 @@ LloydTiming time_k(const FitContext& ctx, const BenchParams& o, int k, bool cuda
   log.line("bench     ", with_thousands(ctx.summary.total_points), " x ", d, ", k=", k, ", ", ctx.comm.size(),
            " rank(s), ", backend, cuda ? "" : " x " + std::to_string(omp_get_max_threads()) + " thread(s)", ", ",
            o.iterations, " iterations");
-  LloydSums sums;
-  const std::vector<double> ms = time_lloyd(ctx, start, k, o.iterations, sums);
+  std::vector<float> centroids = start;
+  std::vector<double> ms = time_lloyd(ctx, centroids, k, o.iterations, o.acceleration);
   const Floor floor = lloyd_floor(cuda, static_cast<double>(ctx.summary.total_points), d, k, ctx.comm);
+  const double total = std::accumulate(ms.begin(), ms.end(), 0.0);
+  const std::size_t late = std::min<std::size_t>(5, ms.size() - 1);  // ms[i] is iteration i + 1
+  const double ms_after_5 = std::accumulate(ms.begin() + late, ms.end(), 0.0) / static_cast<double>(ms.size() - late);
+  ms.erase(ms.begin());  // the warm-up
+  std::sort(ms.begin(), ms.end());
   return {ctx.summary.total_points, d, k, ctx.comm.size(), omp_get_max_threads(), o.iterations, backend,
-          ms[ms.size() / 2], ms.front(), floor.ms, floor.basis,
-          sums.inertia_total(ctx.summary.quantization)};
+          to_string(o.acceleration), ms[ms.size() / 2], ms.front(), ms_after_5, total, floor.ms, floor.basis,
+          global_lloyd_sums(ctx, centroids, k).inertia_total(ctx.summary.quantization)};
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cluster/kmeans_params.hpp"
 #include "common/communicator.hpp"
 #include "common/logger.hpp"
 #include "pipeline/device_choice.hpp"
@@ -21,6 +22,7 @@ struct BenchParams {
   DeviceOptions device;
   int threads = 0;
   uint64_t seed = 42;
+  Acceleration acceleration = Acceleration::none;  ///< hamerly: the bounded iterations a fit runs
 };
 
 /// One k's timing: the slowest rank's ms per iteration against this machine's floor.
@@ -28,10 +30,13 @@ struct LloydTiming {
   int64_t customers = 0;
   int features = 0, k = 0, ranks = 0, threads_per_rank = 0, iterations = 0;
   std::string backend;
+  std::string acceleration;
   double ms_median = 0, ms_min = 0;
+  double ms_after_5 = 0;    ///< mean ms of iterations 6.. (the warm-up is iteration 1): bounds pay off late
+  double ms_total = 0;      ///< all iterations, the warm-up included
   double floor_ms = 0;
   std::string floor_basis;  ///< the measured rates the floor comes from
-  double inertia = 0;       ///< after the last timed iteration
+  double inertia = 0;       ///< of the centroids after the last timed iteration
 };
 
 /// Collective: the data set up once (the run's device set-up), then each k in turn; the floor is

@@ -73,7 +73,7 @@ struct CentroidMotionView {
 /// max(lower, 2·half_gap[label] − upper), rounded down.
 KSEG_HD inline float gap_lower(float upper, float lower, int label, const CentroidMotionView& m) {
   const float by_gap = round_down((2.0 * m.half_gap[label] - upper) * (1.0 - 0x1p-50));
-  return fmaxf(by_gap, lower);
+  return by_gap > lower ? by_gap : lower;
 }
 
 /// Moves the bounds of a point of segment `label` with the centroids (triangle inequality), and
