@@ -25,6 +25,15 @@ inline std::vector<float> random_matrix(int64_t n, int d, uint32_t seed, float s
   return x;
 }
 
+/// random_matrix with every third value scaled by 1e-9 (off its column's grid) and the middle
+/// value set to `outlier`.
+inline std::vector<float> off_grid_matrix(int64_t n, int d, uint32_t seed, float outlier) {
+  std::vector<float> x = random_matrix(n, d, seed);
+  for (std::size_t i = 0; i < x.size(); i += 3) x[i] *= 1e-9f;
+  x[x.size() / 2] = outlier;
+  return x;
+}
+
 inline std::vector<int64_t> sequential_ids(int64_t n, int64_t first = 1000) {
   std::vector<int64_t> ids(n);
   std::iota(ids.begin(), ids.end(), first);

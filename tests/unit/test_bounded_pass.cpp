@@ -86,10 +86,7 @@ TEST_P(BoundedPass, TiesGoWhereTheFullPassSendsThem) {
 // largest value (the most a features file may hold: DataSummary refuses more).
 TEST_P(BoundedPass, OffGridAndHugeDistancesMatch) {
   const Size s = GetParam();
-  std::vector<float> x = testing::random_matrix(s.n, s.d, 23);
-  for (std::size_t i = 0; i < x.size(); i += 3) x[i] *= 1e-9f;
-  x[x.size() / 2] = 1.2e19f;
-  expect_bounded_equals_full(x, s);
+  expect_bounded_equals_full(testing::off_grid_matrix(s.n, s.d, 23, 1.2e19f), s);
 }
 
 // On segments that stand apart, after a few iterations the bounds settle nearly every customer.

@@ -80,10 +80,7 @@ TEST_P(FusedKernel, MatchesPlainLoopBitForBitWithAnyThreadCount) {
 // width must send the same values there.
 TEST_P(FusedKernel, OffGridValuesMatchPlainLoop) {
   const Size s = GetParam();
-  std::vector<float> x = testing::random_matrix(s.n, s.d, 12);
-  for (std::size_t i = 0; i < x.size(); i += 3) x[i] *= 1e-9f;
-  x[x.size() / 2] = 1e11f;
-  expect_matches_plain_loop(x, s);
+  expect_matches_plain_loop(testing::off_grid_matrix(s.n, s.d, 12, 1e11f), s);
 }
 
 TEST(FusedKernel, SumsKeepFullPrecisionBesideAnOutlier) {
