@@ -56,13 +56,20 @@ RestartOutcome lloyd(const FitContext& ctx, const KMeansParams& p, FitState& sta
     const double shift = max_squared_shift(step.centroids, centroids, p.k, d) / shift_scale;
     centroids.swap(step.centroids);
     out.iterations = state.iteration = iteration;
-    IterationReport report{state.restart, iteration, step.sums.inertia_total(ctx.summary.quantization), -1, 1.0, shift,
-                           step.reseeded, clock.milliseconds()};
-    if (bounded) {
+    IterationReport report;
+    report.restart = state.restart;
+    report.iteration = iteration;
+    if (bounded) {  // a bounded pass computes no inertia
       report.inertia = NAN;
       report.moved = step.sums.moved;
       report.searched = static_cast<double>(step.sums.searched) / static_cast<double>(ctx.summary.total_points);
+    } else {
+      report.inertia = step.sums.inertia_total(ctx.summary.quantization);
+      report.searched = 1.0;
     }
+    report.relative_shift = shift;
+    report.reseeded = step.reseeded;
+    report.milliseconds = clock.milliseconds();
     observer.on_iteration(report);
     if (step.reseeded == 0 && shift <= p.tol) {
       out.converged = true;

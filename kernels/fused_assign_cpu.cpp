@@ -145,12 +145,12 @@ class CpuBackend final : public Backend {
                       LloydSums* sums) override {
     // Right after a bounded pass that had to search most points (the first iterations), a full
     // pass is faster and leaves tight bounds for the next; either way the result is the same.
-    if (motion && !(searched_last_follow_ > kMostSearchedToFollow * static_cast<double>(shard_.n))) {
+    if (motion && !full_pass_next_) {
       follow_centroids(centroids, k, q, motion->view());
-      searched_last_follow_ = static_cast<double>(assigned_.searched);
+      full_pass_next_ = static_cast<double>(assigned_.searched) > kMostSearchedToFollow * static_cast<double>(shard_.n);
     } else {
       set_bounds(centroids, k, q, motion != nullptr);
-      searched_last_follow_ = 0;
+      full_pass_next_ = false;
     }
     *sums = assigned_;
   }
@@ -179,8 +179,7 @@ class CpuBackend final : public Backend {
         const int64_t i = first + lane;
         if (count_moves && bounds_.label[i] != found.index[lane]) ++moved[thread];
         bounds_.label[i] = found.index[lane];
-        bounds_.upper[i] = detail::upper_from_squared(found.best[lane], d);
-        bounds_.lower[i] = detail::lower_from_squared(found.second[lane], d);
+        detail::bounds_from_search(found.best[lane], found.second[lane], d, bounds_.upper[i], bounds_.lower[i]);
         per_thread[thread].add_row(shard_.x + i * d, d, found.index[lane], q);
       }
     });
@@ -209,8 +208,7 @@ class CpuBackend final : public Backend {
         detail::nearest_in_tile<true>(tile, d, centroids, k, found.best, found.index, found.second);
         for (int lane = 0; lane < pending.count; ++lane) {
           const int64_t i = pending.rows[lane];
-          bounds_.upper[i] = detail::upper_from_squared(found.best[lane], d);
-          bounds_.lower[i] = detail::lower_from_squared(found.second[lane], d);
+          detail::bounds_from_search(found.best[lane], found.second[lane], d, bounds_.upper[i], bounds_.lower[i]);
           if (found.index[lane] == bounds_.label[i]) continue;
           departures[thread].add_row(shard_.x + i * d, d, bounds_.label[i], q);
           arrivals[thread].add_row(shard_.x + i * d, d, found.index[lane], q);
@@ -284,7 +282,7 @@ class CpuBackend final : public Backend {
   ShardView shard_;
   PointBounds bounds_;
   LloydSums assigned_;  // this rank's exact sums of bounds_.label
-  double searched_last_follow_ = 0;
+  bool full_pass_next_ = false;  // the last bounded pass searched most points
 };
 
 }  // namespace

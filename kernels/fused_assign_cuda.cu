@@ -48,8 +48,7 @@ struct PassArgs {
   int32_t* bound_label;
   float* upper;
   float* lower;
-  bool follow;                        // bounds follow `motion`; false: a full pass sets them
-  bool count_moves;                   // bound_label holds this fit's previous labels
+  bool follow;                        // bounds follow `motion` (and moves are counted); false: a full pass sets them
   detail::CentroidMotionView motion;  // device pointers
   unsigned long long* counters;       // points moved, points searched
 };
@@ -116,11 +115,10 @@ __global__ void pass_kernel(PassArgs a) {
     if (!mine) continue;
     if (a.bound_label) {
       if (search) {
-        if ((a.follow || a.count_moves) && a.bound_label[i] != best_c) ++moved;
+        if (a.follow && a.bound_label[i] != best_c) ++moved;
         ++searched;
         a.bound_label[i] = best_c;
-        upper = detail::upper_from_squared(best, a.d);
-        lower = detail::lower_from_squared(second, a.d);
+        detail::bounds_from_search(best, second, a.d, upper, lower);
       }
       a.upper[i] = upper;
       a.lower[i] = lower;
@@ -266,7 +264,6 @@ class CudaBackend final : public Backend {
     bounds_.counters.ensure(2);
     KSEG_CUDA_CHECK(cudaMemset(bounds_.counters.data, 0, 2 * sizeof(unsigned long long)));
     bounds_.follow = motion != nullptr && !fresh;
-    bounds_.count_moves = bounds_.follow;
     if (bounds_.follow) {
       bounds_.moved.ensure(k);
       bounds_.half_gap.ensure(k);
@@ -330,7 +327,6 @@ class CudaBackend final : public Backend {
         a.upper = bounds_.upper.data + first;
         a.lower = bounds_.lower.data + first;
         a.follow = bounds_.follow;
-        a.count_moves = bounds_.count_moves;
         a.motion = bounds_.motion;
         a.counters = bounds_.counters.data;
       }
@@ -412,7 +408,7 @@ class CudaBackend final : public Backend {
     DeviceArray<double> moved, half_gap;
     DeviceArray<unsigned long long> counters;
     detail::CentroidMotionView motion{};
-    bool follow = false, count_moves = false, active = false;
+    bool follow = false, active = false;
   } bounds_;
 };
 

@@ -8,7 +8,7 @@
 //
 // Why the margins suffice: squared_distance() of float rows rounds each difference once and each
 // fused multiply-add once, so it is within (d + 2)·2^-24 of the true squared distance, relative
-// (all its terms are non-negative). kRoundingMargin doubles that. Bounds are true Euclidean
+// (all its terms are non-negative). squared_distance_margin() doubles that. Bounds are true Euclidean
 // distances stored in float, rounded outwards after every update.
 
 #include <cmath>
@@ -47,6 +47,12 @@ KSEG_HD inline float lower_from_squared(float squared, int d) {
   const double above_underflow = static_cast<double>(squared) - 0x1p-140;
   if (!(above_underflow > 0)) return 0.0f;
   return round_down(sqrt(above_underflow / (1.0 + squared_distance_margin(d))) * (1.0 - 0x1p-50));
+}
+
+/// Both bounds from a full search: the squared distance to the nearest centroid and to the second.
+KSEG_HD inline void bounds_from_search(float nearest, float second, int d, float& upper, float& lower) {
+  upper = upper_from_squared(nearest, d);
+  lower = lower_from_squared(second, d);
 }
 
 /// True when every canonical squared distance to another centroid is strictly larger than the
