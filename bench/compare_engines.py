@@ -1,6 +1,9 @@
 """The engine against its peers in one run on the same data (issue 14, item 5).
 
-For each case N x D x K (generated blobs, `kseg generate`) it measures, with the same threads:
+For each case N x D x K (generated blobs, `kseg generate`), and for a synthetic retailer's
+customers (--retailer N: `kseg generate --transactions` over 2024, `kseg features` as of its last
+day, then the six RFM features kseg segments on by default, transformed as `kseg run` fitted them,
+read back from its result's /model/scaler; K = 8), it measures, with the same threads:
 
 - from the same K initial rows (numpy default_rng(0)): milliseconds per Lloyd iteration after
   iteration 5 of kseg's default Lloyd (`kseg bench --acceleration hamerly`: mean of iterations
@@ -16,6 +19,7 @@ For each case N x D x K (generated blobs, `kseg generate`) it measures, with the
   time and inertia.
 
     /usr/bin/python3 bench/compare_engines.py --kseg build/kseg --faiss-python /tmp/faissenv/bin/python
+    /usr/bin/python3 bench/compare_engines.py --kseg build/kseg --cases '' --retailer 1000000  # quicker
     /usr/bin/python3 bench/quality_suite.py --kseg build/kseg     # the quality table beside it
 """
 import argparse
@@ -52,7 +56,9 @@ def parse_args():
     parser.add_argument("--kseg", type=Path, required=True)
     parser.add_argument("--faiss-python", help="a Python with faiss and h5py (skipped, and said so, without)")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--cases", type=common.parse_cases, default="1000000x16x16,1000000x32x64")
+    parser.add_argument("--cases", type=lambda text: common.parse_cases(text) if text else [],
+                        default="1000000x16x16,1000000x32x64")
+    parser.add_argument("--retailer", type=int, default=10_000_000, help="customers of the retailer case (0: none)")
     return parser.parse_args()
 
 
@@ -104,13 +110,71 @@ def kseg_default(kseg, data_path, k, threads, workdir):
                 "inertia": float(f.attrs["inertia"])}
 
 
-def run_case(args, workdir, case):
-    n, d, k = case
+def blobs(args, workdir, n, d, k):
+    """Generated Gaussian blobs; returns (case name, feature file, k)."""
     name = f"{n}x{d}x{k}"
-    data_path, init_path = workdir / f"{name}.h5", workdir / f"{name}-init.h5"
+    data_path = workdir / f"{name}.h5"
     common.progress(f"{name}: generating")
     common.run_kseg(args.kseg, "generate", "--customers", n, "--features", d, "--segments", k, "--seed",
                     common.DATA_SEED, "--out", data_path, "--force", "-q")
+    return name, data_path, k
+
+
+def transformed(result_path, features_path):
+    """The model matrix of a `kseg run` result: its features from the feature file, through the
+    fitted steps (log1p, clip to the winsor bounds, standardize) in /model/scaler."""
+    import h5py
+    import numpy as np
+
+    with h5py.File(result_path, "r") as r, h5py.File(features_path, "r") as f:
+        names = [n.decode() if isinstance(n, bytes) else n for n in r["/model/feature_names"][...]]
+        scaler = {key: r[f"/model/scaler/{key}"][...] for key in ("clip_low", "clip_high", "center", "scale")}
+        steps = [s.decode() if isinstance(s, bytes) else s for s in r["/model/scaler/steps"][...]]
+        all_names = list(f["/features/matrix"].attrs["names"])
+        columns = [all_names.index(name) for name in names]
+        x = f["/features/matrix"][...][:, columns].astype(np.float64)
+        ids = f["/features/customer_id"][...]
+    for j, step in enumerate(steps):
+        if "log1p" in step:
+            x[:, j] = np.log1p(x[:, j])
+        if "winsorize" in step:
+            x[:, j] = np.clip(x[:, j], scaler["clip_low"][j], scaler["clip_high"][j])
+        if "standardize" in step:
+            x[:, j] = (x[:, j] - scaler["center"][j]) / scaler["scale"][j]
+    return names, ids, x.astype(np.float32)
+
+
+def retailer(args, workdir, k):
+    """The synthetic retailer's customers on the default RFM features; returns (name, file, k)."""
+    import h5py
+
+    n = args.retailer
+    name = f"retailer {n} customers x 6 RFM features x {k}"
+    lines, features, result = (workdir / f"retailer-{part}.h5" for part in ("lines", "features", "result"))
+    mpi = ["mpiexec", "-n", "2", "--oversubscribe"]
+    common.progress(f"{name}: generating transactions")
+    subprocess.run(mpi + [str(args.kseg), "generate", "--transactions", "--customers", str(n), "--seed", "1",
+                          "--start", "2024-01-01", "--end", "2024-12-31", "--out", str(lines), "--force", "-q"],
+                   check=True, env={**os.environ, **common.KSEG_ENV})
+    common.progress(f"{name}: features")
+    subprocess.run(mpi + [str(args.kseg), "features", "--input", str(lines), "--as-of", "2024-12-31", "--out",
+                          str(features), "--force", "-q"], check=True, env={**os.environ, **common.KSEG_ENV})
+    lines.unlink()
+    common.progress(f"{name}: the default model's transforms")
+    common.run_kseg(args.kseg, "run", "--input", features, "--k", k, "--out", result, "--force", "--quiet",
+                    "--threads", args.threads)
+    names, ids, matrix = transformed(result, features)
+    data_path = workdir / "retailer-model-matrix.h5"
+    with h5py.File(data_path, "w") as f:
+        f["/features/matrix"] = matrix
+        f["/features/matrix"].attrs["names"] = names
+        f["/features/customer_id"] = ids
+    return name, data_path, k
+
+
+def run_case(args, workdir, case):
+    name, data_path, k = case
+    init_path = workdir / f"{Path(data_path).stem}-init.h5"
     matrix = common.read_matrix(data_path)
     centroids = common.write_initial_centroids(matrix, k, init_path)
     common.progress(f"{name}: kseg")
@@ -164,8 +228,11 @@ def main():
     common.pin_threads(args.threads)
     print(f"machine: {common.machine(args.threads)}")
     with tempfile.TemporaryDirectory(prefix="kseg-compare-") as tmp:
-        for case in args.cases:
-            print_case(run_case(args, Path(tmp), case))
+        workdir = Path(tmp)
+        for n, d, k in args.cases:
+            print_case(run_case(args, workdir, blobs(args, workdir, n, d, k)))
+        if args.retailer:
+            print_case(run_case(args, workdir, retailer(args, workdir, 8)))
 
 
 if __name__ == "__main__":

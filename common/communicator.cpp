@@ -1,6 +1,7 @@
 #include "common/communicator.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 
 #include "common/errors.hpp"
@@ -156,19 +157,32 @@ void for_each_piece(const std::vector<int64_t>& bytes, Piece piece) {
   }
 }
 
+// Where rank r's message starts in messages laid out back to back, rank by rank.
+int64_t offset_of(const std::vector<int64_t>& bytes, int r) {
+  int64_t offset = 0;
+  for (int q = 0; q < r; ++q) offset += bytes[q];
+  return offset;
+}
+
 }  // namespace
 
+// This rank's own piece is a plain copy (through MPI it would be staged in pieces).
 void Communicator::exchange_bytes(const void* send, const std::vector<int64_t>& send_bytes, void* receive,
                                   const std::vector<int64_t>& recv_bytes) const {
   std::vector<MPI_Request> requests;
   for_each_piece(recv_bytes, [&](int rank, int64_t offset, int bytes, int tag) {
+    if (rank == rank_) return;
     requests.emplace_back();
     KSEG_MPI_CHECK(MPI_Irecv(static_cast<char*>(receive) + offset, bytes, MPI_BYTE, rank, tag, comm_, &requests.back()));
   });
   for_each_piece(send_bytes, [&](int rank, int64_t offset, int bytes, int tag) {
+    if (rank == rank_) return;
     requests.emplace_back();
     KSEG_MPI_CHECK(MPI_Isend(static_cast<const char*>(send) + offset, bytes, MPI_BYTE, rank, tag, comm_, &requests.back()));
   });
+  if (send_bytes[rank_] > 0)
+    std::memcpy(static_cast<char*>(receive) + offset_of(recv_bytes, rank_),
+                static_cast<const char*>(send) + offset_of(send_bytes, rank_), send_bytes[rank_]);
   KSEG_MPI_CHECK(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE));
 }
 

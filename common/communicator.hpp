@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/exact_sum.hpp"
+#include "common/huge_pages.hpp"
 #include "common/int128.hpp"
 
 namespace kseg {
@@ -49,13 +50,20 @@ class Communicator {
   /// pieces of at most 1 GiB, straight between the vectors, with no staging copies.
   template <typename T>
   std::vector<T> all_to_all(const std::vector<T>& send, const std::vector<int64_t>& send_counts) const {
+    std::vector<T> received;
+    all_to_all(send.data(), send_counts, received);
+    return received;
+  }
+  /// The same exchange into `received`, which is resized and keeps its memory where it can (so
+  /// that a caller done with a vector's contents can receive into its pages).
+  template <typename T>
+  void all_to_all(const T* send, const std::vector<int64_t>& send_counts, std::vector<T>& received) const {
     std::vector<int64_t> send_bytes(send_counts), recv_bytes = exchange_counts(send_counts);
     for (int64_t& c : send_bytes) c *= static_cast<int64_t>(sizeof(T));
     int64_t total = 0;
     for (int64_t& c : recv_bytes) total += c, c *= static_cast<int64_t>(sizeof(T));
-    std::vector<T> received(total);
-    exchange_bytes(send.data(), send_bytes, received.data(), recv_bytes);
-    return received;
+    resize_on_huge_pages(received, total);
+    exchange_bytes(send, send_bytes, received.data(), recv_bytes);
   }
   void broadcast(void* data, std::size_t bytes, int root) const;
   /// `text` of rank `root`, on every rank (the argument is ignored elsewhere).

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "common/errors.hpp"
+#include "common/huge_pages.hpp"
 #include "common/value_ranges.hpp"
 #include "common/spread.hpp"
 #include "kernels/feature_kernels.hpp"
@@ -16,17 +17,21 @@ namespace {
 
 
 // Keeps the lines dated on or before the as-of day, in place and in order; returns how many.
+// (Capacity is kept: giving it back would copy every column once more.)
 std::size_t keep_up_to(TransactionColumns& lines, int64_t as_of_day) {
-  std::vector<std::size_t> keep;
-  for (std::size_t i = 0; i < lines.size(); ++i)
-    if (unix_day(lines.timestamp[i]) <= as_of_day) keep.push_back(i);
+  const std::size_t n = lines.size();
+  std::vector<uint8_t> kept(n);
+  std::size_t count = 0;
+  const int64_t end = start_of_next_day(as_of_day);
+  for (std::size_t i = 0; i < n; ++i) count += kept[i] = lines.timestamp[i] < end;
+  if (count == n) return n;
   lines.for_each_column([&](auto& column) {
     if (column.empty()) return;
-    for (std::size_t k = 0; k < keep.size(); ++k) column[k] = column[keep[k]];
-    column.resize(keep.size());
-    column.shrink_to_fit();
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < n; ++i) column[k] = column[i], k += kept[i];
+    column.resize(count);
   });
-  return keep.size();
+  return count;
 }
 
 // Number of codes in a coded column over all ranks: the labels' count when it has labels, else
@@ -105,24 +110,35 @@ FeatureLayout make_layout(const TransactionSchema& schema, const std::vector<int
   return layout;
 }
 
-// All of a customer's lines to rank hash(id) % ranks, one column at a time so that only one
-// column is ever held twice. Lines arrive grouped by source rank in rank order, i.e. in the
-// file's order: ties in the kernels' sort resolve the same way for any number of ranks.
-void shuffle_by_customer(TransactionColumns& lines, const Communicator& comm) {
+// All of a customer's lines dated on or before the as-of day to rank hash(id) % ranks, one
+// column at a time through one send buffer, each column received into its own memory (fresh
+// pages cost a fault each); later lines are packed last and not sent. Returns how many lines this
+// rank sent. Lines arrive grouped by source rank in rank order, i.e. in the file's order: ties in
+// the kernels' grouping resolve the same way for any number of ranks.
+std::size_t shuffle_by_customer(TransactionColumns& lines, int64_t as_of_day, const Communicator& comm) {
   const std::size_t n = lines.size(), ranks = static_cast<std::size_t>(comm.size());
-  std::vector<int32_t> destination(n);
-  std::vector<int64_t> counts(ranks, 0);
-  for (std::size_t i = 0; i < n; ++i) counts[destination[i] = static_cast<int32_t>(spread(lines.customer_id[i]) % ranks)] += 1;
-  std::vector<int64_t> start(ranks, 0);
-  for (std::size_t r = 1; r < ranks; ++r) start[r] = start[r - 1] + counts[r - 1];
+  std::vector<int64_t> counts(ranks + 1, 0), slot, send;  // slot: each line's rank, then its place in `send`
+  resize_on_huge_pages(slot, n);
+  const int64_t end = start_of_next_day(as_of_day);
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool kept = lines.timestamp[i] < end;
+    counts[slot[i] = kept ? rank_of_customer(lines.customer_id[i], static_cast<int>(ranks)) : ranks] += 1;
+  }
+  std::vector<int64_t> next(ranks + 1, 0);
+  for (std::size_t r = 1; r <= ranks; ++r) next[r] = next[r - 1] + counts[r - 1];
+  for (int64_t& s : slot) s = next[s]++;
+  const std::size_t sent = n - static_cast<std::size_t>(counts.back());
+  counts.pop_back();
+  resize_on_huge_pages(send, n);  // as wide as the widest column
   lines.for_each_column([&](auto& column) {
+    using Value = std::decay_t<decltype(column[0])>;
+    static_assert(sizeof(Value) <= sizeof(int64_t) && alignof(Value) <= alignof(int64_t));
     if (column.empty() && n > 0) return;
-    std::vector<std::decay_t<decltype(column[0])>> send(n);
-    std::vector<int64_t> next = start;
-    for (std::size_t i = 0; i < n; ++i) send[next[destination[i]]++] = column[i];
-    std::vector<std::decay_t<decltype(column[0])>>().swap(column);
-    column = comm.all_to_all(send, counts);
+    Value* packed = reinterpret_cast<Value*>(send.data());
+    for (std::size_t i = 0; i < n; ++i) packed[slot[i]] = column[i];
+    comm.all_to_all(packed, counts, column);
   });
+  return sent;
 }
 
 std::vector<int64_t> all_gather_ids(const std::vector<int64_t>& local, const Communicator& comm) {
@@ -132,6 +148,27 @@ std::vector<int64_t> all_gather_ids(const std::vector<int64_t>& local, const Com
   std::vector<int64_t> all(gathered.size() / sizeof(int64_t));
   std::memcpy(all.data(), gathered.data(), gathered.size());
   return all;
+}
+
+// The positions of `ids` in increasing id order, for ids made of a few ascending runs (one per
+// sending rank): the runs merged pairwise, O(n log runs).
+std::vector<std::size_t> merged_order(const std::vector<int64_t>& ids) {
+  std::vector<std::size_t> order(ids.size()), bounds{0};
+  std::iota(order.begin(), order.end(), 0);
+  for (std::size_t k = 1; k < ids.size(); ++k)
+    if (ids[k] < ids[k - 1]) bounds.push_back(k);
+  bounds.push_back(ids.size());
+  const auto less = [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; };
+  while (bounds.size() > 2) {
+    std::vector<std::size_t> merged{0};
+    for (std::size_t b = 0; b + 2 < bounds.size(); b += 2) {
+      std::inplace_merge(order.begin() + bounds[b], order.begin() + bounds[b + 1], order.begin() + bounds[b + 2], less);
+      merged.push_back(bounds[b + 2]);
+    }
+    if (bounds.size() % 2 == 0) merged.push_back(bounds.back());  // an odd run out passes through
+    bounds.swap(merged);
+  }
+  return order;
 }
 
 // Sample sort of the per-customer rows (sorted by id on each rank) into id ranges, rank r
@@ -150,9 +187,7 @@ CustomerFeatureRows redistribute_by_id(const CustomerFeatureRows& rows, int colu
   for (std::size_t r = 0; r < ranks; ++r) value_counts[r] = id_counts[r] * columns;
   CustomerFeatureRows out{comm.all_to_all(rows.customer_id, id_counts), comm.all_to_all(rows.values, value_counts)};
   // Pieces from different ranks interleave within the range: order by id, rows with them.
-  std::vector<std::size_t> order(out.customer_id.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return out.customer_id[a] < out.customer_id[b]; });
+  const std::vector<std::size_t> order = merged_order(out.customer_id);
   CustomerFeatureRows sorted;
   sorted.customer_id.reserve(order.size());
   sorted.values.resize(out.values.size());
@@ -168,11 +203,11 @@ CustomerFeatureRows reduce_per_customer(const TransactionColumns& lines, const F
   return cuda ? customer_features_cuda(lines, layout, params) : customer_features_cpu(lines, layout, params);
 }
 
-CustomerFeatureTable finish_table(CustomerFeatureTable table, const CustomerFeatureRows& rows, const Communicator& comm) {
-  table.customer_id = rows.customer_id;
-  table.matrix.assign(rows.values.begin(), rows.values.end());
-  table.total_customers = comm.sum(static_cast<int64_t>(rows.customer_id.size()));
-  table.first_row = comm.exclusive_prefix_sum(static_cast<int64_t>(rows.customer_id.size()));
+CustomerFeatureTable finish_table(CustomerFeatureTable table, CustomerFeatureRows rows, const Communicator& comm) {
+  table.customer_id = std::move(rows.customer_id);
+  table.matrix = std::move(rows.values);
+  table.total_customers = comm.sum(static_cast<int64_t>(table.customer_id.size()));
+  table.first_row = comm.exclusive_prefix_sum(static_cast<int64_t>(table.customer_id.size()));
   return table;
 }
 
@@ -215,7 +250,10 @@ CustomerFeatureTable build_customer_features(TransactionColumns lines, const Tra
   table.first_day = unix_day(comm.min(first));
   table.last_day = unix_day(comm.max(last));
   table.as_of_day = options.as_of_day;
-  const int64_t lines_kept = comm.sum(static_cast<int64_t>(keep_up_to(lines, options.as_of_day)));
+  // One rank keeps its lines in place; several leave the later lines out as they shuffle.
+  const std::size_t kept_here = comm.size() == 1 ? keep_up_to(lines, options.as_of_day)
+                                                 : shuffle_by_customer(lines, options.as_of_day, comm);
+  const int64_t lines_kept = comm.sum(static_cast<int64_t>(kept_here));
   table.lines_after_as_of = table.lines_total - lines_kept;
   if (lines_kept == 0) {
     refuse(source + ": the as-of date " + iso_date(options.as_of_day) + " is before every transaction (the first is on " +
@@ -239,18 +277,15 @@ CustomerFeatureTable build_customer_features(TransactionColumns lines, const Tra
   for (int32_t& column : params.category_column) column += layout.category_first;
 
   if (comm.size() == 1) {  // one rank already holds every customer, in id order after the kernels
-    const CustomerFeatureRows rows = reduce_per_customer(lines, layout, params, options.use_cuda);
-    return finish_table(std::move(table), rows, comm);
+    return finish_table(std::move(table), reduce_per_customer(lines, layout, params, options.use_cuda), comm);
   }
-  shuffle_by_customer(lines, comm);
   const CustomerFeatureRows mine = reduce_per_customer(lines, layout, params, options.use_cuda);
   const int64_t customers = comm.sum(static_cast<int64_t>(mine.customer_id.size()));
   if (customers < comm.size())
     refuse(source + ": " + std::to_string(customers) + " customer(s) bought by the as-of date cannot be split over " +
            std::to_string(comm.size()) + " ranks; run with at most " + std::to_string(std::max<int64_t>(customers, 1)) +
            " rank(s)");
-  const CustomerFeatureRows rows = redistribute_by_id(mine, layout.columns, comm);
-  return finish_table(std::move(table), rows, comm);
+  return finish_table(std::move(table), redistribute_by_id(mine, layout.columns, comm), comm);
 }
 
 

@@ -17,7 +17,7 @@ KeyedRows shuffle_to_owners(const KeyedRows& table, const Communicator& comm) {
   const std::size_t n = table.id.size(), w = static_cast<std::size_t>(table.width);
   std::vector<int> owner(n);
   std::vector<int64_t> counts(ranks, 0);
-  for (std::size_t i = 0; i < n; ++i) counts[owner[i] = static_cast<int>(spread(table.id[i]) % ranks)] += 1;
+  for (std::size_t i = 0; i < n; ++i) counts[owner[i] = rank_of_customer(table.id[i], ranks)] += 1;
   std::vector<int64_t> start(ranks, 0);
   std::partial_sum(counts.begin(), counts.end() - 1, start.begin() + 1);
   std::vector<int64_t> ids(n);

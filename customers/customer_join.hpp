@@ -22,7 +22,7 @@ struct KeyedRows {
 using JoinVisitor = std::function<void(int64_t id, const double* left, const double* right)>;
 
 /// Collective: a distributed full outer join by customer id. Both tables' rows travel to rank
-/// spread(id) % ranks (an all-to-all; nothing is gathered on one rank), where they are sorted and
+/// rank_of_customer(id, ranks) (an all-to-all; nothing is gathered on one rank), where they are sorted and
 /// merged; `visit` runs there, in increasing id order. A customer id twice in one table is an
 /// InputError on every rank naming the table and the id.
 void join_by_customer(const KeyedRows& left, const KeyedRows& right, const Communicator& comm,

@@ -91,7 +91,7 @@ void refuse_duplicate_ids(const FeatureShard& shard, const Communicator& comm) {
   const std::size_t ranks = static_cast<std::size_t>(comm.size());
   std::vector<std::vector<int64_t>> to(ranks);
   for (std::size_t i = 0; i < shard.customer_id.size(); ++i) {
-    auto& bucket = to[spread(shard.customer_id[i]) % ranks];
+    auto& bucket = to[rank_of_customer(shard.customer_id[i], static_cast<int>(ranks))];
     bucket.push_back(shard.customer_id[i]);
     bucket.push_back(shard.block.first + static_cast<int64_t>(i));
   }

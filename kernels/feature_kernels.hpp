@@ -45,15 +45,17 @@ struct LineColumns {
 
 LineColumns line_columns(const TransactionColumns& lines);
 
-/// One row of features per customer, customers in increasing id order.
+/// One row of features per customer, customers in increasing id order. Computed in double, kept
+/// in float as the feature file stores them (half the bytes to move between ranks).
 struct CustomerFeatureRows {
   std::vector<int64_t> customer_id;
-  std::vector<double> values;  ///< customers × layout.columns
+  std::vector<float> values;  ///< customers × layout.columns
 };
 
-/// Sorts the lines by (customer, timestamp, order, position), finds each customer's run with a
-/// reduce by key, and computes every feature of a customer in one sequential pass over its run
-/// (so results do not depend on threads or devices). Thrust, OpenMP backend.
+/// Groups the lines by customer in (customer, timestamp, order, position) order — a counting sort
+/// on the CPU, a comparison sort on the GPU, the same order either way — and computes every
+/// feature of a customer in one sequential pass over its run (so results do not depend on
+/// threads or devices). Thrust, OpenMP backend.
 CustomerFeatureRows customer_features_cpu(const TransactionColumns& lines, const FeatureLayout& layout,
                                           const FeatureKernelParams& params);
 
@@ -65,5 +67,9 @@ CustomerFeatureRows customer_features_cuda(const TransactionColumns& lines, cons
 inline int64_t unix_day(int64_t seconds) {
   return seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
 }
+
+/// The first Unix time of the day after `day`: unix_day(t) <= day exactly when t is below it, a
+/// test without the division (which costs as much as the rest of a pass over the lines).
+inline int64_t start_of_next_day(int64_t day) { return (day + 1) * 86400; }
 
 }  // namespace kseg

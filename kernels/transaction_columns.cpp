@@ -1,18 +1,19 @@
 #include "kernels/transaction_columns.hpp"
 
+#include "common/huge_pages.hpp"
 #include "kernels/feature_kernels.hpp"
 
 namespace kseg {
 
 void TransactionColumns::resize(const TransactionSchema& schema, std::size_t rows) {
-  customer_id.resize(rows);
-  timestamp.resize(rows);
-  amount.resize(rows);
-  order_id.resize(schema.order_id ? rows : 0);
-  quantity.resize(schema.quantity ? rows : 0);
-  category.resize(schema.category ? rows : 0);
-  channel.resize(schema.channel ? rows : 0);
-  discount.resize(schema.discount ? rows : 0);
+  resize_on_huge_pages(customer_id, rows);
+  resize_on_huge_pages(timestamp, rows);
+  resize_on_huge_pages(amount, rows);
+  resize_on_huge_pages(order_id, schema.order_id ? rows : 0);
+  resize_on_huge_pages(quantity, schema.quantity ? rows : 0);
+  resize_on_huge_pages(category, schema.category ? rows : 0);
+  resize_on_huge_pages(channel, schema.channel ? rows : 0);
+  resize_on_huge_pages(discount, schema.discount ? rows : 0);
 }
 
 template <typename T>

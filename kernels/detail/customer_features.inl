@@ -1,49 +1,20 @@
 // Feature kernels written once for both backends: included by feature_kernels_cpu.cpp (g++,
 // Thrust's OpenMP device system) and feature_kernels_cuda.cu (nvcc). Named functors, no lambdas,
 // KSEG_HD for code that runs on the device.
-#include <thrust/device_vector.h>
 #include <thrust/execution_policy.h>
 #include <thrust/for_each.h>
-#include <thrust/functional.h>
-#include <thrust/inner_product.h>
-#include <thrust/iterator/transform_iterator.h>
-#include <thrust/iterator/constant_iterator.h>
 #include <thrust/iterator/counting_iterator.h>
-#include <thrust/reduce.h>
-#include <thrust/scan.h>
-#include <thrust/sequence.h>
-#include <thrust/sort.h>
 
 #include <cmath>
 
 #include "kernels/feature_kernels.hpp"
+#include "kernels/detail/line_order.hpp"
 #include "common/hd.hpp"
 
 // Internal linkage: this file is compiled twice into one program, once for Thrust's OpenMP system
 // and once for CUDA, and the two copies must not be taken for one definition by the linker.
 namespace kseg::detail {
 namespace {
-
-// Strict total order on line positions: customer, time, order, then the position itself, so
-// equal keys keep their input order (which is the file's order whatever the number of ranks).
-// (A comparison sort on positions measured faster here than stable radix passes over the keys.)
-struct LineOrder {
-  const int64_t* customer;
-  const int64_t* timestamp;
-  const int64_t* order;  // null without order ids
-  KSEG_HD bool operator()(int64_t a, int64_t b) const {
-    if (customer[a] != customer[b]) return customer[a] < customer[b];
-    if (timestamp[a] != timestamp[b]) return timestamp[a] < timestamp[b];
-    if (order && order[a] != order[b]) return order[a] < order[b];
-    return a < b;
-  }
-};
-
-struct CustomerOf {
-  const int64_t* customer;
-  const int64_t* sorted;
-  KSEG_HD int64_t operator()(int64_t k) const { return customer[sorted[k]]; }
-};
 
 KSEG_HD inline int64_t day_of(int64_t seconds) {
   return seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
@@ -61,9 +32,7 @@ struct LineTotals {
 // with amount >= 0; returns (amount < 0) count only towards monetary and the return rate.
 struct CustomerFeatures {
   LineColumns lines;
-  const int64_t* sorted;  // line positions in (customer, time, order) order
-  const int64_t* run_start;
-  const int64_t* run_length;
+  CustomerRunsView runs;
   const int32_t* category_column;
   FeatureLayout layout;
   int64_t as_of_day;
@@ -74,11 +43,11 @@ struct CustomerFeatures {
   KSEG_HD void operator()(int64_t customer) const {
     double* row = out + customer * layout.columns;
     for (int c = 0; c < layout.columns; ++c) row[c] = 0.0;
-    const int64_t begin = run_start[customer], end = begin + run_length[customer];
+    const int64_t begin = runs.start[customer], end = runs.start[customer + 1];
     LineTotals t;
-    for (int64_t k = begin; k < end; ++k) add_line(sorted[k], t, row);
+    for (int64_t k = begin; k < end; ++k) add_line(runs.order[k], t, row);
     if (t.purchase_days > 1) t.repeat_value += t.day_value;
-    if (t.purchase_days == 0) t.first_day = t.last_day = day_of(lines.timestamp[sorted[end - 1]]);  // returns only
+    if (t.purchase_days == 0) t.first_day = t.last_day = day_of(lines.timestamp[runs.order[end - 1]]);  // returns only
     write_features(t, row);
   }
 
@@ -144,41 +113,13 @@ struct CustomerFeatures {
   }
 };
 
-// `lines` points to memory the device can read (host memory for the OpenMP build).
-CustomerFeatureRows compute_customer_features(const LineColumns& lines, const FeatureLayout& layout,
-                                                     const FeatureKernelParams& params) {
-  CustomerFeatureRows result;
-  const int64_t n = lines.n;
-  if (n == 0) return result;
-  thrust::device_vector<int64_t> sorted(n);
-  thrust::sequence(thrust::device, sorted.begin(), sorted.end());
-  thrust::sort(thrust::device, sorted.begin(), sorted.end(), LineOrder{lines.customer_id, lines.timestamp, lines.order_id});
-  const int64_t* order = thrust::raw_pointer_cast(sorted.data());
-
-  // Runs of one customer's lines: their number, then each run's customer, length and start.
-  const auto customer_at = thrust::make_transform_iterator(thrust::counting_iterator<int64_t>(0),
-                                                           CustomerOf{lines.customer_id, order});
-  const int64_t count = thrust::inner_product(thrust::device, customer_at + 1, customer_at + n, customer_at, int64_t{1},
-                                              thrust::plus<int64_t>(), thrust::not_equal_to<int64_t>());
-  thrust::device_vector<int64_t> customers(count), run_length(count), run_start(count);
-  thrust::reduce_by_key(thrust::device, customer_at, customer_at + n, thrust::constant_iterator<int64_t>(1),
-                        customers.begin(), run_length.begin());
-  thrust::exclusive_scan(thrust::device, run_length.begin(), run_length.end(), run_start.begin());
-
-  const thrust::device_vector<int32_t> category_column(params.category_column.begin(), params.category_column.end());
-  thrust::device_vector<double> values(count * layout.columns);
-  thrust::for_each(thrust::device, thrust::counting_iterator<int64_t>(0), thrust::counting_iterator<int64_t>(count),
-                   CustomerFeatures{lines, order, thrust::raw_pointer_cast(run_start.data()),
-                                    thrust::raw_pointer_cast(run_length.data()),
-                                    category_column.empty() ? nullptr : thrust::raw_pointer_cast(category_column.data()),
-                                    layout, params.as_of_day, params.time_unit_days, params.period_days,
-                                    thrust::raw_pointer_cast(values.data())});
-
-  result.customer_id.resize(count);
-  thrust::copy(customers.begin(), customers.end(), result.customer_id.begin());
-  result.values.resize(values.size());
-  thrust::copy(values.begin(), values.end(), result.values.begin());
-  return result;
+// Every customer's row of features into `out` (runs.count × layout.columns). `lines`, `runs`,
+// `category_column` and `out` point to memory the device can read (host memory for OpenMP).
+void features_of_runs(const LineColumns& lines, const CustomerRunsView& runs, const FeatureLayout& layout,
+                      const FeatureKernelParams& params, const int32_t* category_column, double* out) {
+  thrust::for_each(thrust::device, thrust::counting_iterator<int64_t>(0), thrust::counting_iterator<int64_t>(runs.count),
+                   CustomerFeatures{lines, runs, category_column, layout, params.as_of_day, params.time_unit_days,
+                                    params.period_days, out});
 }
 
 }  // namespace
