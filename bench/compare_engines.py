@@ -2,8 +2,8 @@
 
 For each case N x D x K (generated blobs, `kseg generate`), and for a synthetic retailer's
 customers (--retailer N: `kseg generate --transactions` over 2024, `kseg features` as of its last
-day, then the six RFM features kseg segments on by default, transformed as `kseg run` fitted them,
-read back from its result's /model/scaler; K = 8), it measures, with the same threads:
+day, then the six RFM features kseg segments on by default, through its default transforms;
+K = 8), it measures, with the same threads:
 
 - from the same K initial rows (numpy default_rng(0)): milliseconds per Lloyd iteration after
   iteration 5 of kseg's default Lloyd (`kseg bench --acceleration hamerly`: mean of iterations
@@ -59,6 +59,7 @@ def parse_args():
     parser.add_argument("--cases", type=lambda text: common.parse_cases(text) if text else [],
                         default="1000000x16x16,1000000x32x64")
     parser.add_argument("--retailer", type=int, default=10_000_000, help="customers of the retailer case (0: none)")
+    parser.add_argument("--retailer-features", help="a `kseg features` file to use instead of generating one")
     return parser.parse_args()
 
 
@@ -120,28 +121,32 @@ def blobs(args, workdir, n, d, k):
     return name, data_path, k
 
 
-def transformed(result_path, features_path):
-    """The model matrix of a `kseg run` result: its features from the feature file, through the
-    fitted steps (log1p, clip to the winsor bounds, standardize) in /model/scaler."""
+# kseg's default model (customers/rfm_defaults.cpp): the six RFM features and their transforms;
+# winsorize clips to the 1% and 99% quantiles (customers/transforms.hpp). Mirrored here because a
+# default `kseg run` on 10M customers also fits the CLV models, which takes far longer than k-means.
+RFM_DEFAULTS = {"recency_days": "log1p+standardize", "frequency": "log1p+winsorize+standardize",
+                "monetary": "log1p+winsorize+standardize", "aov": "log1p+winsorize+standardize",
+                "tenure_days": "standardize", "return_rate": "winsorize+standardize"}
+
+
+def transformed(features_path):
+    """The default model matrix of a feature file: the RFM features through their transforms."""
     import h5py
     import numpy as np
 
-    with h5py.File(result_path, "r") as r, h5py.File(features_path, "r") as f:
-        names = [n.decode() if isinstance(n, bytes) else n for n in r["/model/feature_names"][...]]
-        scaler = {key: r[f"/model/scaler/{key}"][...] for key in ("clip_low", "clip_high", "center", "scale")}
-        steps = [s.decode() if isinstance(s, bytes) else s for s in r["/model/scaler/steps"][...]]
+    with h5py.File(features_path, "r") as f:
         all_names = list(f["/features/matrix"].attrs["names"])
-        columns = [all_names.index(name) for name in names]
+        columns = [all_names.index(name) for name in RFM_DEFAULTS]
         x = f["/features/matrix"][...][:, columns].astype(np.float64)
         ids = f["/features/customer_id"][...]
-    for j, step in enumerate(steps):
-        if "log1p" in step:
+    for j, steps in enumerate(RFM_DEFAULTS.values()):
+        if "log1p" in steps:
             x[:, j] = np.log1p(x[:, j])
-        if "winsorize" in step:
-            x[:, j] = np.clip(x[:, j], scaler["clip_low"][j], scaler["clip_high"][j])
-        if "standardize" in step:
-            x[:, j] = (x[:, j] - scaler["center"][j]) / scaler["scale"][j]
-    return names, ids, x.astype(np.float32)
+        if "winsorize" in steps:
+            x[:, j] = np.clip(x[:, j], *np.quantile(x[:, j], [0.01, 0.99]))
+        if "standardize" in steps:
+            x[:, j] = (x[:, j] - x[:, j].mean()) / (x[:, j].std() or 1.0)
+    return list(RFM_DEFAULTS), ids, x.astype(np.float32)
 
 
 def retailer(args, workdir, k):
@@ -150,26 +155,26 @@ def retailer(args, workdir, k):
 
     n = args.retailer
     name = f"retailer {n} customers x 6 RFM features x {k}"
-    lines, features, result = (workdir / f"retailer-{part}.h5" for part in ("lines", "features", "result"))
+    lines, features = workdir / "retailer-lines.h5", workdir / "retailer-features.h5"
     mpi = ["mpiexec", "-n", "2", "--oversubscribe"]
-    common.progress(f"{name}: generating transactions")
-    subprocess.run(mpi + [str(args.kseg), "generate", "--transactions", "--customers", str(n), "--seed", "1",
-                          "--start", "2024-01-01", "--end", "2024-12-31", "--out", str(lines), "--force", "-q"],
-                   check=True, env={**os.environ, **common.KSEG_ENV})
-    common.progress(f"{name}: features")
-    subprocess.run(mpi + [str(args.kseg), "features", "--input", str(lines), "--as-of", "2024-12-31", "--out",
-                          str(features), "--force", "-q"], check=True, env={**os.environ, **common.KSEG_ENV})
-    lines.unlink()
-    common.progress(f"{name}: the default model's transforms")
-    common.run_kseg(args.kseg, "run", "--input", features, "--k", k, "--out", result, "--force", "--quiet",
-                    "--threads", args.threads)
-    names, ids, matrix = transformed(result, features)
+    if args.retailer_features:
+        features = args.retailer_features
+    else:
+        common.progress(f"{name}: generating transactions")
+        subprocess.run(mpi + [str(args.kseg), "generate", "--transactions", "--customers", str(n), "--seed", "1",
+                              "--start", "2024-01-01", "--end", "2024-12-31", "--out", str(lines), "--force", "-q"],
+                       check=True, env={**os.environ, **common.KSEG_ENV})
+        common.progress(f"{name}: features")
+        subprocess.run(mpi + [str(args.kseg), "features", "--input", str(lines), "--as-of", "2024-12-31", "--out",
+                              str(features), "--force", "-q"], check=True, env={**os.environ, **common.KSEG_ENV})
+        lines.unlink()
+    names, ids, matrix = transformed(features)
     data_path = workdir / "retailer-model-matrix.h5"
     with h5py.File(data_path, "w") as f:
         f["/features/matrix"] = matrix
         f["/features/matrix"].attrs["names"] = names
         f["/features/customer_id"] = ids
-    return name, data_path, k
+    return f"retailer {len(ids)} customers x 6 RFM features x {k}", data_path, k
 
 
 def run_case(args, workdir, case):

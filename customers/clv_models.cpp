@@ -13,11 +13,12 @@
 namespace kseg {
 
 using detail::fit;
+using detail::log_gamma;
 using detail::Point;
 
 double bgnbd_log_likelihood(const BgNbd& m, const RepeatSummary& c) {
-  const double a1 = std::lgamma(m.r + c.x) - std::lgamma(m.r) + m.r * std::log(m.alpha);
-  const double a2 = std::lgamma(m.a + m.b) + std::lgamma(m.b + c.x) - std::lgamma(m.b) - std::lgamma(m.a + m.b + c.x);
+  const double a1 = log_gamma(m.r + c.x) - log_gamma(m.r) + m.r * std::log(m.alpha);
+  const double a2 = log_gamma(m.a + m.b) + log_gamma(m.b + c.x) - log_gamma(m.b) - log_gamma(m.a + m.b + c.x);
   const double a3 = -(m.r + c.x) * std::log(m.alpha + c.T);
   if (c.x <= 0) return a1 + a2 + a3;
   const double a4 = std::log(m.a) - std::log(m.b + c.x - 1) - (m.r + c.x) * std::log(m.alpha + c.t_x);
@@ -27,7 +28,7 @@ double bgnbd_log_likelihood(const BgNbd& m, const RepeatSummary& c) {
 
 double gamma_gamma_log_likelihood(const GammaGamma& m, const RepeatSummary& c) {
   const double px = m.p * c.x;
-  return std::lgamma(px + m.q) - std::lgamma(px) - std::lgamma(m.q) + m.q * std::log(m.v) + (px - 1) * std::log(c.zbar) +
+  return log_gamma(px + m.q) - log_gamma(px) - log_gamma(m.q) + m.q * std::log(m.v) + (px - 1) * std::log(c.zbar) +
          px * std::log(c.x) - (px + m.q) * std::log(c.x * c.zbar + m.v);
 }
 

@@ -9,6 +9,8 @@
 namespace kseg {
 namespace {
 
+using detail::log_gamma;
+
 BgNbd bgnbd_of(const PurchaseModel& m) { return {m.params[0], m.params[1], m.params[2], m.params[3]}; }
 
 // Gauss hypergeometric 2F1(a, b; c; z) by its series, 0 <= z < 1.
@@ -30,8 +32,8 @@ double log_add(double a, double b) {
 
 double mbgnbd_log_likelihood(const PurchaseModel& m, const RepeatSummary& c) {
   const auto [r, alpha, a, b] = m.params;
-  const double a1 = std::lgamma(r + c.x) - std::lgamma(r) + r * std::log(alpha);
-  const double a2 = std::lgamma(a + b) + std::lgamma(b + c.x + 1) - std::lgamma(b) - std::lgamma(a + b + c.x + 1);
+  const double a1 = log_gamma(r + c.x) - log_gamma(r) + r * std::log(alpha);
+  const double a2 = log_gamma(a + b) + log_gamma(b + c.x + 1) - log_gamma(b) - log_gamma(a + b + c.x + 1);
   const double a3 = -(r + c.x) * std::log(alpha + c.T);
   const double a4 = std::log(a) - std::log(b + c.x) - (r + c.x) * std::log(alpha + c.t_x);
   return a1 + a2 + log_add(a3, a4);
@@ -69,7 +71,7 @@ double pareto_log_alive_term(const PurchaseModel& m, const RepeatSummary& c) {
 
 double pareto_log_likelihood(const PurchaseModel& m, const RepeatSummary& c) {
   const auto [r, alpha, s, beta] = m.params;
-  const double head = std::lgamma(r + c.x) - std::lgamma(r) + r * std::log(alpha) + s * std::log(beta);
+  const double head = log_gamma(r + c.x) - log_gamma(r) + r * std::log(alpha) + s * std::log(beta);
   const double alive = pareto_log_alive_term(m, c);
   return head + (c.t_x < c.T ? log_add(alive, pareto_log_died(m, c)) : alive);
 }

@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <functional>
+#include <math.h>  // lgamma_r (POSIX)
 
 #include "common/communicator.hpp"
 #include "common/stop_request.hpp"
@@ -14,6 +15,12 @@
 #include "kernels/fixed_point.hpp"
 
 namespace kseg::detail {
+
+// log Γ(x) without the global sign std::lgamma writes: the likelihood terms run on many threads.
+inline double log_gamma(double x) {
+  int sign = 0;
+  return lgamma_r(x, &sign);
+}
 
 // Log-likelihood sums are exact across ranks: each customer's term is rounded onto a 2^-40 grid.
 inline constexpr double kLikelihoodScale = 0x1.0p40;
@@ -83,23 +90,39 @@ Point<N> nelder_mead(const std::function<double(const Point<N>&)>& f, Point<N> s
   return simplex[std::min_element(value.begin(), value.end()) - value.begin()];
 }
 
-// −(global log-likelihood) of a model built from log-parameters; exact sum over ranks.
+// This rank's exact sum of the customers' terms over the threads (integer sums: the same for any
+// number of threads); false in `finite` when some customer's term is not finite.
+template <typename Model, typename Term>
+int128 sum_of_terms(const std::vector<RepeatSummary>& customers, const Model& m, Term term, bool& finite) {
+  int128 sum = 0;
+  finite = true;
+  const int64_t n = static_cast<int64_t>(customers.size());
+#pragma omp parallel
+  {
+    int128 mine = 0;
+    bool all_finite = true;
+#pragma omp for schedule(static) nowait
+    for (int64_t i = 0; i < n; ++i) {
+      if (!all_finite) continue;
+      const double ll = term(m, customers[i]);
+      if (std::isfinite(ll)) mine += FixedPoint::quantize(ll, kLikelihoodScale);
+      else all_finite = false;
+    }
+#pragma omp critical(kseg_likelihood_sum)
+    sum += mine, finite = finite && all_finite;
+  }
+  return sum;
+}
+
+// −(global log-likelihood) of a model built from log-parameters; exact sum over ranks. Hundreds
+// of evaluations over every customer: the threads share each one.
 template <typename Model, std::size_t N, typename Make, typename Term>
 Fit<Model> fit(const std::vector<RepeatSummary>& customers, const Communicator& comm, Make make, Term term) {
   auto negative_ll = [&](const Point<N>& log_params) {
     stop_if_requested(comm, "fitting the CLV models");
-    const Model m = make(log_params);
-    int128 sum = 0;
-    bool outside = false;  // parameters where some customer's likelihood is not finite
-    for (const RepeatSummary& c : customers) {
-      const double ll = term(m, c);
-      if (!std::isfinite(ll)) {
-        outside = true;
-        break;
-      }
-      sum += FixedPoint::quantize(ll, kLikelihoodScale);
-    }
-    if (comm.any(outside)) return static_cast<double>(INFINITY);  // every rank takes the same branch
+    bool finite = true;  // false at parameters where some customer's likelihood is not finite
+    const int128 sum = sum_of_terms(customers, make(log_params), term, finite);
+    if (comm.any(!finite)) return static_cast<double>(INFINITY);  // every rank takes the same branch
     return -FixedPoint::to_double(comm.sum(sum), kLikelihoodScale);
   };
   Fit<Model> out;
