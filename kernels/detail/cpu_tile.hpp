@@ -135,7 +135,17 @@ inline bool add_row_on_grid(const float* row, int d, const double* scale, int64_
     _mm512_storeu_si512(sums + j, _mm512_add_epi64(_mm512_loadu_si512(sums + j), q));
     all_on_grid &= on_grid;
   }
-  return add_tail_on_grid(row, j, d, scale, sums) && all_on_grid == 0xff;
+  if (j < d) {  // the last d % 8 values, masked (scalar, they were most of a pass at d = 6)
+    const __mmask8 tail = static_cast<__mmask8>((1u << (d - j)) - 1);
+    const __m256 values = _mm512_castps512_ps256(_mm512_maskz_loadu_ps(static_cast<__mmask16>(tail), row + j));
+    const __m512d scaled = _mm512_mul_pd(_mm512_cvtps_pd(values), _mm512_maskz_loadu_pd(tail, scale + j));
+    const __m512d rounded = _mm512_add_pd(scaled, magic);
+    const __mmask8 on_grid = _mm512_mask_cmp_pd_mask(tail, _mm512_sub_pd(rounded, magic), scaled, _CMP_EQ_OQ);
+    const __m512i q = _mm512_maskz_sub_epi64(on_grid, _mm512_castpd_si512(rounded), magic_bits);
+    _mm512_mask_storeu_epi64(sums + j, tail, _mm512_add_epi64(_mm512_maskz_loadu_epi64(tail, sums + j), q));
+    all_on_grid &= static_cast<__mmask8>(on_grid | ~tail);
+  }
+  return all_on_grid == 0xff;
 }
 
 #elif KSEG_CPU_AVX2
