@@ -143,14 +143,25 @@ class CpuBackend final : public Backend {
 
   void assign_bounded(const float* centroids, int k, const Quantization& q, const CentroidMotion* motion,
                       LloydSums* sums) override {
-    // Right after a bounded pass that had to search most points (the first iterations), a full
-    // pass is faster and leaves tight bounds for the next; either way the result is the same.
-    if (motion && !full_pass_next_) {
+    // After a bounded pass that had to search most points (the first iterations; data where many
+    // customers lie near a boundary), full passes are faster and leave tight bounds: one, then
+    // twice as many each time following fails again, up to kMostFullPasses. Either way the
+    // result is the same.
+    if (!motion) full_passes_due_ = 0, backoff_ = 1;  // a new fit
+    if (motion && full_passes_due_ == 0) {
       follow_centroids(centroids, k, q, motion->view());
-      full_pass_next_ = static_cast<double>(assigned_.searched) > kMostSearchedToFollow * static_cast<double>(shard_.n);
+      if (static_cast<double>(assigned_.searched) > most_searched_to_follow(k) * static_cast<double>(shard_.n)) {
+        full_passes_due_ = backoff_;
+        backoff_ = std::min(2 * backoff_, kMostFullPasses);
+      } else {
+        backoff_ = 1;
+      }
+    } else if (full_passes_due_ > 1) {
+      full_pass<false>(centroids, k, q, true);
+      --full_passes_due_;
     } else {
-      set_bounds(centroids, k, q, motion != nullptr);
-      full_pass_next_ = false;
+      full_pass<true>(centroids, k, q, motion != nullptr);
+      full_passes_due_ = 0;
     }
     *sums = assigned_;
   }
@@ -164,22 +175,24 @@ class CpuBackend final : public Backend {
     }
   }
 
-  // A full pass that sets every point's segment and bounds, and this rank's sums of them;
-  // `count_moves` when the labels before it belong to the same fit.
-  void set_bounds(const float* centroids, int k, const Quantization& q, bool count_moves) {
+  // A full pass that sets every point's segment, with kBounds its bounds, and this rank's sums;
+  // `count_moves` when the labels before it belong to the same fit. Without bounds it is cheaper
+  // (no runner-up), for the full passes that are not followed by a bounded one.
+  template <bool kBounds>
+  void full_pass(const float* centroids, int k, const Quantization& q, bool count_moves) {
     const int d = shard_.d;
     bounds_.label.resize(shard_.n);
-    bounds_.upper.resize(shard_.n);
-    bounds_.lower.resize(shard_.n);
+    if (kBounds) bounds_.upper.resize(shard_.n), bounds_.lower.resize(shard_.n);
     std::vector<ThreadSums> per_thread(static_cast<std::size_t>(omp_get_max_threads()));
     std::vector<int64_t> moved(per_thread.size());
     for (ThreadSums& part : per_thread) part.reset(k, d);
-    for_each_tile<true>(shard_, centroids, k, [&](int thread, int64_t first, int count, const TileNearest& found) {
+    for_each_tile<kBounds>(shard_, centroids, k, [&](int thread, int64_t first, int count, const TileNearest& found) {
       for (int lane = 0; lane < count; ++lane) {
         const int64_t i = first + lane;
         if (count_moves && bounds_.label[i] != found.index[lane]) ++moved[thread];
         bounds_.label[i] = found.index[lane];
-        detail::bounds_from_search(found.best[lane], found.second[lane], d, bounds_.upper[i], bounds_.lower[i]);
+        if constexpr (kBounds)
+          detail::bounds_from_search(found.best[lane], found.second[lane], d, bounds_.upper[i], bounds_.lower[i]);
         per_thread[thread].add_row(shard_.x + i * d, d, found.index[lane], q);
       }
     });
@@ -278,11 +291,17 @@ class CpuBackend final : public Backend {
   }
 
   static constexpr int kBoundsBlock = 256;
-  static constexpr double kMostSearchedToFollow = 0.5;
+  // The share of points a bounded pass may search and still beat a full pass: a searched point
+  // costs about four times its share of a full pass (its row gathered, its own distance, then
+  // every centroid), and moving the bounds a third of a full pass at small K. Measured break-even:
+  // 8% at K = 8, D = 6; 16% at K = 16, D = 16; about half at K = 64, D = 32.
+  static double most_searched_to_follow(int k) { return std::clamp(k / 128.0, 0.1, 0.5); }
+  static constexpr int kMostFullPasses = 8;
   ShardView shard_;
   PointBounds bounds_;
   LloydSums assigned_;  // this rank's exact sums of bounds_.label
-  bool full_pass_next_ = false;  // the last bounded pass searched most points
+  int full_passes_due_ = 0;  // before the next try at following the centroids
+  int backoff_ = 1;          // full passes after the next bounded pass that searches most points
 };
 
 }  // namespace
