@@ -110,7 +110,7 @@ FeatureLayout make_layout(const TransactionSchema& schema, const std::vector<int
   return layout;
 }
 
-// All of a customer's lines dated on or before the as-of day to rank hash(id) % ranks, one
+// All of a customer's lines dated on or before the as-of day to rank rank_of_customer(id), one
 // column at a time through one send buffer, each column received into its own memory (fresh
 // pages cost a fault each); later lines are packed last and not sent. Returns how many lines this
 // rank sent. Lines arrive grouped by source rank in rank order, i.e. in the file's order: ties in

@@ -86,7 +86,7 @@ void refuse_ids_out_of_range(const FeatureShard& shard, const Communicator& comm
 }
 
 // A customer id on two rows would be two customers to k-means and one to every later join:
-// refused. Ids and rows meet on rank hash(id) % ranks, where sorting finds the repeats.
+// refused. Ids and rows meet on rank rank_of_customer(id), where sorting finds the repeats.
 void refuse_duplicate_ids(const FeatureShard& shard, const Communicator& comm) {
   const std::size_t ranks = static_cast<std::size_t>(comm.size());
   std::vector<std::vector<int64_t>> to(ranks);

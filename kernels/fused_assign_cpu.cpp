@@ -143,9 +143,9 @@ class CpuBackend final : public Backend {
 
   void assign_bounded(const float* centroids, int k, const Quantization& q, const CentroidMotion* motion,
                       LloydSums* sums) override {
-    // After a bounded pass that had to search most points (the first iterations; data where many
-    // customers lie near a boundary), full passes are faster and leave tight bounds: one, then
-    // twice as many each time following fails again, up to kMostFullPasses. Either way the
+    // After a bounded pass that searched more points than pays (the first iterations; data where
+    // many customers lie near a boundary), full passes are faster and leave tight bounds: one,
+    // then twice as many each time following fails again, up to kMostFullPasses. Either way the
     // result is the same.
     if (!motion) full_passes_due_ = 0, backoff_ = 1;  // a new fit
     if (motion && full_passes_due_ == 0) {
@@ -301,7 +301,7 @@ class CpuBackend final : public Backend {
   PointBounds bounds_;
   LloydSums assigned_;  // this rank's exact sums of bounds_.label
   int full_passes_due_ = 0;  // before the next try at following the centroids
-  int backoff_ = 1;          // full passes after the next bounded pass that searches most points
+  int backoff_ = 1;          // full passes after the next bounded pass that searches more than pays
 };
 
 }  // namespace
