@@ -124,6 +124,24 @@ def write_initial_centroids(matrix, k, path):
     return centroids
 
 
+def float64_inertia(matrix, centroids, rows_per_chunk=1 << 18):
+    """The sum of squared distances to the nearest centroid, computed in float64 from the centroids:
+    one evaluator for every engine (scikit-learn and FAISS report theirs accumulated in float32,
+    which at 10^6 points is off by more than their differences: 1.2675492e7 reported, 1.2675707e7
+    true, on the 1M x 16 blobs)."""
+    import numpy as np
+
+    c = np.asarray(centroids, dtype=np.float64)
+    total = 0.0
+    for first in range(0, len(matrix), rows_per_chunk):
+        x = matrix[first:first + rows_per_chunk].astype(np.float64)
+        nearest = np.full(len(x), np.inf)
+        for centroid in c:
+            np.minimum(nearest, ((x - centroid) ** 2).sum(1), out=nearest)
+        total += float(nearest.sum())
+    return total
+
+
 def thread_limit(threads):
     """threadpoolctl's limit where it is installed, on top of the environment variables."""
     try:
