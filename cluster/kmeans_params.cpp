@@ -20,11 +20,16 @@ std::optional<InitMethod> init_method_named(const std::string& name) {
 }
 
 std::string to_string(Acceleration acceleration) {
-  return acceleration == Acceleration::hamerly ? "hamerly" : "none";
+  switch (acceleration) {
+    case Acceleration::none: return "none";
+    case Acceleration::hamerly: return "hamerly";
+    case Acceleration::yinyang: return "yinyang";
+  }
+  return "?";
 }
 
 std::optional<Acceleration> acceleration_named(const std::string& name) {
-  for (Acceleration a : {Acceleration::none, Acceleration::hamerly})
+  for (Acceleration a : {Acceleration::none, Acceleration::hamerly, Acceleration::yinyang})
     if (name == to_string(a)) return a;
   return std::nullopt;
 }

@@ -21,9 +21,11 @@ std::optional<InitMethod> init_method_named(const std::string& name);
 enum class Acceleration {
   none,     ///< every distance of every point, every iteration
   hamerly,  ///< bounds skip the points they prove (Hamerly 2010; kernels/detail/distance_bounds.hpp)
+  yinyang,  ///< and per-group bounds narrow the search of the points they leave open (Ding et al. 2015;
+            ///< kernels/detail/group_bounds.hpp): slower than hamerly on the CPUs measured (README)
 };
 
-/// "none", "hamerly".
+/// "none", "hamerly", "yinyang".
 std::string to_string(Acceleration acceleration);
 /// The acceleration of that name; none when none has it.
 std::optional<Acceleration> acceleration_named(const std::string& name);

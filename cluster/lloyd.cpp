@@ -48,11 +48,12 @@ RestartOutcome lloyd(const FitContext& ctx, const KMeansParams& p, FitState& sta
   RestartOutcome out;
   out.iterations = first_iteration - 1;
   std::vector<float>& centroids = state.centroids;
-  const bool bounded = p.acceleration == Acceleration::hamerly;
+  const std::optional<BoundKind> bounds = bound_kind(p.acceleration);
+  const bool bounded = bounds.has_value();
   std::vector<float> bounds_for;
   for (int iteration = first_iteration; iteration <= p.max_iter; ++iteration) {
     Stopwatch clock;
-    LloydStep step = bounded ? bounded_lloyd_step(ctx, centroids, p.k, bounds_for) : lloyd_step(ctx, centroids, p.k);
+    LloydStep step = bounded ? bounded_lloyd_step(ctx, centroids, p.k, *bounds, bounds_for) : lloyd_step(ctx, centroids, p.k);
     const double shift = max_squared_shift(step.centroids, centroids, p.k, d) / shift_scale;
     centroids.swap(step.centroids);
     out.iterations = state.iteration = iteration;
@@ -139,14 +140,23 @@ LloydStep lloyd_step(const FitContext& ctx, const std::vector<float>& centroids,
   return step_from_sums(ctx, centroids, global_lloyd_sums(ctx, centroids, k));
 }
 
-LloydStep bounded_lloyd_step(const FitContext& ctx, const std::vector<float>& centroids, int k,
+std::optional<BoundKind> bound_kind(Acceleration acceleration) {
+  switch (acceleration) {
+    case Acceleration::none: return std::nullopt;
+    case Acceleration::hamerly: return BoundKind::hamerly;
+    case Acceleration::yinyang: return BoundKind::grouped;
+  }
+  return std::nullopt;
+}
+
+LloydStep bounded_lloyd_step(const FitContext& ctx, const std::vector<float>& centroids, int k, BoundKind kind,
                              std::vector<float>& bounds_for) {
   LloydSums sums;
   if (bounds_for.empty()) {
-    ctx.backend.assign_bounded(centroids.data(), k, ctx.summary.quantization, nullptr, &sums);
+    ctx.backend.assign_bounded(centroids.data(), k, ctx.summary.quantization, nullptr, kind, &sums);
   } else {
     const CentroidMotion motion = measure_motion(bounds_for, centroids, k, ctx.shard.d);
-    ctx.backend.assign_bounded(centroids.data(), k, ctx.summary.quantization, &motion, &sums);
+    ctx.backend.assign_bounded(centroids.data(), k, ctx.summary.quantization, &motion, kind, &sums);
   }
   bounds_for = centroids;
   sum_over_ranks(ctx.comm, sums);

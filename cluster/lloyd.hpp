@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -94,10 +95,13 @@ struct LloydStep {
 };
 LloydStep lloyd_step(const FitContext& ctx, const std::vector<float>& centroids, int k);
 
+/// The bounds an acceleration keeps; none for Acceleration::none.
+std::optional<BoundKind> bound_kind(Acceleration acceleration);
+
 /// The same step, bit for bit, from a bounded pass (Backend::assign_bounded): `bounds_for` holds
 /// the centroids the backend's bounds were last set for (empty: none yet, a full pass sets them)
 /// and is updated to `centroids`. Its sums carry no inertia. Collective.
-LloydStep bounded_lloyd_step(const FitContext& ctx, const std::vector<float>& centroids, int k,
+LloydStep bounded_lloyd_step(const FitContext& ctx, const std::vector<float>& centroids, int k, BoundKind kind,
                              std::vector<float>& bounds_for);
 
 /// Centroids from exact sums: mean of each segment's customers (unchanged where a segment is empty).

@@ -94,10 +94,12 @@ void add_kmeans_options(CLI::App& cmd, RunCommandOptions& c) {
       ->check(CLI::NonNegativeNumber);
   cmd.add_option_function<std::string>(
          "--acceleration", [&o](const std::string& name) { o.kmeans.acceleration = *acceleration_named(name); },
-         "hamerly: Lloyd skips the distances that bounds prove unneeded (3 words of memory per customer); none: "
-         "every distance every iteration. The result is bit-identical either way")
+         "How Lloyd iterations skip the distances that bounds prove unneeded; the result is bit-identical "
+         "either way. hamerly: one bound for all other segments (3 words of memory per customer); yinyang: and one "
+         "per group of 8 segments for the customers that bound leaves open (4 + K/8 words; slower than hamerly "
+         "on the CPUs measured, see the README); none: every distance every iteration")
       ->default_str(to_string(o.kmeans.acceleration))
-      ->check(CLI::IsMember({"hamerly", "none"}));
+      ->check(CLI::IsMember({"hamerly", "yinyang", "none"}));
   cmd.add_option("--max-iter", o.kmeans.max_iter, "Lloyd iterations per restart, at most")->capture_default_str()->check(at_least(1));
   cmd.add_option("--tol", o.kmeans.tol,
                  "Stop when the largest squared centroid move is below tol x the mean feature variance")

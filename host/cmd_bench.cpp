@@ -51,10 +51,11 @@ Command add_bench_command(CLI::App& app, const Communicator& comm) {
   cmd->add_option("--seed", o->bench.seed, "Seed of the data and the initial centroids")->capture_default_str()->check(seed_range());
   cmd->add_option_function<std::string>(
          "--acceleration", [o](const std::string& name) { o->bench.acceleration = *acceleration_named(name); },
-         "none: full passes (the floor applies); hamerly: the bounded iterations of a fit, which skip most "
-         "distances once few customers move (see the mean after iteration 5)")
+         "none: full passes (the floor applies); hamerly, yinyang: the bounded iterations of a fit "
+         "(kseg run --acceleration), which skip most distances once few customers move (see the mean after "
+         "iteration 5)")
       ->default_str("none")
-      ->check(CLI::IsMember({"hamerly", "none"}));
+      ->check(CLI::IsMember({"hamerly", "yinyang", "none"}));
   cmd->add_flag("--json", o->json, "One JSON line per k on stdout instead of text");
   add_device_options(*cmd, o->bench.device);
   cmd->footer("With --device cuda the defaults become the GPU benchmark: --customers 100000000 --features 32 "

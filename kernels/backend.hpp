@@ -75,6 +75,12 @@ struct LloydSums {
   }
 };
 
+/// Which bounds a bounded pass keeps per point; the labels and sums are a full pass's either way.
+enum class BoundKind {
+  hamerly,  ///< one lower bound for every other centroid: 3 words per point (detail/distance_bounds.hpp)
+  grouped,  ///< Yinyang: one lower bound per group of 8 centroids, 2 + ⌈K/8⌉ words (detail/group_bounds.hpp)
+};
+
 /// What a rank asks of its device. One implementation per device kind; the algorithms in
 /// cluster/ are written once against this interface.
 class Backend {
@@ -95,15 +101,15 @@ class Backend {
   /// centroids): the D² update of k-means++ and k-means||.
   virtual void lower_min_sq_distances(const float* centroids, int k, float* min_sq_distances) = 0;
 
-  /// The pass of an accelerated Lloyd iteration (Hamerly 2010, kernels/detail/distance_bounds.hpp):
+  /// The pass of an accelerated Lloyd iteration (Hamerly 2010, or Yinyang: Ding et al. 2015):
   /// the same labels, exact feature sums and counts as assign_and_accumulate, bit for bit, with
   /// `moved` and `searched` counted; its inertia is not computed (zero). Distances are computed
   /// only for points whose bounds do not prove their segment. The backend keeps each point's
-  /// segment and two bounds between calls (3 words per point); `motion` null starts over with a
-  /// full pass (a fit's first iteration, a resume), else it says how the centroids moved since
-  /// the previous call.
+  /// segment and bounds of `kind` between calls; `motion` null starts over with a full pass (a
+  /// fit's first iteration, a resume), else it says how the centroids moved since the previous
+  /// call. A backend may keep Hamerly bounds where asked for grouped ones (the CUDA backend does).
   virtual void assign_bounded(const float* centroids, int k, const Quantization& q, const CentroidMotion* motion,
-                              LloydSums* sums) = 0;
+                              BoundKind kind, LloydSums* sums) = 0;
 };
 
 /// The OpenMP CPU backend.

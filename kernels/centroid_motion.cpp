@@ -1,5 +1,6 @@
 #include "kernels/centroid_motion.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -25,8 +26,11 @@ CentroidMotion measure_motion(const std::vector<float>& before, const std::vecto
   CentroidMotion m;
   m.moved.resize(k);
   m.half_gap.assign(k, std::numeric_limits<double>::infinity());
+  m.group_moved.assign(detail::group_count(k), 0.0);
   for (int s = 0; s < k; ++s) {
     m.moved[s] = distance(&before[static_cast<std::size_t>(s) * d], &after[static_cast<std::size_t>(s) * d], d) * (1 + kSlack);
+    double& group = m.group_moved[s / detail::kCentroidsPerGroup];
+    group = std::max(group, m.moved[s]);
     if (m.moved[s] > m.most_moved) {
       m.second_most_moved = m.most_moved;
       m.most_moved = m.moved[s];

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "kernels/detail/distance_bounds.hpp"
+#include "kernels/detail/group_bounds.hpp"
 
 namespace kseg {
 
@@ -12,12 +13,13 @@ namespace kseg {
 struct CentroidMotion {
   std::vector<double> moved;     ///< k: ≥ the distance centroid s moved
   std::vector<double> half_gap;  ///< k: ≤ half the distance from centroid s to its nearest other
+  std::vector<double> group_moved;  ///< per group of detail::kCentroidsPerGroup: its largest move
   int farthest_mover = 0;
   double most_moved = 0;
   double second_most_moved = 0;
 
   detail::CentroidMotionView view() const {
-    return {moved.data(), half_gap.data(), farthest_mover, most_moved, second_most_moved};
+    return {moved.data(), half_gap.data(), group_moved.data(), farthest_mover, most_moved, second_most_moved};
   }
 };
 

@@ -252,8 +252,9 @@ class CudaBackend final : public Backend {
 
   // Sums are recomputed in every pass (the rows are read for them anyway); the bounds spare the
   // distance computations, a GPU's larger cost at many segments.
+  // Hamerly bounds whatever `kind` asks for: the grouped pass is the CPU's (same labels and sums).
   void assign_bounded(const float* centroids, int k, const Quantization& q, const CentroidMotion* motion,
-                      LloydSums* sums) override {
+                      BoundKind /*kind*/, LloydSums* sums) override {
     upload_model(centroids, k, q);
     sums->reset(k, shard_.d);
     const std::size_t points = static_cast<std::size_t>(std::max<int64_t>(shard_.n, 1));
@@ -272,6 +273,7 @@ class CudaBackend final : public Backend {
       bounds_.motion = motion->view();
       bounds_.motion.moved = bounds_.moved.data;
       bounds_.motion.half_gap = bounds_.half_gap.data;
+      bounds_.motion.group_moved = nullptr;  // host memory, and not used by Hamerly
     }
     bounds_.active = true;
     run_chunks(k, sums, nullptr, nullptr, nullptr);

@@ -59,9 +59,9 @@ std::vector<double> time_lloyd(const FitContext& ctx, std::vector<float>& centro
   for (int i = 0; i <= iterations; ++i) {
     ctx.comm.barrier();
     Stopwatch clock;  // the backend returns after the device's sums reached the host
-    const LloydSums sums = acceleration == Acceleration::hamerly
-                               ? bounded_lloyd_step(ctx, centroids, k, bounds_for).sums
-                               : global_lloyd_sums(ctx, centroids, k);
+    const std::optional<BoundKind> bounds = bound_kind(acceleration);
+    const LloydSums sums = bounds ? bounded_lloyd_step(ctx, centroids, k, *bounds, bounds_for).sums
+                                  : global_lloyd_sums(ctx, centroids, k);
     centroids = centroids_from_sums(sums, ctx.summary.quantization, centroids);
     ms.push_back(clock.milliseconds());
   }

@@ -22,7 +22,7 @@ struct BenchParams {
   DeviceOptions device;
   int threads = 0;
   uint64_t seed = 42;
-  Acceleration acceleration = Acceleration::none;  ///< hamerly: the bounded iterations a fit runs
+  Acceleration acceleration = Acceleration::none;  ///< else the bounded iterations a fit runs with it
 };
 
 /// One k's timing: the slowest rank's ms per iteration against this machine's floor.

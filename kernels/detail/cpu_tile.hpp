@@ -4,6 +4,7 @@
 // for every point, exactly the operations of squared_distance() and GridSum::lands_on_grid(), so their
 // results are bit-identical to each other and to the CUDA backend.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -16,6 +17,7 @@
 #define KSEG_CPU_AVX2 1
 #endif
 
+#include "kernels/detail/group_bounds.hpp"
 #include "kernels/fixed_point.hpp"
 
 namespace kseg::detail {
@@ -117,6 +119,21 @@ inline void nearest_in_tile(const Tile& tile, int d, const float* centroids, int
   if (kRunnerUp) _mm512_storeu_ps(second_out, second);
 }
 
+// out[q][lane]: each lane's canonical squared distance to row q of a group's block of
+// kCentroidsPerGroup centroid rows (the grouped pass, group_bounds.hpp).
+inline void block_distances(const Tile& tile, int d, const float* block, float (*out)[kLanes]) {
+  __m512 acc[kCentroidsPerGroup];
+  for (__m512& a : acc) a = _mm512_setzero_ps();
+  for (int j = 0; j < d; ++j) {
+    const __m512 x = _mm512_loadu_ps(tile.features.data() + j * kLanes);
+    for (int q = 0; q < kCentroidsPerGroup; ++q) {
+      const __m512 diff = _mm512_sub_ps(x, _mm512_set1_ps(block[q * d + j]));
+      acc[q] = _mm512_fmadd_ps(diff, diff, acc[q]);
+    }
+  }
+  for (int q = 0; q < kCentroidsPerGroup; ++q) _mm512_storeu_ps(out[q], acc[q]);
+}
+
 // sums[j] += row[j]·scale[j] for every value on its grid; false when any value was not (the caller
 // adds those exactly). Adding 1.5·2^52 rounds a double of magnitude below 2^51 to the nearest
 // integer, and subtracting it again shows whether that changed the value; the feature grid keeps
@@ -210,6 +227,28 @@ inline void nearest_in_tile(const Tile& tile, int d, const float* centroids, int
   }
 }
 
+// As the AVX-512 version, four centroids at a time.
+inline void block_distances(const Tile& tile, int d, const float* block, float (*out)[kLanes]) {
+  for (int first = 0; first < kCentroidsPerGroup; first += 4) {
+    __m256 acc[4][2];
+    for (auto& a : acc) a[0] = a[1] = _mm256_setzero_ps();
+    for (int j = 0; j < d; ++j) {
+      const __m256 x0 = _mm256_loadu_ps(tile.features.data() + j * kLanes);
+      const __m256 x1 = _mm256_loadu_ps(tile.features.data() + j * kLanes + 8);
+      for (int q = 0; q < 4; ++q) {
+        const __m256 cj = _mm256_broadcast_ss(block + (first + q) * d + j);
+        const __m256 d0 = _mm256_sub_ps(x0, cj), d1 = _mm256_sub_ps(x1, cj);
+        acc[q][0] = _mm256_fmadd_ps(d0, d0, acc[q][0]);
+        acc[q][1] = _mm256_fmadd_ps(d1, d1, acc[q][1]);
+      }
+    }
+    for (int q = 0; q < 4; ++q) {
+      _mm256_storeu_ps(out[first + q], acc[q][0]);
+      _mm256_storeu_ps(out[first + q] + 8, acc[q][1]);
+    }
+  }
+}
+
 // As the AVX-512 version, four values at a time.
 inline bool add_row_on_grid(const float* row, int d, const double* scale, int64_t* sums) {
   static_assert(FixedPoint::kFeatureBits < 51, "the rounding trick needs |value| < 2^51");
@@ -258,6 +297,20 @@ inline void nearest_in_tile(const Tile& tile, int d, const float* centroids, int
         second[lane] = acc[lane];
       }
     }
+  }
+}
+
+inline void block_distances(const Tile& tile, int d, const float* block, float (*out)[kLanes]) {
+  for (int q = 0; q < kCentroidsPerGroup; ++q) {
+    float acc[kLanes] = {};
+    for (int j = 0; j < d; ++j) {
+      const float* lanes = tile.features.data() + static_cast<std::size_t>(j) * kLanes;
+      for (int lane = 0; lane < kLanes; ++lane) {
+        const float diff = lanes[lane] - block[q * d + j];
+        acc[lane] = std::fmaf(diff, diff, acc[lane]);
+      }
+    }
+    std::copy_n(acc, kLanes, out[q]);
   }
 }
 

@@ -66,15 +66,38 @@ KSEG_HD inline bool proves_label(float upper, float lower, int d) {
   return (l * l > kSmallestProvable) & (own < 0x1p127) & (own < (1.0 - margin) * l * l);  // no branches: SIMD
 }
 
+/// What lower·lower must exceed, in double, for proves_label(upper, lower, d): testing one point
+/// against many lower bounds (group_bounds.hpp) costs a multiply and a comparison each. Never
+/// proves what proves_label would not (the division rounds up); infinite where nothing proves.
+KSEG_HD inline double proving_square(float upper, int d) {
+  const double margin = squared_distance_margin(d);
+  const double u = upper;
+  const double own = (1.0 + margin) * u * u * (1.0 + 0x1p-50);
+  if (!(own < 0x1p127)) return INFINITY;
+  const double needed = own / (1.0 - margin) * (1.0 + 0x1p-50);
+  return needed > kSmallestProvable ? needed : kSmallestProvable;
+}
+
 /// How the centroids moved since the bounds were last set, and how far apart they stand: what
 /// every point's bounds are updated with (cluster/ computes it once per iteration).
 struct CentroidMotionView {
   const double* moved;     ///< k: ≥ the true distance each centroid moved
   const double* half_gap;  ///< k: ≤ half the true distance to its nearest other centroid
+  const double* group_moved;  ///< group_count(k) (group_bounds.hpp): the largest move in each group
   int farthest_mover;      ///< the centroid that moved most
   double most_moved;       ///< its move
   double second_most_moved;  ///< the largest move of any other centroid
 };
+
+/// An upper bound on the distance to centroid `label`, moved up with it, rounded up.
+KSEG_HD inline float moved_upper(float upper, int label, const CentroidMotionView& m) {
+  return round_up((static_cast<double>(upper) + m.moved[label]) * (1.0 + 0x1p-50));
+}
+
+/// A lower bound moved down by the most any centroid it bounds moved, rounded down.
+KSEG_HD inline float moved_lower(float lower, double most_moved) {
+  return round_down((static_cast<double>(lower) - most_moved) * (1.0 - 0x1p-50));
+}
 
 /// max(lower, 2·half_gap[label] − upper), rounded down.
 KSEG_HD inline float gap_lower(float upper, float lower, int label, const CentroidMotionView& m) {
@@ -86,9 +109,8 @@ KSEG_HD inline float gap_lower(float upper, float lower, int label, const Centro
 /// returns the lower bound on the distance to any other centroid that also counts the gap
 /// between centroids: an other centroid is at least 2·half_gap − (distance to its own) away.
 KSEG_HD inline float move_bounds(float& upper, float& lower, int label, const CentroidMotionView& m) {
-  upper = round_up((static_cast<double>(upper) + m.moved[label]) * (1.0 + 0x1p-50));
-  const double others_moved = label == m.farthest_mover ? m.second_most_moved : m.most_moved;
-  lower = round_down((static_cast<double>(lower) - others_moved) * (1.0 - 0x1p-50));
+  upper = moved_upper(upper, label, m);
+  lower = moved_lower(lower, label == m.farthest_mover ? m.second_most_moved : m.most_moved);
   return gap_lower(upper, lower, label, m);
 }
 

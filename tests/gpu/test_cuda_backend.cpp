@@ -68,9 +68,9 @@ TEST_P(CudaBackend, BoundedPassBitIdenticalToCpu) {
     const CentroidMotion motion = before.empty() ? CentroidMotion{} : measure_motion(before, centroids, s.k, s.d);
     const CentroidMotion* moved = before.empty() ? nullptr : &motion;
     LloydSums want, got_resident, got_streamed;
-    cpu->assign_bounded(centroids.data(), s.k, fit.summary.quantization, moved, &want);
-    resident->assign_bounded(centroids.data(), s.k, fit.summary.quantization, moved, &got_resident);
-    streamed->assign_bounded(centroids.data(), s.k, fit.summary.quantization, moved, &got_streamed);
+    cpu->assign_bounded(centroids.data(), s.k, fit.summary.quantization, moved, BoundKind::grouped, &want);
+    resident->assign_bounded(centroids.data(), s.k, fit.summary.quantization, moved, BoundKind::grouped, &got_resident);
+    streamed->assign_bounded(centroids.data(), s.k, fit.summary.quantization, moved, BoundKind::grouped, &got_streamed);
     for (const LloydSums* got : {&got_resident, &got_streamed}) {
       const std::string what = (got == &got_resident ? "resident" : "streamed") + std::string(", iteration ") + std::to_string(it);
       EXPECT_TRUE(got->feature_sums == want.feature_sums) << what;

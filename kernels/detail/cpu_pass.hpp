@@ -1,0 +1,170 @@
+#pragma once
+
+// The pieces every CPU pass is built from (kernels/fused_assign_cpu.cpp,
+// kernels/grouped_pass_cpu.cpp): per-thread exact sums, the tile loop of full searches, the
+// gathering of rows a bounded pass must look at again, and each point's state between passes.
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "kernels/backend.hpp"
+#include "kernels/detail/cpu_tile.hpp"
+
+namespace kseg::detail {
+
+// One thread's share of a fused pass: its own accumulators, no atomics; a cache line of its own
+// so that threads counting points do not contend for one line.
+struct alignas(64) ThreadSums {
+  std::vector<int64_t> block_sums;  // k × d, carried into `totals` every kInt64Block points
+  LloydSums totals;
+  int64_t points_in_block = 0;
+
+  void reset(int k, int d) {
+    block_sums.assign(static_cast<std::size_t>(k) * d, 0);
+    totals.reset(k, d);
+    points_in_block = 0;
+  }
+  void carry() {
+    for (std::size_t i = 0; i < block_sums.size(); ++i) {
+      totals.feature_sums[i] += block_sums[i];
+      block_sums[i] = 0;
+    }
+    points_in_block = 0;
+  }
+  void add(const float* row, int d, int segment, float sq_distance, const Quantization& q) {
+    add_row(row, d, segment, q);
+    int64_t on_grid = 0;
+    if (GridSum::lands_on_grid(sq_distance, q.distance_scale, &on_grid)) totals.inertia += on_grid;
+    else totals.off_grid_at(totals.inertia_slot()).add(sq_distance);
+  }
+  // The row's features and one count, without a distance.
+  void add_row(const float* row, int d, int segment, const Quantization& q) {
+    const std::size_t first = static_cast<std::size_t>(segment) * d;
+    if (!add_row_on_grid(row, d, q.feature_scale.data(), block_sums.data() + first))
+      add_off_grid(row, d, first, q);
+    totals.counts[segment] += 1;
+    if (++points_in_block == FixedPoint::kInt64Block) carry();
+  }
+  // The values of the row that add_row_on_grid() left out, added exactly.
+  void add_off_grid(const float* row, int d, std::size_t first, const Quantization& q) {
+    for (int j = 0; j < d; ++j) {
+      int64_t unused = 0;
+      if (!GridSum::lands_on_grid(row[j], q.feature_scale[j], &unused)) totals.off_grid_at(first + j).add(row[j]);
+    }
+  }
+};
+
+// What a tile's search found for each of its points.
+struct TileNearest {
+  float best[kLanes];
+  int32_t index[kLanes];
+  float second[kLanes];  // with kRunnerUp only
+};
+
+// The one loop of every full pass: each thread takes a contiguous run of tiles, finds each
+// point's nearest centroid (and, with kRunnerUp, the second nearest distance), and hands the
+// tile's results to visit(thread, first_row, count, nearest).
+template <bool kRunnerUp = false, typename Visit>
+void for_each_tile(const ShardView& shard, const float* centroids, int k, Visit visit) {
+  const int64_t tiles = (shard.n + kLanes - 1) / kLanes;
+#pragma omp parallel
+  {
+    const int64_t threads = omp_get_num_threads(), thread = omp_get_thread_num();
+    Tile tile;
+    TileNearest found;
+    for (int64_t t = tiles * thread / threads; t < tiles * (thread + 1) / threads; ++t) {
+      const int64_t first = t * kLanes;
+      const int count = static_cast<int>(std::min<int64_t>(kLanes, shard.n - first));
+      tile.load(shard.x, shard.d, first, count);
+      nearest_in_tile<kRunnerUp>(tile, shard.d, centroids, k, found.best, found.index, found.second);
+      visit(static_cast<int>(thread), first, count, found);
+    }
+  }
+}
+
+// Points a bounded pass must look at again, gathered a tile at a time.
+struct PendingRows {
+  int64_t rows[kLanes];
+  int count = 0;
+};
+
+// Each lane's canonical squared distance to its own centroid, as squared_distance() computes it
+// (features in order, one fused multiply-add each), for a tile loaded with load_rows().
+inline void own_distances(const Tile& tile, int d, const float* centroids, const int32_t* label, float* out) {
+  float acc[kLanes] = {};
+  for (int j = 0; j < d; ++j) {
+    const float* x = tile.features.data() + static_cast<std::size_t>(j) * kLanes;
+    for (int lane = 0; lane < kLanes; ++lane) {
+      const float diff = x[lane] - centroids[static_cast<int64_t>(label[lane]) * d + j];
+      acc[lane] = std::fmaf(diff, diff, acc[lane]);
+    }
+  }
+  std::copy_n(acc, kLanes, out);
+}
+
+// Per point between bounded passes: its segment and the bounds that may prove it.
+struct PointBounds {
+  std::vector<int32_t> label;
+  std::vector<float> upper;  // ≥ the distance to its centroid
+  std::vector<float> lower;  // ≤ the distance to every other centroid; grouped passes: n × groups, to
+                             // every other centroid of each group (group_bounds.hpp)
+};
+
+/// Adds up the threads' sums into `sums` (reset first).
+inline void sum_threads(std::vector<ThreadSums>& per_thread, int k, LloydSums* sums) {
+  sums->reset(k, per_thread.front().totals.d);
+  for (ThreadSums& part : per_thread) {
+    part.carry();
+    sums->add(part.totals);
+  }
+}
+
+/// What one thread's bounded pass changed: the rows of the points that changed segment, taken
+/// out of the old segment's sums and added to the new one's, and what the searches cost.
+struct ThreadMoves {
+  ThreadSums arrivals, departures;
+  int64_t moved = 0;     // points whose segment changed
+  int64_t searched = 0;  // points whose distance to some other centroid was computed
+  double work = 0;       // distance computations, in searches of one point against every centroid
+
+  void reset(int k, int d) {
+    arrivals.reset(k, d);
+    departures.reset(k, d);
+    moved = searched = 0;
+    work = 0;
+  }
+  /// Point i's segment becomes `to`.
+  void relabel(const ShardView& shard, const Quantization& q, PointBounds& points, int64_t i, int32_t to) {
+    if (to == points.label[i]) return;
+    departures.add_row(shard.x + i * shard.d, shard.d, points.label[i], q);
+    arrivals.add_row(shard.x + i * shard.d, shard.d, to, q);
+    points.label[i] = to;
+    ++moved;
+  }
+};
+
+/// The threads' moves applied to the sums of the assignment before the pass; `assigned` then
+/// counts this pass's moved and searched points. Returns the pass's work (ThreadMoves::work).
+inline double apply_moves(std::vector<ThreadMoves>& per_thread, int k, LloydSums& assigned) {
+  std::vector<ThreadSums> arrivals, departures;
+  LloydSums change;
+  double work = 0;
+  assigned.moved = assigned.searched = 0;
+  for (ThreadMoves& t : per_thread) {
+    arrivals.push_back(std::move(t.arrivals));
+    departures.push_back(std::move(t.departures));
+    assigned.moved += t.moved;
+    assigned.searched += t.searched;
+    work += t.work;
+  }
+  sum_threads(arrivals, k, &change);
+  assigned.add(change);
+  sum_threads(departures, k, &change);
+  assigned.add(change, -1);
+  return work;
+}
+
+}  // namespace kseg::detail
