@@ -1,5 +1,7 @@
 #pragma once
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -14,13 +16,31 @@ std::vector<PointRecord> global_smallest(const Communicator& comm, const ShardVi
     int64_t id;
     int64_t row;
   };
-  std::vector<Candidate> local;
-  for (int64_t i = 0; i < shard.n; ++i) {
-    if (excluded.count(ids[i])) continue;
-    const double key = key_of(i);
-    if (std::isfinite(key)) local.push_back({key, ids[i], i});
-  }
   auto less = [](const Candidate& a, const Candidate& b) { return a.key < b.key || (a.key == b.key && a.id < b.id); };
+  // Each thread keeps its `count` smallest in a max-heap; (key, id) orders them all, so the union's
+  // smallest are the same for any thread count.
+  std::vector<std::vector<Candidate>> per_thread(static_cast<std::size_t>(omp_get_max_threads()));
+#pragma omp parallel
+  {
+    std::vector<Candidate>& heap = per_thread[static_cast<std::size_t>(omp_get_thread_num())];
+#pragma omp for schedule(static)
+    for (int64_t i = 0; i < shard.n; ++i) {
+      if (count == 0 || (!excluded.empty() && excluded.count(ids[i]))) continue;
+      const double key = key_of(i);
+      if (!std::isfinite(key)) continue;
+      const Candidate candidate{key, ids[i], i};
+      if (heap.size() < count) {
+        heap.push_back(candidate);
+        std::push_heap(heap.begin(), heap.end(), less);
+      } else if (less(candidate, heap.front())) {
+        std::pop_heap(heap.begin(), heap.end(), less);
+        heap.back() = candidate;
+        std::push_heap(heap.begin(), heap.end(), less);
+      }
+    }
+  }
+  std::vector<Candidate> local;
+  for (const std::vector<Candidate>& heap : per_thread) local.insert(local.end(), heap.begin(), heap.end());
   const std::size_t keep = std::min(count, local.size());
   std::partial_sort(local.begin(), local.begin() + keep, local.end(), less);
 

@@ -101,9 +101,10 @@ SwapOutcome refine_by_swaps(const FitContext& ctx, const KMeansParams& params, s
     std::vector<float> candidate = best.centroids;
     std::copy(customer[0].x.begin(), customer[0].x.end(), candidate.begin() + static_cast<std::ptrdiff_t>(source) * d);
     for (int step = 0; step < kLloydStepsPerTrial; ++step) candidate = lloyd_step(ctx, candidate, k).centroids;
-    Placement tried = place(ctx, std::move(candidate), k);
-    if (tried.inertia < best.inertia) {  // the same exact sums on every rank: every rank decides alike
-      best = std::move(tried);
+    // Most trials fail: their inertia alone (one pass, no labels) decides, the same exact sum as place()'s.
+    const double tried_inertia = global_lloyd_sums(ctx, candidate, k).inertia_total(ctx.summary.quantization);
+    if (tried_inertia < best.inertia) {  // the same exact sums on every rank: every rank decides alike
+      best = place(ctx, std::move(candidate), k);
       ++out.accepted;
       failed = 0;
     } else {
