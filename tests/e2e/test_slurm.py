@@ -16,6 +16,7 @@ from kseg_e2e import Checks, Kseg, parse_args
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CLUSTER = os.path.join(REPO, "slurm", "local-cluster.sh")
 SBATCH = os.path.join(REPO, "slurm", "kseg-quarterly.sbatch")
+REQUEUE_SETTLE_S = 3
 FIT = ["--k", 40, "--tol", 0, "--max-iter", 40, "--init", "random", "--n-init", 2]
 
 
@@ -34,14 +35,19 @@ def node_idle():
 
 def wait_for(job, states, timeout=180):
     deadline = time.monotonic() + timeout
+    waiting_since = None
     while time.monotonic() < deadline:
         state = job_field(job, "JobState")
         if state in states:
             return state
         if state == "PENDING" and job_field(job, "Reason") == "BeginTime" and node_idle():
-            # Requeued jobs wait ~2 min otherwise. Only once the node has cleaned up after the
-            # job's first run: launched again on it before that, the same job id can fail to start.
-            slurm("scontrol", "update", f"JobId={job}", "StartTime=now")
+            # Requeued jobs wait ~2 min otherwise (the credential lifetime). slurmd revokes the
+            # first run's credential with a time in whole seconds and refuses a new one created in
+            # that same second ("Job credential revoked"), so release the job only after the node
+            # has been idle for a few seconds.
+            waiting_since = waiting_since or time.monotonic()
+            if time.monotonic() - waiting_since > REQUEUE_SETTLE_S:
+                slurm("scontrol", "update", f"JobId={job}", "StartTime=now")
         time.sleep(0.3)
     return f"timeout ({job_field(job, 'JobState')})"
 
