@@ -42,9 +42,21 @@ bool has_prefix(const std::string& feature, const std::string& prefix, std::stri
   return true;
 }
 
+// region=north → "region", "north".
+std::pair<std::string, std::string> column_and_label(const std::string& feature) {
+  const std::size_t at = feature.find(kLabelSeparator);
+  return {spaced(feature.substr(0, at)), feature.substr(at + 1)};
+}
+
 }  // namespace
 
+bool is_indicator_feature(const std::string& feature) { return feature.find(kLabelSeparator) != std::string::npos; }
+
 std::string feature_label(const std::string& feature) {
+  if (is_indicator_feature(feature)) {
+    const auto [column, label] = column_and_label(feature);
+    return "share with " + column + " " + label;
+  }
   const auto known = words().find(feature);
   if (known != words().end()) return known->second.label;
   std::string rest;
@@ -55,11 +67,15 @@ std::string feature_label(const std::string& feature) {
 
 bool is_share_feature(const std::string& feature) {
   std::string rest;
-  return feature == "return_rate" || feature == "discount_share" || feature.rfind("bought_", 0) == 0 ||
+  return is_indicator_feature(feature) || feature == "return_rate" || feature == "discount_share" || feature.rfind("bought_", 0) == 0 ||
          has_prefix(feature, "channel_share_", rest) || has_prefix(feature, "category_share_", rest);
 }
 
 std::string feature_phrase(const std::string& feature, bool high) {
+  if (is_indicator_feature(feature)) {
+    const auto [column, label] = column_and_label(feature);
+    return high ? "mostly " + column + " " + label : "few " + column + " " + label;
+  }
   const auto known = words().find(feature);
   if (known != words().end()) return high ? known->second.high : known->second.low;
   std::string rest;

@@ -118,7 +118,7 @@ std::vector<std::size_t> most_distinctive(const FeatureZScores& scores, std::siz
 void tell_equal_names_apart(std::vector<SegmentProfile>& profiles, const std::vector<std::string>& features,
                             const std::vector<std::string>& read_from) {
   const std::size_t d = features.size();
-  const FeatureZScores scores = feature_z_scores(profiles, d);
+  const FeatureZScores scores = feature_z_scores(profiles, features);
   std::map<std::string, int> uses;
   for (const SegmentProfile& p : profiles) uses[p.name] += 1;
   std::set<std::string> taken;

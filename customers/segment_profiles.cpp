@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "customers/feature_labels.hpp"
 #include "customers/segment_names.hpp"
 #include "customers/transforms.hpp"
 #include "common/named_columns.hpp"
@@ -30,12 +31,13 @@ std::array<const float*, kPerCustomer> per_customer(const ProfileInputs& in) {
 bool valued(const ProfileInputs& in, int64_t i) { return in.clv && std::isfinite(in.clv[i]); }
 
 // Exact per-segment sums (GridSum, each column's grid shared by every rank), so the sums and the
-// means do not depend on how customers are split over the ranks. Unknown figures (NaN) are left
-// out and counted.
+// means do not depend on how customers are split over the ranks. Unknown figures (NaN: a CLV, an
+// attribute such as age) are left out and counted.
 struct SegmentSums {
   int d = 0;
   std::vector<GridSum> sums;    // k × (d + kPerCustomer): the features, then the per-customer figures
   std::vector<int64_t> counts;  // customers per segment
+  std::vector<int64_t> known;   // k × d: customers per segment with a known value of each feature
   std::vector<int64_t> valued;  // customers with a CLV per segment
 
   double total(int s, int column) const { return sums[static_cast<std::size_t>(s) * (d + kPerCustomer) + column].value(); }
@@ -46,7 +48,7 @@ std::vector<double> fixed_point_scales(const ProfileInputs& in, const Communicat
   const auto extra = per_customer(in);
   std::vector<double> bound(d + kPerCustomer, 0.0);
   for (int64_t i = 0; i < in.n; ++i)
-    for (int j = 0; j < d; ++j) bound[j] = std::max(bound[j], std::fabs(static_cast<double>(in.value(i, j))));
+    for (int j = 0; j < d; ++j) bound[j] = std::max(bound[j], finite_or_zero(std::fabs(static_cast<double>(in.value(i, j)))));
   for (int e = 0; e < kPerCustomer; ++e)
     for (int64_t i = 0; extra[e] && i < in.n; ++i)
       bound[d + e] = std::max(bound[d + e], finite_or_zero(std::fabs(static_cast<double>(extra[e][i]))));
@@ -61,7 +63,8 @@ SegmentSums segment_sums(const ProfileInputs& in, int k, const Communicator& com
   const int d = static_cast<int>(in.features.size()), width = d + kPerCustomer;
   const auto extra = per_customer(in);
   const std::vector<double> scale = fixed_point_scales(in, comm);
-  SegmentSums t{d, {}, std::vector<int64_t>(k, 0), std::vector<int64_t>(k, 0)};
+  SegmentSums t{d, {}, std::vector<int64_t>(k, 0), std::vector<int64_t>(static_cast<std::size_t>(k) * d, 0),
+                std::vector<int64_t>(k, 0)};
   for (int s = 0; s < k; ++s)
     for (double column_scale : scale) t.sums.emplace_back(column_scale);
   for (int64_t i = 0; i < in.n; ++i) {
@@ -69,12 +72,14 @@ SegmentSums segment_sums(const ProfileInputs& in, int k, const Communicator& com
     t.counts[s] += 1;
     t.valued[s] += valued(in, i);
     GridSum* row = &t.sums[static_cast<std::size_t>(s) * width];
-    for (int j = 0; j < d; ++j) row[j].add(in.value(i, j));
+    for (int j = 0; j < d; ++j)
+      if (const float v = in.value(i, j); !std::isnan(v)) row[j].add(v), t.known[static_cast<std::size_t>(s) * d + j] += 1;
     for (int e = 0; e < kPerCustomer; ++e)
       if (extra[e] && std::isfinite(extra[e][i])) row[d + e].add(extra[e][i]);
   }
   comm.sum(t.sums.data(), t.sums.size());
   comm.sum(t.counts.data(), t.counts.size());
+  comm.sum(t.known.data(), t.known.size());
   comm.sum(t.valued.data(), t.valued.size());
   return t;
 }
@@ -87,7 +92,8 @@ SegmentProfile segment_profile(const ProfileInputs& in, const SegmentSums& t, in
   p.customers = t.counts[s];
   p.share = total ? static_cast<double>(t.counts[s]) / total : 0;
   const double n = std::max<double>(1, t.counts[s]), with_clv = std::max<double>(1, t.valued[s]);
-  for (int j = 0; j < d; ++j) p.mean.push_back(t.total(s, j) / n);
+  for (int j = 0; j < d; ++j)
+    p.mean.push_back(t.total(s, j) / std::max<double>(1, t.known[static_cast<std::size_t>(s) * d + j]));
   if (in.retained) p.retention = t.total(s, d + 2) / n;
   if (!in.clv) return p;
   p.without_clv = t.counts[s] - t.valued[s];
@@ -112,21 +118,25 @@ std::vector<SegmentProfile> segment_profiles(const ProfileInputs& in, const Segm
   return profiles;
 }
 
-// Medians and the CLV spread: global histogram quantiles of each segment's rows (CLV: of those
-// who have one).
-void add_quantiles(const ProfileInputs& in, std::vector<SegmentProfile>& profiles, const Communicator& comm) {
+// Medians and the CLV spread: global histogram quantiles of each segment's known values (CLV: of
+// those who have one).
+void add_quantiles(const ProfileInputs& in, const SegmentSums& t, std::vector<SegmentProfile>& profiles,
+                   const Communicator& comm) {
   const int d = static_cast<int>(in.features.size());
   for (int s = 0; s < static_cast<int>(profiles.size()); ++s) {
-    std::vector<float> rows, clv;
+    std::vector<std::vector<float>> known(d);
+    std::vector<float> clv;
     for (int64_t i = 0; i < in.n; ++i)
       if (in.segment[i] == s) {
-        for (int j = 0; j < d; ++j) rows.push_back(in.value(i, j));
+        for (int j = 0; j < d; ++j)
+          if (const float v = in.value(i, j); !std::isnan(v)) known[j].push_back(v);
         if (valued(in, i)) clv.push_back(in.clv[i]);
       }
-    const int64_t count = static_cast<int64_t>(rows.size()) / std::max(d, 1);
-    const bool any = profiles[s].customers != 0, any_clv = profiles[s].customers > profiles[s].without_clv;
+    const bool any_clv = profiles[s].customers > profiles[s].without_clv;
     for (int j = 0; j < d; ++j)
-      profiles[s].median.push_back(any ? global_quantile(rows.data(), count, d, j, 0.5, comm) : 0.0);
+      profiles[s].median.push_back(t.known[static_cast<std::size_t>(s) * d + j] > 0
+                                       ? global_quantile(known[j].data(), static_cast<int64_t>(known[j].size()), 1, 0, 0.5, comm)
+                                       : 0.0);
     for (double q : kClvQuantiles)
       if (in.clv)
         profiles[s].clv_quantiles.push_back(
@@ -136,13 +146,16 @@ void add_quantiles(const ProfileInputs& in, std::vector<SegmentProfile>& profile
 
 }  // namespace
 
-FeatureZScores feature_z_scores(const std::vector<SegmentProfile>& profiles, std::size_t features) {
+FeatureZScores feature_z_scores(const std::vector<SegmentProfile>& profiles, const std::vector<std::string>& names) {
+  const std::size_t features = names.size();
   FeatureZScores out{std::vector<double>(features, 0.0), std::vector<double>(features, 0.0), {}};
   for (const SegmentProfile& p : profiles)
     for (std::size_t j = 0; j < features; ++j) out.population[j] += finite_or_zero(p.share * mean_of(p, j));
   for (const SegmentProfile& p : profiles)
     for (std::size_t j = 0; j < features; ++j)
       out.spread[j] += finite_or_zero(p.share * std::pow(mean_of(p, j) - out.population[j], 2));
+  for (std::size_t j = 0; j < features; ++j)
+    if (is_indicator_feature(names[j])) out.spread[j] = out.population[j] * (1 - out.population[j]);
   for (const SegmentProfile& p : profiles) {
     std::vector<double>& z = out.z.emplace_back(features, 0.0);
     for (std::size_t j = 0; j < features; ++j)
@@ -153,9 +166,9 @@ FeatureZScores feature_z_scores(const std::vector<SegmentProfile>& profiles, std
 
 std::vector<SegmentProfile> profile_segments(const ProfileInputs& in, int k, const Communicator& comm) {
   const std::optional<std::size_t> monetary = find_column(in.features, "monetary");
-  std::vector<SegmentProfile> profiles =
-      segment_profiles(in, segment_sums(in, k, comm), monetary ? static_cast<int>(*monetary) : -1);
-  add_quantiles(in, profiles, comm);
+  const SegmentSums sums = segment_sums(in, k, comm);
+  std::vector<SegmentProfile> profiles = segment_profiles(in, sums, monetary ? static_cast<int>(*monetary) : -1);
+  add_quantiles(in, sums, profiles, comm);
   name_segments(in, profiles, comm);
   return profiles;
 }

@@ -17,7 +17,7 @@ struct SegmentProfile {
   std::string action;  ///< one-line suggested action
   int64_t customers = 0;
   double share = 0;
-  std::vector<double> mean;    ///< per profiled feature, original units
+  std::vector<double> mean;    ///< per profiled feature, original units, over the known values (NaN: unknown)
   std::vector<double> median;  ///< per profiled feature, within (max − min)/2^20 (global histogram)
   int r_score = 0, f_score = 0, m_score = 0;  ///< 1–5: its customers' median RFM scores; 0 without RFM
   std::vector<int64_t> rfm_classes;           ///< customers per RFM class (rfm_class_labels order); empty without RFM
@@ -61,12 +61,15 @@ std::vector<SegmentProfile> profile_segments(const ProfileInputs& in, int k, con
 /// Each segment's feature means against the population's, in population spreads.
 struct FeatureZScores {
   std::vector<double> population;      ///< per feature: the share-weighted mean of the segment means
-  std::vector<double> spread;          ///< per feature: the share-weighted variance of the segment means
+  std::vector<double> spread;          ///< per feature: the share-weighted variance of the segment means;
+                                       ///< an indicator's: p(1 − p) of the population share p
   std::vector<std::vector<double>> z;  ///< [segment][feature]: (mean − population) / √spread; 0 where spread is 0
 };
 
-/// The z-scores of features 0 … features − 1 of each profile (a mean the profile lacks is NaN).
-/// A term that is missing or not finite counts 0.
-FeatureZScores feature_z_scores(const std::vector<SegmentProfile>& profiles, std::size_t features);
+/// The z-scores of each profile's features (a mean the profile lacks is NaN). A term that is
+/// missing or not finite counts 0. An indicator of a categorical attribute (is_indicator_feature)
+/// is measured in its customers' spread, as segments that differ by a point or two in a label's
+/// share would otherwise look as distinct as segments apart by a year in recency.
+FeatureZScores feature_z_scores(const std::vector<SegmentProfile>& profiles, const std::vector<std::string>& features);
 
 }  // namespace kseg

@@ -6,6 +6,7 @@
 
 #include "cluster/data_summary.hpp"
 #include "common/errors.hpp"
+#include "common/exact_sum.hpp"
 
 namespace kseg {
 namespace {
@@ -38,6 +39,25 @@ int bin_of_rank(const std::vector<int64_t>& counts, int64_t& rank) {
     rank -= counts[bin];
   }
   return kBins - 1;
+}
+
+// Per column, the exact mean of its known (non-NaN) values; refuses a column with none.
+std::vector<double> known_means(const float* rows, int64_t n, int d, const Communicator& comm,
+                                const std::vector<std::string>& names) {
+  std::vector<ExactSum> sums(d);
+  std::vector<int64_t> known(d, 0);
+  for (int64_t i = 0; i < n; ++i)
+    for (int j = 0; j < d; ++j)
+      if (const float v = rows[i * d + j]; !std::isnan(v)) sums[j].add(v), known[j] += 1;
+  comm.sum(sums.data(), sums.size());
+  comm.sum(known.data(), known.size());
+  std::vector<double> mean(d);
+  for (int j = 0; j < d; ++j) {
+    if (known[j] == 0 && comm.sum(n) > 0)
+      refuse("feature '" + (names.empty() ? std::to_string(j + 1) : names[j]) + "' has no known value for any customer: it cannot be clustered on");
+    mean[j] = known[j] > 0 ? sums[j].to_double() / static_cast<double>(known[j]) : 0.0;
+  }
+  return mean;
 }
 
 }  // namespace
@@ -86,6 +106,7 @@ double global_quantile(const float* rows, int64_t n, int d, int column, double q
 
 // The three stages, each rounding to float, shared by fitting and applying so that a saved
 // model transforms its own training data to exactly the same bits.
+float fill_stage(const Scaler& s, int j, float v) { return std::isnan(v) ? static_cast<float>(s.fill[j]) : v; }
 float log_stage(const Scaler& s, int j, float v) { return s.steps[j].log1p ? static_cast<float>(signed_log1p(v)) : v; }
 float clip_stage(const Scaler& s, int j, float v) {
   return static_cast<float>(std::clamp<double>(v, s.clip_low[j], s.clip_high[j]));
@@ -100,7 +121,7 @@ void apply_stage(const Scaler& s, float* rows, int64_t n, int d, int j, Stage st
 void Scaler::apply(float* rows, int64_t n) const {
   const int d = static_cast<int>(steps.size());
   for (int j = 0; j < d; ++j)
-    for (auto stage : {log_stage, clip_stage, scale_stage}) apply_stage(*this, rows, n, d, j, stage);
+    for (auto stage : {fill_stage, log_stage, clip_stage, scale_stage}) apply_stage(*this, rows, n, d, j, stage);
 }
 
 std::vector<float> Scaler::to_original(const std::vector<float>& centroids) const {
@@ -115,14 +136,17 @@ std::vector<float> Scaler::to_original(const std::vector<float>& centroids) cons
 }
 
 Scaler fit_and_apply_transforms(float* rows, int64_t n, int d, const std::vector<FeatureTransform>& steps,
-                                const TransformParams& params, const int64_t* ids, const Communicator& comm) {
+                                const TransformParams& params, const int64_t* ids, const Communicator& comm,
+                                const std::vector<std::string>& names) {
   Scaler s;
   s.steps = steps;
+  s.fill = known_means(rows, n, d, comm, names);
   s.clip_low.assign(d, -INFINITY);
   s.clip_high.assign(d, INFINITY);
   s.center.assign(d, 0.0);
   s.scale.assign(d, 1.0);
   for (int j = 0; j < d; ++j) {
+    apply_stage(s, rows, n, d, j, fill_stage);
     apply_stage(s, rows, n, d, j, log_stage);
     if (!steps[j].winsorize) continue;
     s.clip_low[j] = global_quantile(rows, n, d, j, params.winsor_low, comm);
@@ -131,10 +155,12 @@ Scaler fit_and_apply_transforms(float* rows, int64_t n, int d, const std::vector
   }
   const DataSummary moments = summarize({rows, n, d}, ids, comm);
   for (int j = 0; j < d; ++j) {
-    if (!steps[j].standardize) continue;
-    s.center[j] = moments.mean[j];
-    s.scale[j] = moments.variance[j] > 0 ? std::sqrt(moments.variance[j]) : 1.0;
-    apply_stage(s, rows, n, d, j, scale_stage);
+    if (steps[j].standardize) {
+      s.center[j] = moments.mean[j];
+      s.scale[j] = moments.variance[j] > 0 ? std::sqrt(moments.variance[j]) : 1.0;
+    }
+    if (!params.divisors.empty()) s.scale[j] *= params.divisors[j];
+    if (s.center[j] != 0.0 || s.scale[j] != 1.0) apply_stage(s, rows, n, d, j, scale_stage);
   }
   return s;
 }

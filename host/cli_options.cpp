@@ -120,7 +120,13 @@ void add_model_input_options(CLI::App& cmd, ModelInputOptions& o) {
   add_feature_step_options(cmd, o.step, /*as_of_required=*/false);
   cmd.add_option("--features", o.features,
                  "Comma-separated features to cluster on (default: all of a features file; for transactions "
-                 "recency_days,frequency,monetary,aov,tenure_days,return_rate)")
+                 "recency_days,frequency,monetary,aov,tenure_days,return_rate); may name /customers columns: a "
+                 "quantity (e.g. age; standardized, unknown = mean) or a categorical column (e.g. region: one "
+                 "indicator per label, the block scaled to weigh like one standardized feature)")
+      ->delimiter(',');
+  cmd.add_option("--weight", o.weights,
+                 "FEATURE=W: multiply the feature's part of the squared distance by W (a categorical column: its "
+                 "whole block), e.g. --weight monetary=2 --weight region=0.5; default 1")
       ->delimiter(',');
   cmd.add_option("--transform", o.transforms,
                  "NAME=steps, steps from log1p, winsorize, standardize joined by '+', or none; NAME '*' for "

@@ -76,7 +76,7 @@ std::string shares_chart(const std::vector<SegmentProfile>& profiles) {
 
 std::string profile_chart(const std::vector<SegmentProfile>& profiles, const std::vector<std::string>& features) {
   const std::size_t d = features.size();
-  const FeatureZScores scores = feature_z_scores(profiles, d);
+  const FeatureZScores scores = feature_z_scores(profiles, features);
   const int row = 16, label = 140, half = 120;
   std::ostringstream svg;
   svg << "<svg width='" << (label + 2 * half + 20) * std::min<std::size_t>(profiles.size(), 3) << "' height='"

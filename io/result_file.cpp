@@ -3,11 +3,13 @@
 #include <numeric>
 
 #include "common/errors.hpp"
+#include "customers/segment_fit.hpp"
 
 namespace kseg {
 namespace {
 
 constexpr const char* kRfmSegment = "/segments/rfm_segment";
+constexpr const char* kEnvelope = "/model/distance_envelope";
 
 void write_segments(const std::string& path, const ResultContent& c, const Communicator& comm) {
   h5::Id file = h5::create_parallel(path, comm);
@@ -30,6 +32,8 @@ void write_segments(const std::string& path, const ResultContent& c, const Commu
                                    Column{"/segments/f_score", H5T_STD_I8LE, H5T_NATIVE_INT8, c.rfm->f_score.data()},
                                    Column{"/segments/m_score", H5T_STD_I8LE, H5T_NATIVE_INT8, c.rfm->m_score.data()},
                                    Column{kRfmSegment, H5T_STD_I32LE, H5T_NATIVE_INT32, c.rfm->rfm_class.data()}});
+  if (c.out_of_envelope)
+    columns.push_back({"/segments/out_of_envelope", H5T_STD_I8LE, H5T_NATIVE_INT8, c.out_of_envelope});
   for (const Column& col : columns) {
     h5::Id dataset = h5::create_dataset(file, col.name, col.file_type, {rows});
     h5::write_rows(comm, dataset, col.mem_type, c.block.first, c.block.count, 1, col.data, path + ":" + col.name);
@@ -98,7 +102,8 @@ template <typename Scaler>
 auto scaler_columns(Scaler& s) {
   using Values = decltype(&s.center);
   return std::vector<std::pair<const char*, Values>>{
-      {"clip_low", &s.clip_low}, {"clip_high", &s.clip_high}, {"center", &s.center}, {"scale", &s.scale}};
+      {"clip_low", &s.clip_low}, {"clip_high", &s.clip_high}, {"center", &s.center}, {"scale", &s.scale},
+      {"fill", &s.fill}};
 }
 
 // Small and string-valued data: rank 0 writes it serially (MPI-IO cannot write variable-length strings).
@@ -111,6 +116,11 @@ void write_model(const std::string& path, const ResultContent& c) {
   h5::write_small(file, "/model/segment_size", H5T_NATIVE_INT64, {k}, c.segment_size.data());
   h5::write_small(file, "/model/segment_ids", H5T_NATIVE_INT32, {k}, c.segment_ids.data());
   if (!c.segment_status.empty()) h5::write_strings(file, "/model/segment_status", c.segment_status);
+  if (!c.distance_envelope.empty()) {
+    h5::write_small(file, kEnvelope, H5T_NATIVE_DOUBLE, {k}, c.distance_envelope.data());
+    h5::Id envelope(H5Dopen2(file, kEnvelope, H5P_DEFAULT), H5Dclose, path + ": cannot reopen " + kEnvelope);
+    h5::write_attribute(envelope, "quantile", kEnvelopeQuantile);
+  }
   h5::create_group(file, "/model/scaler");
   for (const auto& [name, values] : scaler_columns(c.scaler))
     h5::write_small(file, std::string("/model/scaler/") + name, H5T_NATIVE_DOUBLE, {d}, values->data());
@@ -146,8 +156,12 @@ SavedModel read_saved_model(const std::string& path) {
   m.scaler.steps = h5::read_strings(file, "/model/scaler/steps", path);
   m.centroids = h5::read_small<float>(file, "/model/centroids", H5T_NATIVE_FLOAT, path);
   m.centroids_original = h5::read_small<float>(file, "/model/centroids_original", H5T_NATIVE_FLOAT, path);
-  for (const auto& [name, values] : scaler_columns(m.scaler))
-    *values = h5::read_small<double>(file, std::string("/model/scaler/") + name, H5T_NATIVE_DOUBLE, path);
+  for (const auto& [name, values] : scaler_columns(m.scaler)) {
+    const std::string dataset = std::string("/model/scaler/") + name;
+    if (name == std::string("fill") && !h5::link_exists(file, dataset)) continue;  // older results: nothing unknown
+    *values = h5::read_small<double>(file, dataset, H5T_NATIVE_DOUBLE, path);
+  }
+  if (m.scaler.fill.empty()) m.scaler.fill.assign(m.scaler.center.size(), NAN);
   m.segment_names = h5::read_strings(file, "/model/segment_names", path);
   m.segment_actions = h5::read_strings(file, "/model/segment_actions", path);
   m.segment_size = h5::read_small<int64_t>(file, "/model/segment_size", H5T_NATIVE_INT64, path);
@@ -155,6 +169,8 @@ SavedModel read_saved_model(const std::string& path) {
   if (!from.empty()) m.segments_from = from[0];
   m.d = static_cast<int>(m.feature_names.size());
   m.k = m.d ? static_cast<int>(m.centroids.size() / m.d) : 0;
+  if (h5::link_exists(file, kEnvelope))
+    m.distance_envelope = h5::read_small<double>(file, kEnvelope, H5T_NATIVE_DOUBLE, path);
   if (h5::link_exists(file, "/model/segment_ids")) {
     m.segment_ids = h5::read_small<int32_t>(file, "/model/segment_ids", H5T_NATIVE_INT32, path);
   } else {
@@ -165,8 +181,9 @@ SavedModel read_saved_model(const std::string& path) {
   const bool consistent = k > 0 && m.centroids.size() == k * d && m.centroids_original.size() == k * d &&
                           m.scaler.steps.size() == d && m.scaler.clip_low.size() == d &&
                           m.scaler.clip_high.size() == d && m.scaler.center.size() == d &&
-                          m.scaler.scale.size() == d && m.segment_ids.size() == k &&
-                          m.segment_names.size() == k && m.segment_size.size() == k;
+                          m.scaler.scale.size() == d && m.scaler.fill.size() == d && m.segment_ids.size() == k &&
+                          m.segment_names.size() == k && m.segment_size.size() == k &&
+                          (m.distance_envelope.empty() || m.distance_envelope.size() == k);
   if (!consistent)
     throw InputError(path + ":/model: its datasets disagree in size (" + std::to_string(d) + " features, " +
                          std::to_string(m.centroids.size()) + " centroid values): not a complete kseg result",

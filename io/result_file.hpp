@@ -18,6 +18,7 @@ namespace kseg {
 struct SavedScaler {
   std::vector<std::string> steps;  ///< per feature, e.g. "log1p+standardize"
   std::vector<double> clip_low, clip_high, center, scale;
+  std::vector<double> fill;  ///< /model/scaler/fill: what an unknown value becomes (NaN in results before it)
 };
 
 /// What a run writes (docs/DESIGN.md, HDF5 layout, Results).
@@ -28,6 +29,7 @@ struct ResultContent {
   const int32_t* segment = nullptr;  ///< stable segment ids (segment_ids' values)
   const float* distance = nullptr;  ///< Euclidean distance to the segment's centroid
   std::vector<std::pair<std::string, const float*>> customer_columns;  ///< more /segments/<name>, block.count each
+  const int8_t* out_of_envelope = nullptr;  ///< /segments/out_of_envelope, when there is an envelope
 
   int k = 0;
   int d = 0;
@@ -37,6 +39,7 @@ struct ResultContent {
   std::vector<std::string> segment_names, segment_actions;          ///< /model/segment_names, /model/segment_actions
   std::vector<int64_t> segment_size;
   std::vector<int32_t> segment_ids;  ///< /model/segment_ids: the stable id of each centroid row
+  std::vector<double> distance_envelope;  ///< /model/distance_envelope: per row, the fit-time envelope
   std::vector<std::string> segment_status;  ///< /model/segment_status: "matched" / "new segment"; empty without --previous
   const QuarterComparison* comparison = nullptr;  ///< /migration and /drift, with --previous
   const HoldoutValidation* validation = nullptr;
@@ -59,6 +62,7 @@ struct SavedModel {
   std::vector<int32_t> segment_ids;                  ///< 0..k−1 for files written before stable ids
   std::vector<std::string> segment_names, segment_actions;
   std::vector<int64_t> segment_size;
+  std::vector<double> distance_envelope;  ///< per centroid row; empty in results written before it
   std::string segments_from = "kmeans";  ///< root attribute segments_from: "kmeans" or "rfm" (the RFM classes)
 };
 

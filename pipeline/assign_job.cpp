@@ -5,6 +5,7 @@
 #include "common/number_text.hpp"
 #include "common/timer.hpp"
 #include "common/version.hpp"
+#include "customers/segment_fit.hpp"
 #include "io/atomic_output.hpp"
 #include "io/result_file.hpp"
 #include "pipeline/transform_stage.hpp"
@@ -25,6 +26,7 @@ ResultContent model_content(const SavedModel& m, const std::vector<int64_t>& siz
   c.segment_size = sizes;
   c.segment_ids = m.segment_ids;
   c.feature_names = m.feature_names;
+  c.distance_envelope = m.distance_envelope;
   return c;
 }
 
@@ -40,13 +42,14 @@ AssignSummary assign_job(const AssignParams& p, const Communicator& comm, const 
   log.line("model     ", p.model, ": ", model.k, " segments on ", model.d, " features");
   FeatureStepOptions step = p.step;
   step.use_cuda = use_cuda(p.device, comm, log);
-  const ModelInputs inputs = inputs_for_model(load_customers(p.input, step, false, comm, log), model);
+  const ModelInputs inputs = inputs_for_model(load_customers(p.input, step, true, comm, log), model, comm, log);
   const FeatureShard& shard = inputs.shard;
   const std::unique_ptr<ShardOnDevice> device =
       load_on_device(shard.view(), shard.customer_id.data(), step.use_cuda, p.device, comm);
   const Assignment a = predict(device->context(), model.centroids, model.k);
   const std::vector<int32_t> segment = a.segment_ids(model.segment_ids);
   const std::vector<float> distance = a.distances();
+  const SegmentFit fit = segment_fit(shard.view(), model.centroids, model.k, a, model.distance_envelope, comm);
 
   ResultContent content = model_content(model, a.sizes);
   const std::vector<float> monetary = inputs.profiled_column("monetary");
@@ -56,6 +59,8 @@ AssignSummary assign_job(const AssignParams& p, const Communicator& comm, const 
   content.customer_id = shard.customer_id.data();
   content.segment = segment.data();
   content.distance = distance.data();
+  content.customer_columns.emplace_back("margin", fit.margin.data());
+  if (!model.distance_envelope.empty()) content.out_of_envelope = fit.out_of_envelope.data();
   content.attributes = {{"model", p.model},       {"input", p.input},
                         {"customers", shard.total_rows}, {"k", int64_t{model.k}},
                         {"backend", device->backend_name()}, {"version", std::string(kVersion)}};
@@ -63,6 +68,11 @@ AssignSummary assign_job(const AssignParams& p, const Communicator& comm, const 
   output.commit();
   log.line("assign    ", with_thousands(shard.total_rows), " customers from ", p.input, " -> ", p.output, ", ",
            milliseconds(total.milliseconds()));
+  if (!model.distance_envelope.empty())
+    log.line("envelope  ", with_thousands(fit.outside), " customers (",
+             percent_text(shard.total_rows ? static_cast<double>(fit.outside) / shard.total_rows : 0.0, 2),
+             ") lie farther from their centroid than ", percent_text(kEnvelopeQuantile, 0),
+             " of its customers did at fit time (/segments/out_of_envelope)");
   return {shard.total_rows, a.sizes, total.seconds()};
 }
 

@@ -5,6 +5,8 @@
 
 #include <optional>
 
+#include "customers/segment_fit.hpp"
+
 #include "cluster/predict.hpp"
 #include "customers/customer_rfm.hpp"
 #include "customers/quarter_comparison.hpp"
@@ -32,6 +34,8 @@ struct SegmentedCustomers {
   std::vector<float> distance;     ///< per customer: Euclidean distance to the segment's centroid
   std::vector<float> monetary;     ///< per customer, when profiled: next quarter's migration revenue
   std::optional<CustomerRfm> rfm;  ///< per customer, when the input has recency_days, frequency and monetary
+  std::vector<double> envelope;    ///< per centroid row: the fit-time distance envelope (customers/segment_fit.hpp)
+  SegmentFit fit;                  ///< per customer: margin and out-of-envelope flag
 };
 
 /// Collective: every customer's RFM scores and class, on the loaded table's original units; none

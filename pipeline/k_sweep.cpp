@@ -59,7 +59,7 @@ KSweep select_k_job(const SelectKParams& p, const Communicator& comm, const Logg
   if (p.threads > 0) omp_set_num_threads(p.threads);
   ModelInputOptions model = p.model;
   model.step.use_cuda = use_cuda(p.device, comm, log);
-  const ModelInputs inputs = prepare_model_inputs(load_customers(p.input, model.step, false, comm, log), model, comm, log);
+  const ModelInputs inputs = prepare_model_inputs(load_customers(p.input, model.step, true, comm, log), model, comm, log);
   const std::unique_ptr<ShardOnDevice> device =
       load_on_device(inputs.shard.view(), inputs.shard.customer_id.data(), model.step.use_cuda, p.device, comm);
   return sweep_k(device->context(), p.kmeans, p.ks, p.sample, log);

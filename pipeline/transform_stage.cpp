@@ -7,6 +7,7 @@
 #include "common/named_columns.hpp"
 #include "common/number_text.hpp"
 #include "common/stop_request.hpp"
+#include "customers/attribute_features.hpp"
 #include "customers/rfm_defaults.hpp"
 #include "io/customer_attributes.hpp"
 
@@ -168,6 +169,31 @@ TransformDefaults default_transforms(const std::optional<ModelDefaults>& default
   return out;
 }
 
+// Appends to the loaded table the attribute features among `names`; returns the warnings.
+std::vector<std::string> add_attribute_features(FeatureShard& table, const AttributeColumns& attributes,
+                                                const std::vector<std::string>& names, const Communicator& comm) {
+  std::vector<std::string> warnings =
+      append_attribute_features({table.customer_id, table.matrix, table.feature_names}, attributes, names, comm);
+  table.d = static_cast<int>(table.feature_names.size());
+  return warnings;
+}
+
+// Each model feature's steps: the defaults and the user's --transform; attribute quantities are
+// standardized by default (they come in their own units: years, score points); indicators are
+// never transformed, their block is scaled as a whole (feature_divisors).
+std::vector<FeatureTransform> model_transforms(const std::vector<std::string>& wanted, const ModelInputOptions& o,
+                                               const std::optional<ModelDefaults>& defaults, const FeatureShard& table,
+                                               const AttributeColumns* attributes) {
+  TransformDefaults chosen = default_transforms(defaults);
+  for (const std::string& name : wanted)
+    if (attributes && !find_column(table.feature_names, name) && find_column(attributes->names, name))
+      chosen.emplace_back(name, "standardize");
+  std::vector<FeatureTransform> steps = transforms_for(wanted, o.transforms, chosen);
+  for (std::size_t j = 0; j < wanted.size(); ++j)
+    if (!indicator_block(wanted[j], attributes).empty()) steps[j] = FeatureTransform{};
+  return steps;
+}
+
 }  // namespace
 
 std::vector<float> ModelInputs::profiled_column(const std::string& name) const {
@@ -181,19 +207,25 @@ std::vector<float> ModelInputs::profiled_column(const std::string& name) const {
 }
 
 SavedScaler saved_scaler(const Scaler& s) {
-  SavedScaler saved{{}, s.clip_low, s.clip_high, s.center, s.scale};
+  SavedScaler saved{{}, s.clip_low, s.clip_high, s.center, s.scale, s.fill};
   for (const FeatureTransform& t : s.steps) saved.steps.push_back(to_string(t));
   return saved;
 }
 
 Scaler scaler_of(const SavedScaler& saved) {
-  Scaler s{{}, saved.clip_low, saved.clip_high, saved.center, saved.scale};
+  Scaler s{{}, saved.fill, saved.clip_low, saved.clip_high, saved.center, saved.scale};
   for (const std::string& steps : saved.steps) s.steps.push_back(parse_feature_transform(steps));
   return s;
 }
 
-ModelInputs inputs_for_model(LoadedCustomers loaded, const SavedModel& model) {
+ModelInputs inputs_for_model(LoadedCustomers loaded, const SavedModel& model, const Communicator& comm,
+                             const Logger& log) {
   const Scaler scaler = scaler_of(model.scaler);
+  if (loaded.attributes) {
+    const AttributeColumns attributes = attribute_columns(std::move(*loaded.attributes));
+    for (const std::string& warning : add_attribute_features(loaded.table, attributes, model.feature_names, comm))
+      log.line("warning   ", warning);
+  }
   ModelInputs inputs = model_matrix(std::move(loaded), model.feature_names, scaler.steps);
   inputs.scaler = scaler;
   inputs.scaler.apply(inputs.shard.matrix.data(), inputs.shard.block.count);
@@ -204,14 +236,18 @@ ModelInputs prepare_model_inputs(LoadedCustomers loaded, const ModelInputOptions
                                  const Logger& log) {
   const TransformParams params{o.winsor_quantiles[0], o.winsor_quantiles[1]};
   const std::optional<ModelDefaults> defaults = model_defaults(loaded, o.step);
-  const std::vector<std::string> wanted = model_features(o, loaded, defaults);
-  const std::vector<FeatureTransform> steps = transforms_for(wanted, o.transforms, default_transforms(defaults));
+  std::optional<AttributeColumns> attributes;
+  if (loaded.attributes) attributes = attribute_columns(std::move(*loaded.attributes));
+  const AttributeColumns* attribute_table = attributes ? &*attributes : nullptr;
+  const std::vector<std::string> wanted =
+      expand_attribute_features(model_features(o, loaded, defaults), loaded.table.feature_names, attribute_table);
+  const std::vector<FeatureTransform> steps = model_transforms(wanted, o, defaults, loaded.table, attribute_table);
+  if (attributes) add_attribute_features(loaded.table, *attributes, wanted, comm);
   std::optional<Valuation> valued;
   if (defaults) valued = value_customers(loaded, *defaults, o, comm, log);
   stop_if_requested(comm, "valuing the customers");
   std::vector<float> retained =
       retained_customers(loaded.table.matrix.data(), loaded.table.block.count, loaded.table.feature_names);
-  std::optional<CustomerAttributes> attributes = std::move(loaded.attributes);
   std::optional<HoldoutActuals> holdout = std::move(loaded.holdout);
   const std::optional<TransactionLog> log_facts = loaded.log;
   ModelInputs inputs = model_matrix(std::move(loaded), wanted, steps);
@@ -224,10 +260,13 @@ ModelInputs prepare_model_inputs(LoadedCustomers loaded, const ModelInputOptions
   }
   inputs.log = log_facts;
   inputs.retained = std::move(retained);
-  if (attributes) inputs.attributes = attribute_columns(std::move(*attributes));
   if (!(params.winsor_low < params.winsor_high)) refuse("--winsorize-quantiles: the lower must be below the upper");
+  TransformParams fitted = params;
+  fitted.divisors = feature_divisors(inputs.shard.matrix.data(), inputs.shard.block.count, inputs.shard.feature_names,
+                                     attribute_table, o.weights, comm);
+  inputs.attributes = std::move(attributes);
   inputs.scaler = fit_and_apply_transforms(inputs.shard.matrix.data(), inputs.shard.block.count, inputs.shard.d, steps,
-                                           params, inputs.shard.customer_id.data(), comm);
+                                           fitted, inputs.shard.customer_id.data(), comm, inputs.shard.feature_names);
   stop_if_requested(comm, "transforming the features");
   return inputs;
 }

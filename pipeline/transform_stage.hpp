@@ -22,6 +22,7 @@ struct ModelInputOptions {
   std::vector<std::string> features;    ///< empty: all of a features file, the RFM set for transactions
   std::vector<std::string> transforms;  ///< NAME=steps overrides ("*" for every other feature)
   std::vector<double> winsor_quantiles = {0.01, 0.99};  ///< clipping quantiles of winsorize
+  std::vector<std::string> weights;     ///< FEATURE=W: W multiplies the feature's share of the squared distance
   ClvOptions clv;                       ///< transactions input: CLV horizon and discount
 };
 
@@ -61,8 +62,10 @@ ModelInputs prepare_model_inputs(LoadedCustomers loaded, const ModelInputOptions
 
 /// The same customers' inputs for scoring with a saved model: its features put through its saved
 /// transforms (nothing is fitted: no quantiles, no scaler, no CLV model), so that a customer the
-/// model was fitted on gets bit for bit the values it had then.
-ModelInputs inputs_for_model(LoadedCustomers loaded, const SavedModel& model);
+/// model was fitted on gets bit for bit the values it had then. Collective: attribute features
+/// are joined from /customers (unseen labels are logged as warnings).
+ModelInputs inputs_for_model(LoadedCustomers loaded, const SavedModel& model, const Communicator& comm,
+                             const Logger& log);
 
 /// The fitted transforms in the result file's terms, and back.
 SavedScaler saved_scaler(const Scaler& scaler);

@@ -61,11 +61,11 @@ std::vector<std::pair<std::string, h5::AttributeValue>> result_attributes(const 
 
 // CLV columns per customer and the fitted models as attributes.
 void add_customer_value(const CustomerValue& v, const ClvOptions& clv, ResultContent& content) {
-  content.customer_columns = {{"p_alive", v.p_alive.data()},
-                              {"churn_risk", v.churn_risk.data()},
-                              {"expected_purchases", v.expected_purchases.data()},
-                              {"expected_spend", v.expected_spend.data()},
-                              {"clv", v.clv.data()}};
+  content.customer_columns.insert(content.customer_columns.end(), {{"p_alive", v.p_alive.data()},
+                                                                   {"churn_risk", v.churn_risk.data()},
+                                                                   {"expected_purchases", v.expected_purchases.data()},
+                                                                   {"expected_spend", v.expected_spend.data()},
+                                                                   {"clv", v.clv.data()}});
   const PurchaseModel& m = v.purchases.model;
   const std::string prefix = purchase_model_prefix(m.kind);
   for (std::size_t i = 0; i < m.params.size(); ++i) content.attributes.emplace_back(prefix + m.param_names()[i], m.params[i]);
@@ -88,6 +88,11 @@ ResultContent result_content(const RunOutcome& r, const RunReport& report) {
   content.customer_id = shard.customer_id.data();
   content.segment = c.segment.data();
   content.distance = c.distance.data();
+  if (!c.envelope.empty()) {  // k-means segments (RFM classes have no centroids to be near)
+    content.customer_columns.emplace_back("margin", c.fit.margin.data());
+    content.out_of_envelope = c.fit.out_of_envelope.data();
+    content.distance_envelope = c.envelope;
+  }
   content.k = fit.k;
   content.d = r.summary.d;
   content.centroids = fit.centroids;
