@@ -18,7 +18,8 @@ enum class RandomPurpose : uint32_t {
   plus_plus,
   parallel_sampling,
   recluster,
-  swap_customer
+  swap_customer,
+  stability_sample
 };
 
 uint32_t random_stream(int restart, RandomPurpose purpose);

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,16 @@ class Communicator {
 
   /// Every rank's bytes, concatenated in rank order, on every rank.
   std::vector<std::byte> all_gather(const std::vector<std::byte>& local) const;
+  /// The same for values of a trivially copyable type.
+  template <typename T>
+  std::vector<T> all_gather_values(const std::vector<T>& local) const {
+    std::vector<std::byte> bytes(local.size() * sizeof(T));
+    std::memcpy(bytes.data(), local.data(), bytes.size());
+    const std::vector<std::byte> gathered = all_gather(bytes);
+    std::vector<T> all(gathered.size() / sizeof(T));
+    std::memcpy(all.data(), gathered.data(), gathered.size());
+    return all;
+  }
   /// Personalised exchange: send_counts[r] elements of `send` (packed in rank order) go to rank
   /// r; returns what every rank sent here, in rank order. Sizes are 64-bit: messages travel in
   /// pieces of at most 1 GiB, straight between the vectors, with no staging copies.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,17 @@ struct AttributeSummary {
   std::vector<std::vector<double>> share;  ///< per segment, categorical: share of the known customers per label
 };
 
+/// Net Promoter Score per segment from an `nps` column (answers 0–10 to "how likely are you to
+/// recommend us"): the percentage of promoters (9–10) minus that of detractors (0–6), −100…100,
+/// over the segment's customers who answered; NaN where nobody did.
+struct NetPromoterScores {
+  std::vector<int64_t> respondents, promoters, detractors;
+  std::vector<double> score;
+};
+
+/// The column whose answers give the Net Promoter Score.
+inline constexpr const char* kNpsColumn = "nps";
+
 /// The attribute table against the segments.
 struct AttributeProfiles {
   std::vector<AttributeSummary> attributes;
@@ -25,6 +37,7 @@ struct AttributeProfiles {
   /// Per segment: Σ CLV / Σ acquisition cost over the customers with both (NaN without costs).
   std::vector<double> clv_per_cac;
   std::vector<double> mean_acquisition_cost;  ///< per segment (NaN without costs)
+  std::optional<NetPromoterScores> nps;       ///< when the table has a quantity column `nps`
 };
 
 /// The attribute table's columns, as `rows` holds them (one payload value per column).
@@ -36,7 +49,9 @@ struct AttributeColumns {
 
 /// Collective: joins the segmented customers (id, segment, CLV or null) with the attribute table
 /// by customer id (distributed), then sums per segment exactly (fixed point and counts, allreduced),
-/// so the result is the same for any number of ranks. An `acquisition_cost` column gives CLV/CAC.
+/// so the result is the same for any number of ranks. An `acquisition_cost` column gives CLV/CAC,
+/// an `nps` column the Net Promoter Score (an answer that is not a whole number 0–10 is refused,
+/// on every rank, naming the table and the customer).
 AttributeProfiles profile_attributes(const AttributeColumns& table, const int64_t* customer_id, const int32_t* segment,
                                      const float* clv, int64_t n, int k, const Communicator& comm);
 

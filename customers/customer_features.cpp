@@ -1,7 +1,6 @@
 #include "customers/customer_features.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <iomanip>
 #include <sstream>
 #include <numeric>
@@ -141,15 +140,6 @@ std::size_t shuffle_by_customer(TransactionColumns& lines, int64_t as_of_day, co
   return sent;
 }
 
-std::vector<int64_t> all_gather_ids(const std::vector<int64_t>& local, const Communicator& comm) {
-  std::vector<std::byte> bytes(local.size() * sizeof(int64_t));
-  std::memcpy(bytes.data(), local.data(), bytes.size());
-  const std::vector<std::byte> gathered = comm.all_gather(bytes);
-  std::vector<int64_t> all(gathered.size() / sizeof(int64_t));
-  std::memcpy(all.data(), gathered.data(), gathered.size());
-  return all;
-}
-
 // The positions of `ids` in increasing id order, for ids made of a few ascending runs (one per
 // sending rank): the runs merged pairwise, O(n log runs).
 std::vector<std::size_t> merged_order(const std::vector<int64_t>& ids) {
@@ -177,7 +167,7 @@ CustomerFeatureRows redistribute_by_id(const CustomerFeatureRows& rows, int colu
   const std::size_t n = rows.customer_id.size(), ranks = static_cast<std::size_t>(comm.size());
   std::vector<int64_t> samples;
   for (std::size_t s = 0; n > 0 && s < ranks; ++s) samples.push_back(rows.customer_id[s * n / ranks]);
-  std::vector<int64_t> all_samples = all_gather_ids(samples, comm);
+  std::vector<int64_t> all_samples = comm.all_gather_values(samples);
   std::sort(all_samples.begin(), all_samples.end());
   std::vector<int64_t> splitters;
   for (std::size_t r = 1; r < ranks && !all_samples.empty(); ++r) splitters.push_back(all_samples[r * all_samples.size() / ranks]);

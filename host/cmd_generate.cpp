@@ -34,6 +34,22 @@ Command add_generate_command(CLI::App& app, const Communicator& comm) {
       ->capture_default_str()->check(CLI::Range(1, kMaxCategories))->needs(transactions);
   cmd->add_option("--channels", o->channels, "With --transactions: sales channels, the first of web, store, app, phone, marketplace")
       ->capture_default_str()->check(CLI::Range(1, kMaxChannels))->needs(transactions);
+  CLI::Option* uplift_plan = cmd->add_option(
+      "--uplift-plan", o->uplift_plan,
+      "With --transactions: a campaign plan (kseg campaign plan) whose treated customers of --uplift-segment the "
+      "campaign reached: from --uplift-from on, each gets one extra order with chance --uplift; control customers "
+      "and other segments are generated exactly as without these options, so the true conversion lift over a "
+      "window from --uplift-from to --end is --uplift x (1 - the control's conversion)")
+      ->needs(transactions);
+  CLI::Option* uplift_segment =
+      cmd->add_option("--uplift-segment", o->uplift_segment, "With --uplift-plan: the segment the campaign works on");
+  CLI::Option* uplift_from =
+      cmd->add_option("--uplift-from", o->uplift_from, "With --uplift-plan: the campaign's first day, YYYY-MM-DD (UTC)");
+  CLI::Option* uplift = cmd->add_option("--uplift", o->uplift, "With --uplift-plan: the chance of the extra order, in (0, 1]");
+  for (CLI::Option* part : {uplift_segment, uplift_from, uplift}) {
+    uplift_plan->needs(part);
+    part->needs(uplift_plan);
+  }
   cmd->add_option("--out", o->output, "Output HDF5 file")->required();
   cmd->add_flag("--force", o->force, "Replace --out if it exists");
   cmd->add_flag("--quiet,-q", o->quiet, "No progress lines");

@@ -32,6 +32,10 @@ Command add_run_command(CLI::App& app, const Communicator& comm) {
       ->capture_default_str()->check(at_least(2));
   cmd->add_option("--segment-name", o->run.segment_names,
                   "I=NAME: call segment I NAME instead of its RFM name (repeatable; in --config: segment-name = [\"2=VIP\"])");
+  cmd->add_option("--stability", o->run.stability_resamples,
+                  "B: refit on B random 80% subsets of the customers and report each segment's mean Jaccard with "
+                  "its best match (>= 0.85 highly stable, 0.6-0.75 doubtful, <= 0.5 dissolved); costs B fits (default 0: off)")
+      ->capture_default_str()->check(at_least(0));
   cmd->add_option("--currency", o->run.currency, "Currency code shown on money in the reports, e.g. EUR");
   cmd->add_option("--clv-model", o->clv_model,
                   "Transactions input: the repeat-purchase model behind CLV, P(alive) and churn risk: bgnbd (BG/NBD, "

@@ -24,5 +24,6 @@ Command add_select_k_command(CLI::App& app, const Communicator& comm);
 Command add_demo_command(CLI::App& app, const Communicator& comm);
 Command add_bench_command(CLI::App& app, const Communicator& comm);
 Command add_assign_command(CLI::App& app, const Communicator& comm);
+Command add_campaign_command(CLI::App& app, const Communicator& comm);
 
 }  // namespace kseg

@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
     const kseg::Communicator comm(MPI_COMM_WORLD);
     const std::vector<kseg::Command> commands = {
         kseg::add_generate_command(app, comm), kseg::add_run_command(app, comm), kseg::add_features_command(app, comm), kseg::add_select_k_command(app, comm),
-        kseg::add_demo_command(app, comm), kseg::add_bench_command(app, comm), kseg::add_import_command(app, comm), kseg::add_assign_command(app, comm)};
+        kseg::add_demo_command(app, comm), kseg::add_bench_command(app, comm), kseg::add_import_command(app, comm), kseg::add_assign_command(app, comm),
+        kseg::add_campaign_command(app, comm)};
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "common/errors.hpp"
+#include "io/detail/csv_field.hpp"
 #include "io/report_rfm.hpp"
 #include "io/report_validation.hpp"
 
@@ -92,9 +93,13 @@ JsonObject segment_json(const RunReport& r, std::size_t s) {
       .add("mean", mean).add("median", median).add("retention", p.retention < 0 ? kNaN : p.retention);
   if (!p.clv_quantiles.empty())
     segment.add("clv_quantiles", clv_quantiles_json(p)).add("customers_without_clv", p.without_clv);
+  if (r.stability)
+    segment.add("stability", r.stability->jaccard[s]).add("stability_reading", stability_reading(r.stability->jaccard[s]));
   if (r.attributes)
     segment.add("mean_acquisition_cost", at(r.attributes->mean_acquisition_cost, s))
         .add("clv_per_cac", at(r.attributes->clv_per_cac, s))
+        .add("nps", r.attributes->nps ? at(r.attributes->nps->score, s) : kNaN)
+        .add("nps_respondents", r.attributes->nps ? r.attributes->nps->respondents[s] : int64_t{0})
         .add("attributes", attributes_json(*r.attributes, s))
         .add("attributes_known", attributes_known_json(*r.attributes, s));
   return segment;
@@ -145,11 +150,7 @@ JsonObject comparison_json(const RunReport& r, const QuarterComparison& c) {
 
 // ---- segments.csv ----
 
-std::string csv_field(const std::string& s) {  // RFC 4180: quoted, inner quotes doubled
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
+using detail::csv_field;
 
 /// A header field: quoted only where a name needs it, so plain headers stay plain.
 std::string csv_name(const std::string& s) {
@@ -212,6 +213,7 @@ void profile_columns(const RunReport& r, CsvColumns& csv) {
   for (std::size_t j = 0; j < r.features.size(); ++j)
     csv.number("median_" + r.features[j], [p, j](std::size_t s) { return at(p[s].median, j); });
   csv.number("retention", [p](std::size_t s) { return p[s].retention < 0 ? kNaN : p[s].retention; });
+  if (r.stability) csv.number("stability", [j = &r.stability->jaccard](std::size_t s) { return (*j)[s]; });
   if (!has_clv_quantiles(r)) return;
   csv.add("customers_without_clv", [p](std::size_t s) { return std::to_string(p[s].without_clv); });
   for (std::size_t q = 0; q < std::size(kClvQuantiles); ++q)
@@ -222,6 +224,10 @@ void attribute_columns(const AttributeProfiles& attributes, CsvColumns& csv) {
   const AttributeProfiles* a = &attributes;
   csv.number("mean_acquisition_cost", [a](std::size_t s) { return at(a->mean_acquisition_cost, s); });
   csv.number("clv_per_cac", [a](std::size_t s) { return at(a->clv_per_cac, s); });
+  if (a->nps) {
+    csv.number("nps", [a](std::size_t s) { return at(a->nps->score, s); });
+    csv.add("nps_respondents", [a](std::size_t s) { return std::to_string(a->nps->respondents[s]); });
+  }
   for (const AttributeSummary& attribute : a->attributes) {
     if (attribute.labels.empty() && !is_cost_attribute(attribute))
       csv.number("mean_" + attribute.name, [mean = &attribute.mean](std::size_t s) { return at(*mean, s); });

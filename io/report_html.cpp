@@ -30,10 +30,14 @@ std::string warnings_box(const RunReport& r) {
 
 std::string segment_table(const RunReport& r) {
   const bool retention = any_retention(r.profiles), cac = r.attributes.has_value();
+  const NetPromoterScores* nps = cac && r.attributes->nps ? &*r.attributes->nps : nullptr;
+  const SegmentStability* stability = r.stability ? &*r.stability : nullptr;
   std::ostringstream html;
   html << "<table><tr><th>segment</th><th>name</th><th>customers</th><th>share</th><th>revenue share</th>"
           "<th>mean CLV" << money_unit(r) << "</th><th>churn risk</th>"
-       << (retention ? "<th>retention</th>" : "") << (cac ? "<th>CLV/CAC</th>" : "");
+       << (retention ? "<th>retention</th>" : "") << (cac ? "<th>CLV/CAC</th>" : "")
+       << (nps ? "<th title='Net Promoter Score: % promoters (9-10) minus % detractors (0-6), answers'>NPS</th>" : "")
+       << (stability ? "<th title='mean Jaccard with its best match when refitted on other customers'>stability</th>" : "");
   for (const std::string& f : r.features) html << "<th>" << escaped(feature_label(f)) << "</th>";
   html << "<th>suggested action</th></tr>";
   for (std::size_t s = 0; s < r.profiles.size(); ++s) {
@@ -44,6 +48,9 @@ std::string segment_table(const RunReport& r) {
          << "</td>";
     if (retention) html << "<td>" << percent(p.retention < 0 ? kNaN : p.retention, 1) << "</td>";
     if (cac) html << "<td>" << shown(at(r.attributes->clv_per_cac, s), 2) << "</td>";
+    if (nps) html << "<td>" << shown(at(nps->score, s), 0) << " (" << with_thousands(nps->respondents[s]) << ")</td>";
+    if (stability)
+      html << "<td>" << shown(stability->jaccard[s], 2) << " " << stability_reading(stability->jaccard[s]) << "</td>";
     for (std::size_t j = 0; j < r.features.size(); ++j)
       html << "<td>" << (is_share_feature(r.features[j]) ? percent(at(p.mean, j), 1) : shown(at(p.mean, j), 2)) << "</td>";
     html << "<td>" << escaped(p.action) << "</td></tr>";

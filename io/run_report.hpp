@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "customers/attribute_profiles.hpp"
+#include "customers/segment_stability.hpp"
 #include "customers/holdout_validation.hpp"
 #include "cluster/model_selection.hpp"
 #include "customers/quarter_comparison.hpp"
@@ -28,6 +29,7 @@ struct RunReport {
   std::optional<HoldoutValidation> validation;  ///< when the transactions go on past the as-of date
   std::string currency;                         ///< shown on money (e.g. EUR); empty: none
   std::vector<std::string> warnings;            ///< what a reader must know before trusting the figures
+  std::optional<SegmentStability> stability;   ///< with --stability: per segment in profile order
 };
 
 }  // namespace kseg

@@ -10,6 +10,7 @@
 #include "io/atomic_output.hpp"
 #include "pipeline/describe_stage.hpp"
 #include "pipeline/rfm_segments_stage.hpp"
+#include "pipeline/stability_stage.hpp"
 #include "pipeline/write_stage.hpp"
 
 namespace kseg {
@@ -93,6 +94,8 @@ JobSummary run_job(const RunParams& params, const Communicator& comm, const Logg
   phase = Stopwatch();
   s.fit = fitted.fit;
   RunReport report = describe_stage(p, inputs, fitted, customers, comm, log);
+  if (p.stability_resamples > 0 && p.segments_from == SegmentSource::kmeans)
+    report.stability = stability_stage(p, inputs, fitted, customers, cuda, comm, log);
   s.profiles = report.profiles;
   write_stage({p, s, device->summary(), inputs, fitted, customers}, report, outputs.partial_paths(), comm);
   outputs.commit();

@@ -34,6 +34,7 @@ struct RunParams {
   PreviousOptions previous;
   std::vector<int> select_k;   ///< ks to sweep first (the report shows the curves); empty: no sweep
   int select_k_sample = 2000;  ///< silhouette sample of that sweep
+  int stability_resamples = 0;  ///< --stability B: refits on resampled customers; 0: none
   std::vector<std::string> segment_names;  ///< I=NAME overrides
   std::string currency;                    ///< shown on money in the reports (e.g. EUR); empty: none
   std::string effective_config;            ///< TOML text of every option's value, stored in the result

@@ -4,7 +4,9 @@
 
 #include "common/errors.hpp"
 #include "common/version.hpp"
+#include "customers/campaign_groups.hpp"
 #include "io/atomic_output.hpp"
+#include "io/campaign_files.hpp"
 #include "io/customer_attributes.hpp"
 #include "io/feature_file.hpp"
 #include "io/timestamp_parse.hpp"
@@ -59,15 +61,54 @@ RetailerSpec retailer_spec(const GenerateOptions& o) {
   return {o.seed, day_option("--start", o.start), day_option("--end", o.end) + kDay, o.categories, o.channels};
 }
 
+// The plan's treated customers of the uplift's segment, each sent to the rank that generates it
+// (ids outside the generated customers are dropped: the plan may be of another file).
+RetailUplift read_uplift(const GenerateOptions& o, const RetailerModel& model, const Communicator& comm,
+                         const Logger& log) {
+  RetailUplift uplift;
+  if (o.uplift_plan.empty()) return uplift;
+  if (!(o.uplift > 0 && o.uplift <= 1)) refuse("--uplift " + value_text(o.uplift) + ": must be a chance above 0, at most 1");
+  uplift.probability = o.uplift;
+  uplift.from = day_option("--uplift-from", o.uplift_from);
+  if (uplift.from < model.spec.start || uplift.from >= model.spec.end)
+    refuse("--uplift-from " + o.uplift_from + ": not a day from --start " + o.start + " to --end " + o.end);
+  const CampaignPlan plan = read_campaign_plan(o.uplift_plan, comm);
+  const std::vector<int32_t> segments = all_segment_ids(plan.rows.segment, comm);
+  if (!std::binary_search(segments.begin(), segments.end(), o.uplift_segment)) {
+    std::string known;
+    for (const int32_t s : segments) known += (known.empty() ? "" : ", ") + std::to_string(s);
+    refuse("--uplift-segment " + std::to_string(o.uplift_segment) + ": not a segment of " + o.uplift_plan +
+           " (its segments: " + known + ")");
+  }
+  std::vector<std::vector<int64_t>> to_rank(comm.size());
+  int64_t elsewhere = 0, treated = 0;
+  for (std::size_t i = 0; i < plan.rows.customer_id.size(); ++i) {
+    if (plan.rows.segment[i] != o.uplift_segment || plan.rows.group[i] != CampaignGroups::kTreated) continue;
+    const int64_t index = plan.rows.customer_id[i] - kFirstRetailCustomerId;
+    ++treated;
+    if (index < 0 || index >= o.customers) ++elsewhere;
+    else to_rank[owner_of_row(o.customers, comm.size(), index)].push_back(plan.rows.customer_id[i]);
+  }
+  std::vector<int64_t> send, counts;
+  for (const std::vector<int64_t>& ids : to_rank) send.insert(send.end(), ids.begin(), ids.end()), counts.push_back(static_cast<int64_t>(ids.size()));
+  uplift.customers = comm.all_to_all(send, counts);
+  std::sort(uplift.customers.begin(), uplift.customers.end());
+  log.line("uplift    ", with_thousands(comm.sum(treated)), " treated customers of segment ", o.uplift_segment, " in ",
+           o.uplift_plan, " get an extra order with chance ", o.uplift, " from ", o.uplift_from, " (",
+           with_thousands(comm.sum(elsewhere)), " of them are not among the generated customers)");
+  return uplift;
+}
+
 // Each rank's customers' rows, chunk by chunk, after the rows of all lower ranks (`first_row`).
-void write_transactions(const std::string& path, const RetailerModel& model, const RowBlock& block, int64_t chunks,
-                        int64_t first_row, int64_t total_rows, const Communicator& comm, const Logger& log) {
+void write_transactions(const std::string& path, const RetailerModel& model, const RetailUplift& uplift,
+                        const RowBlock& block, int64_t chunks, int64_t first_row, int64_t total_rows,
+                        const Communicator& comm, const Logger& log) {
   TransactionFileWriter writer(path, total_rows, model.schema, comm);
   TransactionColumns rows;
   for (int64_t c = 0, at = first_row; c < chunks; ++c) {  // the same number of collective writes on every rank
     const RowBlock customers = chunk_of(block, c, kCustomersPerChunk);
     rows.resize(model.schema, 0);  // keeps the capacity
-    generate_transactions(model, customers.first, customers.count, rows);
+    generate_transactions(model, customers.first, customers.count, rows, &uplift);
     writer.write_rows(at, rows);
     at += static_cast<int64_t>(rows.size());
     log.line("generate  chunk ", c + 1, "/", chunks, " (", with_thousands(kCustomersPerChunk),
@@ -90,6 +131,9 @@ const std::vector<CustomerColumn>& customer_columns() {
       {{"region", true, region_labels()}, [](const RetailCustomer& c) { return double(c.region); }},
       {{"email_opens", true, {}}, [](const RetailCustomer& c) { return double(c.email_opens); }},
       {{"email_clicks", true, {}}, [](const RetailCustomer& c) { return double(c.email_clicks); }},
+      {{"nps", false, {}}, [](const RetailCustomer& c) { return c.nps; }},
+      {{"price_sensitivity", false, {}}, [](const RetailCustomer& c) { return c.price_sensitivity; }},
+      {{"interest", true, interest_labels()}, [](const RetailCustomer& c) { return double(c.interest); }},
   };
   return columns;
 }
@@ -114,8 +158,13 @@ void write_customers(const std::string& path, const GenerateOptions& o, const Re
     }
     writer.write_rows(rows.first, rows.count, id_rows.data(), values);
   }
-  writer.finish({{"generator", std::string("kseg generate --transactions")}, {"version", std::string(kVersion)},
-                 {"seed", static_cast<int64_t>(o.seed)}, {"start", o.start}, {"end", o.end}, {"customers", o.customers}});
+  std::vector<std::pair<std::string, h5::AttributeValue>> attributes = {
+      {"generator", std::string("kseg generate --transactions")}, {"version", std::string(kVersion)},
+      {"seed", static_cast<int64_t>(o.seed)}, {"start", o.start}, {"end", o.end}, {"customers", o.customers}};
+  if (!o.uplift_plan.empty())
+    attributes.insert(attributes.end(), {{"uplift_plan", o.uplift_plan}, {"uplift_segment", int64_t{o.uplift_segment}},
+                                         {"uplift_from", o.uplift_from}, {"uplift", o.uplift}});
+  writer.finish(attributes);
 }
 
 }  // namespace
@@ -151,16 +200,17 @@ void generate_features_file(const GenerateOptions& o, const Communicator& comm, 
 void generate_transactions_file(const GenerateOptions& o, const Communicator& comm, const Logger& log) {
   refuse_fewer_customers_than_ranks(o, comm);
   const RetailerModel model = make_retailer_model(retailer_spec(o));
-  AtomicOutput output(o.output, o.force, {}, comm);
+  AtomicOutput output(o.output, o.force, {o.uplift_plan}, comm);
+  const RetailUplift uplift = read_uplift(o, model, comm, log);
   const RowBlock block = row_block(o.customers, comm.size(), comm.rank());
   const int64_t chunks = chunks_per_rank(o.customers, comm, kCustomersPerChunk);
   // Customers have different numbers of rows: count them first (by generating them) to place
   // each rank's rows after those of lower ranks.
-  const int64_t local_rows = count_transactions(model, block.first, block.count);
+  const int64_t local_rows = count_transactions(model, block.first, block.count, &uplift);
   const int64_t total_rows = comm.sum(local_rows);
   log.line("count     ", with_thousands(total_rows), " transactions of ", with_thousands(o.customers), " customers");
-  write_transactions(output.partial_path(), model, block, chunks, comm.exclusive_prefix_sum(local_rows), total_rows,
-                     comm, log);
+  write_transactions(output.partial_path(), model, uplift, block, chunks, comm.exclusive_prefix_sum(local_rows),
+                     total_rows, comm, log);
   write_customers(output.partial_path(), o, model, block, chunks, comm);
   output.commit();  // after a barrier: rank 0 has finished too
   log.line("wrote     ", o.output, ": ", with_thousands(total_rows), " transactions of ", with_thousands(o.customers),

@@ -21,6 +21,13 @@ struct GenerateOptions {
   std::string end = "2024-12-31";    ///< last day of the transactions, UTC, included
   int categories = 12;               ///< product categories of the transactions
   int channels = 3;                  ///< sales channels of the transactions (web, store, app, ...)
+  /// A known campaign effect: the treated customers of `uplift_segment` in the campaign plan
+  /// `uplift_plan` get, each with chance `uplift`, one extra order from `uplift_from` on
+  /// (synth/synthetic_retailer.hpp, RetailUplift). Empty plan: none.
+  std::string uplift_plan;
+  int32_t uplift_segment = 0;
+  std::string uplift_from;  ///< YYYY-MM-DD (UTC), within --start … --end
+  double uplift = 0;        ///< in (0, 1]
   std::string output;
   bool force = false;
   bool quiet = false;

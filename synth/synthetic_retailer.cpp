@@ -44,6 +44,39 @@ constexpr PersonaTraits kTraits[kPersonas] = {
 
 constexpr const char* kRegionNames[] = {"north", "south", "east", "west"};
 
+// Survey answers by persona: likelihood to recommend 0–10 (mean; each answer the mean + 1.5z,
+// rounded and clamped), price sensitivity 1–5 (mean + 0.7z), and the main interest's weights.
+// Loyal customers are promoters, lapsed ones detractors; bargain hunters mind prices most.
+constexpr const char* kInterestNames[] = {"fashion", "home", "sports", "tech", "beauty"};
+struct SurveyTraits {
+  double mean_nps, mean_price_sensitivity;
+  double interest[std::size(kInterestNames)];
+};
+constexpr SurveyTraits kSurveys[kPersonas] = {
+    {9.2, 2.0, {0.35, 0.20, 0.10, 0.15, 0.20}},  // loyal_high_spender
+    {6.8, 4.6, {0.30, 0.25, 0.15, 0.15, 0.15}},  // bargain_hunter
+    {7.0, 3.2, {0.20, 0.20, 0.20, 0.20, 0.20}},  // one_time_buyer
+    {4.0, 3.4, {0.20, 0.25, 0.20, 0.20, 0.15}},  // lapsed
+    {7.6, 3.0, {0.25, 0.35, 0.10, 0.15, 0.15}},  // seasonal
+    {8.0, 3.0, {0.20, 0.15, 0.20, 0.30, 0.15}},  // new_customer
+};
+
+// A draw from a table of weights (summing to 1) by one uniform number.
+int32_t weighted_choice(const double* weights, std::size_t count, double u) {
+  for (std::size_t i = 0; i + 1 < count; ++i)
+    if ((u -= weights[i]) < 0) return static_cast<int32_t>(i);
+  return static_cast<int32_t>(count - 1);
+}
+
+void answer_survey(const Draws& draws, Persona persona, RetailCustomer& c) {
+  if (draws.uniform(kTrait, kSurveyed) >= kSurveyedShare) return;
+  const SurveyTraits& s = kSurveys[static_cast<int>(persona)];
+  c.nps = std::clamp(std::round(s.mean_nps + 1.5 * draws.normal(kTrait, kNps)), 0.0, 10.0);
+  c.price_sensitivity =
+      std::clamp(std::round(s.mean_price_sensitivity + 0.7 * draws.normal(kTrait, kPriceSensitivity)), 1.0, 5.0);
+  c.interest = weighted_choice(s.interest, std::size(s.interest), draws.uniform(kTrait, kInterest));
+}
+
 constexpr const char* kChannelNames[kMaxChannels] = {"web", "store", "app", "phone", "marketplace"};
 constexpr const char* kCategoryNames[] = {"apparel", "footwear", "beauty", "electronics", "home",    "grocery",
                                           "toys",    "sports",   "books",  "jewelry",     "garden", "pets"};
@@ -128,6 +161,11 @@ const std::vector<std::string>& region_labels() {
   return labels;
 }
 
+const std::vector<std::string>& interest_labels() {
+  static const std::vector<std::string> labels(std::begin(kInterestNames), std::end(kInterestNames));
+  return labels;
+}
+
 const std::vector<double>& persona_shares() {
   static const std::vector<double> shares = [] {
     std::vector<double> s;
@@ -160,8 +198,10 @@ RetailCustomer retail_customer(const RetailerModel& m, int64_t index) {
   const int32_t region = static_cast<int32_t>(draws.uniform(kTrait, kRegion) * std::size(kRegionNames));
   const double opens = std::floor(draws.exponential(kTrait, kEmailOpens, t.email_opens_per_year));
   const double clicks = std::floor(opens * 0.3 * draws.uniform(kTrait, kEmailClickRate));
-  return {id, persona, round_cents(cost), static_cast<int32_t>(age), region, static_cast<int32_t>(opens),
-          static_cast<int32_t>(clicks)};
+  RetailCustomer customer{id, persona, round_cents(cost), static_cast<int32_t>(age), region,
+                          static_cast<int32_t>(opens), static_cast<int32_t>(clicks)};
+  answer_survey(draws, persona, customer);
+  return customer;
 }
 
 }  // namespace kseg

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -25,6 +26,12 @@ const std::vector<std::string>& persona_labels();
 
 /// Region names in code order (attribute `labels` of /customers/region).
 const std::vector<std::string>& region_labels();
+
+/// Survey interest names in code order (attribute `labels` of /customers/interest).
+const std::vector<std::string>& interest_labels();
+
+/// The share of customers who answered the survey.
+inline constexpr double kSurveyedShare = 0.3;
 
 /// The share of customers each persona has, in enum order; they sum to 1.
 const std::vector<double>& persona_shares();
@@ -75,19 +82,35 @@ struct RetailCustomer {
   int32_t region = 0;           ///< code into region_labels(), uniform
   int32_t email_opens = 0;      ///< marketing emails opened last year, persona-dependent
   int32_t email_clicks = 0;     ///< of those, clicked
+  /// Survey answers, for kSurveyedShare of customers (the others: NaN, interest −1): likelihood to
+  /// recommend 0–10, price sensitivity 1–5 and main interest, persona-dependent.
+  double nps = NAN, price_sensitivity = NAN;
+  int32_t interest = -1;
 };
 
 /// Customer `index` (0-based); a pure function of (seed, id).
 RetailCustomer retail_customer(const RetailerModel& model, int64_t index);
 
+/// A campaign's known effect on some customers (`kseg generate --uplift-*`): from `from` on, each
+/// of them gets, with chance `probability` (a Philox draw of its own stream, keyed by seed and
+/// customer id), one extra order at a uniform time in [from, end of window). Everyone else, and
+/// everything these customers did anyway, is generated exactly as without it.
+struct RetailUplift {
+  int64_t from = 0;            ///< Unix seconds, UTC
+  double probability = 0;
+  std::vector<int64_t> customers;  ///< the ids it applies to, increasing (those this rank generates suffice)
+};
+
 /// Appends the transactions of customers [first, first + count) to `rows` (every column of
 /// model.schema), customer by customer, each customer's rows in time order: order lines, and
 /// returns as lines of the same order with negative quantity, amount and discount. Each
-/// customer's rows are a pure function of (seed, customer id), so any rank can produce any
-/// customer and the file does not depend on how customers are split.
-void generate_transactions(const RetailerModel& model, int64_t first, int64_t count, TransactionColumns& rows);
+/// customer's rows are a pure function of (seed, customer id) and whether `uplift` names them,
+/// so any rank can produce any customer and the file does not depend on how customers are split.
+void generate_transactions(const RetailerModel& model, int64_t first, int64_t count, TransactionColumns& rows,
+                           const RetailUplift* uplift = nullptr);
 
 /// How many rows generate_transactions appends for the same customers (it generates them).
-int64_t count_transactions(const RetailerModel& model, int64_t first, int64_t count);
+int64_t count_transactions(const RetailerModel& model, int64_t first, int64_t count,
+                           const RetailUplift* uplift = nullptr);
 
 }  // namespace kseg

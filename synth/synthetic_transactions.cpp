@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "synth/detail/synthetic_retailer_draws.hpp"
 
@@ -40,6 +41,9 @@ enum LineDraw : uint32_t {
   kLineDraws = 16,
 };
 constexpr uint32_t kSeasonDraws = 64;  // per season: participation, order count, order times
+// The uplift's own stream, after synthetic_detail's: drawing it leaves every other draw as it was.
+constexpr Stream kUpliftStream = static_cast<Stream>(kTaste + 1);
+enum UpliftDraw : uint32_t { kTakesExtraOrder, kExtraOrderTime };
 
 // Inversion from one uniform; the means here are a few units, so the walk is short.
 int small_poisson(double mean, double u) {
@@ -232,13 +236,23 @@ void add_order(const RetailerModel& m, const Shopper& s, uint32_t k, int64_t tim
   for (int i = 0; i < line_count; ++i) add_line(m, s, order, next_line++, lines);
 }
 
+// Whether the campaign of `uplift` wins customer `s` an extra order, and when.
+std::optional<int64_t> extra_order_time(const RetailerModel& m, const Shopper& s, const RetailUplift* uplift) {
+  if (!uplift || !std::binary_search(uplift->customers.begin(), uplift->customers.end(), s.id)) return std::nullopt;
+  if (s.draws.uniform(kUpliftStream, kTakesExtraOrder) >= uplift->probability) return std::nullopt;
+  return s.draws.time_between(kUpliftStream, kExtraOrderTime, uplift->from, m.spec.end);
+}
+
 // Every row of customer `id`, in time order (a return after the purchase it undoes).
-void simulate_customer(const RetailerModel& m, int64_t id, std::vector<Line>& lines) {
+void simulate_customer(const RetailerModel& m, int64_t id, const RetailUplift* uplift, std::vector<Line>& lines) {
   lines.clear();
   const Shopper s = make_shopper(m, id);
   const std::vector<int64_t> times = order_times(m, s);
   uint32_t next_line = 0;
   for (std::size_t k = 0; k < times.size(); ++k) add_order(m, s, static_cast<uint32_t>(k), times[k], next_line, lines);
+  const std::optional<int64_t> extra = extra_order_time(m, s, uplift);
+  if (extra && times.size() < kMaxOrders)  // the next order number and lines: the others' draws stay as they were
+    add_order(m, s, static_cast<uint32_t>(times.size()), *extra, next_line, lines);
   std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) { return a.timestamp < b.timestamp; });
 }
 
@@ -257,20 +271,21 @@ void append(int64_t id, const std::vector<Line>& lines, TransactionColumns& rows
 
 }  // namespace
 
-void generate_transactions(const RetailerModel& m, int64_t first, int64_t count, TransactionColumns& rows) {
+void generate_transactions(const RetailerModel& m, int64_t first, int64_t count, TransactionColumns& rows,
+                           const RetailUplift* uplift) {
   std::vector<Line> lines;
   for (int64_t index = first; index < first + count; ++index) {
     const int64_t id = kFirstRetailCustomerId + index;
-    simulate_customer(m, id, lines);
+    simulate_customer(m, id, uplift, lines);
     append(id, lines, rows);
   }
 }
 
-int64_t count_transactions(const RetailerModel& m, int64_t first, int64_t count) {
+int64_t count_transactions(const RetailerModel& m, int64_t first, int64_t count, const RetailUplift* uplift) {
   std::vector<Line> lines;
   int64_t rows = 0;
   for (int64_t index = first; index < first + count; ++index) {
-    simulate_customer(m, kFirstRetailCustomerId + index, lines);
+    simulate_customer(m, kFirstRetailCustomerId + index, uplift, lines);
     rows += static_cast<int64_t>(lines.size());
   }
   return rows;

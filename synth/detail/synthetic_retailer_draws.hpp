@@ -52,6 +52,10 @@ enum TraitDraw : uint32_t {
   kRegion,
   kEmailOpens,
   kEmailClickRate,
+  kSurveyed,
+  kNps,
+  kPriceSensitivity,
+  kInterest,
 };
 
 class Draws {
