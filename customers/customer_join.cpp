@@ -10,9 +10,20 @@
 namespace kseg {
 namespace {
 
+// The smallest repeated id of any rank, so that every rank reports the same one.
+void refuse_duplicates(const KeyedRows& table, const Communicator& comm) {
+  const int64_t none = INT64_MAX;
+  const auto twice = std::adjacent_find(table.id.begin(), table.id.end());
+  const int64_t repeated = comm.min(twice == table.id.end() ? none : *twice);
+  if (repeated != none)
+    throw InputError(table.name + ": customer_id " + std::to_string(repeated) + " appears twice", ErrorScope::all_ranks);
+}
+
+}  // namespace
+
 // The rows this rank owns, sorted by id: ids and payloads packed as one vector of doubles per
 // row would lose ids above 2^53, so they travel separately with the same counts.
-KeyedRows shuffle_to_owners(const KeyedRows& table, const Communicator& comm) {
+KeyedRows rows_at_owners(const KeyedRows& table, const Communicator& comm) {
   const int ranks = comm.size();
   const std::size_t n = table.id.size(), w = static_cast<std::size_t>(table.width);
   std::vector<int> owner(n);
@@ -45,20 +56,9 @@ KeyedRows shuffle_to_owners(const KeyedRows& table, const Communicator& comm) {
   return mine;
 }
 
-// The smallest repeated id of any rank, so that every rank reports the same one.
-void refuse_duplicates(const KeyedRows& table, const Communicator& comm) {
-  const int64_t none = INT64_MAX;
-  const auto twice = std::adjacent_find(table.id.begin(), table.id.end());
-  const int64_t repeated = comm.min(twice == table.id.end() ? none : *twice);
-  if (repeated != none)
-    throw InputError(table.name + ": customer_id " + std::to_string(repeated) + " appears twice", ErrorScope::all_ranks);
-}
-
-}  // namespace
-
 void join_by_customer(const KeyedRows& left, const KeyedRows& right, const Communicator& comm,
                       const JoinVisitor& visit) {
-  const KeyedRows l = shuffle_to_owners(left, comm), r = shuffle_to_owners(right, comm);
+  const KeyedRows l = rows_at_owners(left, comm), r = rows_at_owners(right, comm);
   refuse_duplicates(l, comm);
   refuse_duplicates(r, comm);
   std::size_t i = 0, j = 0;

@@ -17,6 +17,10 @@ struct KeyedRows {
   std::vector<double> values;  ///< id.size() × width
 };
 
+/// Collective: every row of `table` on rank rank_of_customer(id, ranks), sorted by id there (rows
+/// of one id in no particular order); the table may hold an id many times.
+KeyedRows rows_at_owners(const KeyedRows& table, const Communicator& comm);
+
 /// Called once per customer id found in either table: the matching rows' payloads, nullptr for
 /// the table without the id.
 using JoinVisitor = std::function<void(int64_t id, const double* left, const double* right)>;

@@ -26,6 +26,12 @@ const std::map<std::string, Words>& words() {
       {"discount_share", {"share bought on discount", "discount hunters", "full-price buyers"}},
       {"bought_current_period", {"bought in the current period", "active now", "inactive now"}},
       {"bought_previous_period", {"bought in the previous period", "active last period", "inactive last period"}},
+      {"sessions", {"visits per customer", "frequent visitors", "rare visitors"}},
+      {"days_since_last_visit", {"days since last visit", "stopped visiting", "visiting now"}},
+      {"conversion_rate", {"conversion rate", "converters", "browsers"}},
+      {"cart_abandonment", {"cart abandonment", "cart abandoners", "checkout finishers"}},
+      {"email_open_rate", {"email open rate", "email readers", "email ignorers"}},
+      {"email_click_rate", {"email click rate", "email clickers", "email non-clickers"}},
   };
   return table;
 }
@@ -67,7 +73,8 @@ std::string feature_label(const std::string& feature) {
 
 bool is_share_feature(const std::string& feature) {
   std::string rest;
-  return is_indicator_feature(feature) || feature == "return_rate" || feature == "discount_share" || feature.rfind("bought_", 0) == 0 ||
+  return is_indicator_feature(feature) || feature == "return_rate" || feature == "conversion_rate" ||
+         feature == "cart_abandonment" || feature == "email_open_rate" || feature == "email_click_rate" || feature == "discount_share" || feature.rfind("bought_", 0) == 0 ||
          has_prefix(feature, "channel_share_", rest) || has_prefix(feature, "category_share_", rest);
 }
 

@@ -8,6 +8,7 @@
 #include "common/stop_request.hpp"
 #include "common/timer.hpp"
 #include "customers/rfm_defaults.hpp"
+#include "io/event_file.hpp"
 #include "io/timestamp_parse.hpp"
 #include "kernels/feature_kernels.hpp"
 
@@ -55,6 +56,22 @@ std::optional<HoldoutActuals> holdout_of(const TransactionShard& shard, const Fe
   return holdout_actuals(table, window, shard.path);
 }
 
+// The engagement features of the customers with events, up to the as-of day.
+AttributeColumns engagement_of(const InputFile& input, const TransactionColumns& lines, int64_t as_of_day,
+                               const Logger& log) {
+  Stopwatch clock;
+  PurchaseTimes purchases;
+  for (std::size_t i = 0; i < lines.customer_id.size(); ++i)
+    if (lines.amount[i] > 0) purchases.customer_id.push_back(lines.customer_id[i]), purchases.timestamp.push_back(lines.timestamp[i]);
+  const EventRows events = read_event_rows(input);
+  AttributeColumns engagement =
+      engagement_features(events, purchases, as_of_day, input.path() + ":" + kEvents, input.comm());
+  log.line("events    ", with_thousands(input.comm().sum(static_cast<int64_t>(events.customer_id.size()))),
+           " events of ", with_thousands(input.comm().sum(static_cast<int64_t>(engagement.rows.id.size()))),
+           " customers, ", milliseconds(clock.milliseconds()));
+  return engagement;
+}
+
 }  // namespace
 
 double days_per_time_unit(const std::string& time_unit) { return time_unit == "weeks" ? 7.0 : 1.0; }
@@ -69,7 +86,7 @@ ModelDefaults rfm_model_defaults(const FeatureStepOptions& o) {
 }
 
 TransactionFeatures features_and_holdout(const InputFile& input, const FeatureStepOptions& o, bool with_holdout,
-                                         const Logger& log) {
+                                         const Logger& log, bool with_engagement) {
   const FeatureOptions options = feature_options(o);
   const Communicator& comm = input.comm();
   Stopwatch clock;
@@ -81,6 +98,7 @@ TransactionFeatures features_and_holdout(const InputFile& input, const FeatureSt
   if (with_holdout)
     if (const std::optional<HoldoutWindow> window = holdout_window(shard, o, options.as_of_day, comm))
       out.holdout = holdout_of(shard, options, *window, comm, log);
+  if (with_engagement && has_events(input)) out.engagement = engagement_of(input, shard.rows, options.as_of_day, log);
   clock = Stopwatch();
   out.table = build_customer_features(std::move(shard.rows), shard.schema, options, input.path(), comm);
   stop_if_requested(comm, "computing the customer features");

@@ -6,6 +6,8 @@
 #include "common/logger.hpp"
 #include <optional>
 
+#include "customers/engagement_features.hpp"
+
 #include "customers/customer_features.hpp"
 #include "customers/holdout_validation.hpp"
 #include "io/feature_file.hpp"
@@ -40,8 +42,9 @@ CustomerFeatureTable features_from_transactions(const InputFile& input, const Fe
 struct TransactionFeatures {
   CustomerFeatureTable table;
   std::optional<HoldoutActuals> holdout;
+  std::optional<AttributeColumns> engagement;  ///< with_engagement and the file has /events: keyed by customer
 };
 TransactionFeatures features_and_holdout(const InputFile& input, const FeatureStepOptions& options, bool with_holdout,
-                                         const Logger& log);
+                                         const Logger& log, bool with_engagement = false);
 
 }  // namespace kseg

@@ -1,6 +1,7 @@
 #include "pipeline/load_stage.hpp"
 
 #include "common/stop_request.hpp"
+#include "customers/attribute_features.hpp"
 #include "io/input_file.hpp"
 #include "io/transaction_file.hpp"
 
@@ -19,6 +20,12 @@ FeatureShard shard_from_table(const std::string& path, CustomerFeatureTable tabl
   return shard;
 }
 
+// The engagement features as columns of the table: unknown (NaN) for customers without events.
+void add_engagement(FeatureShard& table, const AttributeColumns& engagement, const Communicator& comm) {
+  append_attribute_features({table.customer_id, table.matrix, table.feature_names}, engagement, engagement.names, comm);
+  table.d = static_cast<int>(table.feature_names.size());
+}
+
 }  // namespace
 
 LoadedCustomers load_customers(const std::string& path, const FeatureStepOptions& step, bool with_attributes,
@@ -27,11 +34,12 @@ LoadedCustomers load_customers(const std::string& path, const FeatureStepOptions
   LoadedCustomers loaded;
   loaded.from_transactions = input.has(kTransactions);
   if (loaded.from_transactions) {
-    TransactionFeatures features = features_and_holdout(input, step, with_holdout, log);
+    TransactionFeatures features = features_and_holdout(input, step, with_holdout, log, true);
     const CustomerFeatureTable& t = features.table;
     loaded.log = TransactionLog{t.first_day, t.last_day, t.as_of_day, t.lines_total, t.lines_after_as_of};
     loaded.table = shard_from_table(path, std::move(features.table));
     loaded.holdout = std::move(features.holdout);
+    if (features.engagement) add_engagement(loaded.table, *features.engagement, comm);
   } else {
     loaded.table = read_feature_shard(input);
     stop_if_requested(comm, "reading the features");

@@ -8,6 +8,7 @@
 #include "common/number_text.hpp"
 #include "common/stop_request.hpp"
 #include "customers/attribute_features.hpp"
+#include "customers/engagement_features.hpp"
 #include "customers/rfm_defaults.hpp"
 #include "io/customer_attributes.hpp"
 
@@ -35,12 +36,15 @@ void select_model_columns(ModelInputs& inputs, const std::vector<std::string>& w
 }
 
 // The profiles' columns, in original units: the model's features and, as a marketer wants each
-// segment's channel mix even when the model does not cluster on it, the channel shares.
+// segment's channel mix and engagement even when the model does not cluster on them, the channel
+// shares and the engagement features (its KPIs).
 void choose_profiled_columns(ModelInputs& inputs, const std::vector<std::string>& model_features) {
   const std::vector<std::string>& all = inputs.original.feature_names;
   inputs.profiled_names = model_features;
   for (const std::string& name : all)
-    if (name.rfind("channel_share_", 0) == 0 && !find_column(model_features, name)) inputs.profiled_names.push_back(name);
+    if ((name.rfind("channel_share_", 0) == 0 || find_column(engagement_feature_names(), name)) &&
+        !find_column(model_features, name))
+      inputs.profiled_names.push_back(name);
   const FeatureShard& table = inputs.profiled_table();
   for (const std::string& name : inputs.profiled_names)
     inputs.profiled_columns.push_back(require_column(table.feature_names, name, table.path));
