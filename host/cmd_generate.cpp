@@ -34,6 +34,11 @@ Command add_generate_command(CLI::App& app, const Communicator& comm) {
       ->capture_default_str()->check(CLI::Range(1, kMaxCategories))->needs(transactions);
   cmd->add_option("--channels", o->channels, "With --transactions: sales channels, the first of web, store, app, phone, marketplace")
       ->capture_default_str()->check(CLI::Range(1, kMaxChannels))->needs(transactions);
+  cmd->add_flag("--events", o->events,
+                "With --transactions: also /events, each customer's sessions, product views, carts, checkouts and "
+                "emails (sent, opened, clicked) by persona: bargain hunters browse most and abandon carts, loyal "
+                "customers open emails, lapsed ones stopped visiting")
+      ->needs(transactions);
   CLI::Option* uplift_plan = cmd->add_option(
       "--uplift-plan", o->uplift_plan,
       "With --transactions: a campaign plan (kseg campaign plan) whose treated customers of --uplift-segment the "

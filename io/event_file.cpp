@@ -1,5 +1,7 @@
 #include "io/event_file.hpp"
 
+#include <tuple>
+
 #include "common/errors.hpp"
 #include "common/named_columns.hpp"
 #include "io/first_rejected_row.hpp"
@@ -65,6 +67,37 @@ EventRows read_event_rows(const InputFile& input) {
     refuse(where + " row " + std::to_string(*row) + ": not a code of its " + std::to_string(types.size()) + " labels");
   for (int32_t code : codes) events.type.push_back(types[static_cast<std::size_t>(code)]);
   return events;
+}
+
+void write_event_rows(const std::string& path, const EventRows& mine, const Communicator& comm) {
+  const int64_t count = static_cast<int64_t>(mine.customer_id.size());
+  const int64_t first = comm.exclusive_prefix_sum(count);
+  const hsize_t rows = static_cast<hsize_t>(comm.sum(count));
+  std::vector<int32_t> codes;
+  for (EventType t : mine.type) codes.push_back(static_cast<int32_t>(t));
+  const std::string group = kEvents, type_path = group + "/type";
+  {
+    h5::Id file = h5::open_parallel_for_write(path, comm);
+    h5::create_group(file, kEvents);
+    for (const auto& [name, file_type, mem_type, data] :
+         {std::tuple{"/customer_id", H5T_STD_I64LE, H5T_NATIVE_INT64, static_cast<const void*>(mine.customer_id.data())},
+          std::tuple{"/timestamp", H5T_STD_I64LE, H5T_NATIVE_INT64, static_cast<const void*>(mine.timestamp.data())},
+          std::tuple{"/type", H5T_STD_I32LE, H5T_NATIVE_INT32, static_cast<const void*>(codes.data())}}) {
+      const std::string where = group + name;
+      h5::Id dataset = h5::create_dataset(file, where, file_type, {rows});
+      h5::write_rows(comm, dataset, mem_type, first, count, 1, data, path + ":" + where);
+      dataset.close(path + ": cannot close " + where);
+    }
+    file.close(path + ": cannot close (disk full?)");
+  }
+  if (comm.is_root()) {  // variable-length strings cannot be written through MPI-IO
+    h5::Id file = h5::open_serial_for_write(path);
+    h5::Id type(H5Dopen2(file, type_path.c_str(), H5P_DEFAULT), H5Dclose, path + ": cannot reopen " + type_path);
+    h5::write_string_array_attribute(type, "labels", event_type_labels());
+    type.close(path + ": cannot close " + type_path);
+    file.close(path + ": cannot close (disk full?)");
+  }
+  comm.barrier();
 }
 
 }  // namespace kseg

@@ -23,4 +23,8 @@ bool has_events(const InputFile& input);
 /// code outside the labels (naming the first such row).
 EventRows read_event_rows(const InputFile& input);
 
+/// Collective: adds /events to an existing file whose other writers have closed it, each rank's
+/// rows after those of lower ranks (codes in EventType order, labels event_type_labels()).
+void write_event_rows(const std::string& path, const EventRows& mine, const Communicator& comm);
+
 }  // namespace kseg

@@ -8,10 +8,12 @@
 #include "io/atomic_output.hpp"
 #include "io/campaign_files.hpp"
 #include "io/customer_attributes.hpp"
+#include "io/event_file.hpp"
 #include "io/feature_file.hpp"
 #include "io/timestamp_parse.hpp"
 #include "io/transaction_file.hpp"
 #include "synth/synthetic_blobs.hpp"
+#include "synth/synthetic_events.hpp"
 #include "synth/synthetic_retailer.hpp"
 
 namespace kseg {
@@ -100,15 +102,17 @@ RetailUplift read_uplift(const GenerateOptions& o, const RetailerModel& model, c
 }
 
 // Each rank's customers' rows, chunk by chunk, after the rows of all lower ranks (`first_row`).
+// With `events`, also each customer's engagement events (kept in memory until written).
 void write_transactions(const std::string& path, const RetailerModel& model, const RetailUplift& uplift,
                         const RowBlock& block, int64_t chunks, int64_t first_row, int64_t total_rows,
-                        const Communicator& comm, const Logger& log) {
+                        const Communicator& comm, const Logger& log, EventRows* events) {
   TransactionFileWriter writer(path, total_rows, model.schema, comm);
   TransactionColumns rows;
   for (int64_t c = 0, at = first_row; c < chunks; ++c) {  // the same number of collective writes on every rank
     const RowBlock customers = chunk_of(block, c, kCustomersPerChunk);
     rows.resize(model.schema, 0);  // keeps the capacity
     generate_transactions(model, customers.first, customers.count, rows, &uplift);
+    if (events) generate_events(model, customers.first, customers.count, rows, *events);
     writer.write_rows(at, rows);
     at += static_cast<int64_t>(rows.size());
     log.line("generate  chunk ", c + 1, "/", chunks, " (", with_thousands(kCustomersPerChunk),
@@ -209,9 +213,15 @@ void generate_transactions_file(const GenerateOptions& o, const Communicator& co
   const int64_t local_rows = count_transactions(model, block.first, block.count, &uplift);
   const int64_t total_rows = comm.sum(local_rows);
   log.line("count     ", with_thousands(total_rows), " transactions of ", with_thousands(o.customers), " customers");
+  EventRows events;
   write_transactions(output.partial_path(), model, uplift, block, chunks, comm.exclusive_prefix_sum(local_rows),
-                     total_rows, comm, log);
+                     total_rows, comm, log, o.events ? &events : nullptr);
   write_customers(output.partial_path(), o, model, block, chunks, comm);
+  if (o.events) {
+    write_event_rows(output.partial_path(), events, comm);
+    log.line("events    ", with_thousands(comm.sum(static_cast<int64_t>(events.customer_id.size()))),
+             " engagement events in ", kEvents);
+  }
   output.commit();  // after a barrier: rank 0 has finished too
   log.line("wrote     ", o.output, ": ", with_thousands(total_rows), " transactions of ", with_thousands(o.customers),
            " customers, their personas and attributes in ", kCustomers);

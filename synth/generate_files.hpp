@@ -28,6 +28,7 @@ struct GenerateOptions {
   int32_t uplift_segment = 0;
   std::string uplift_from;  ///< YYYY-MM-DD (UTC), within --start … --end
   double uplift = 0;        ///< in (0, 1]
+  bool events = false;      ///< also /events: the customers' sessions, carts and emails (synth/synthetic_events.hpp)
   std::string output;
   bool force = false;
   bool quiet = false;
