@@ -18,8 +18,8 @@ float runner_up(const float* x, const std::vector<float>& centroids, int k, int 
 
 }  // namespace
 
-std::vector<double> distance_envelope(const Assignment& a, int k, const Communicator& comm) {
-  const std::vector<float> distance = a.distances();
+std::vector<double> distance_envelope(const Assignment& a, const std::vector<float>& distance, int k,
+                                      const Communicator& comm) {
   std::vector<double> envelope(k, 0.0);
   for (int c = 0; c < k; ++c) {
     std::vector<float> mine;
@@ -32,10 +32,10 @@ std::vector<double> distance_envelope(const Assignment& a, int k, const Communic
 }
 
 SegmentFit segment_fit(const ShardView& shard, const std::vector<float>& centroids, int k, const Assignment& a,
-                       const std::vector<double>& envelope, const Communicator& comm) {
+                       const std::vector<float>& distance, const std::vector<double>& envelope,
+                       const Communicator& comm) {
   const int64_t n = shard.n;
   SegmentFit fit{std::vector<float>(n), std::vector<int8_t>(n, 0), 0};
-  const std::vector<float> distance = a.distances();
   int64_t outside = 0;
 #pragma omp parallel for reduction(+ : outside) schedule(static)
   for (int64_t i = 0; i < n; ++i) {

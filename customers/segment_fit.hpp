@@ -23,14 +23,17 @@ struct SegmentFit {
 /// The quantile of a segment's fit-time distances beyond which a customer is out of envelope.
 inline constexpr double kEnvelopeQuantile = 0.99;
 
-/// Collective: per centroid row, kEnvelopeQuantile of its customers' Euclidean distances (the
-/// global histogram quantile of customers/transforms.hpp: the same for any number of ranks); 0
-/// for an empty segment.
-std::vector<double> distance_envelope(const Assignment& a, int k, const Communicator& comm);
+/// Collective: per centroid row, kEnvelopeQuantile of its customers' Euclidean distances
+/// (`distance`, a.distances()): the global histogram quantile of customers/transforms.hpp, the
+/// same for any number of ranks; 0 for an empty segment.
+std::vector<double> distance_envelope(const Assignment& a, const std::vector<float>& distance, int k,
+                                      const Communicator& comm);
 
 /// Collective: margins of `shard`'s customers against `centroids` (k × d, model units) and their
 /// flags against `envelope` (per centroid row; empty: an older result without one, nobody flagged).
+/// `distance` is a.distances().
 SegmentFit segment_fit(const ShardView& shard, const std::vector<float>& centroids, int k, const Assignment& a,
-                       const std::vector<double>& envelope, const Communicator& comm);
+                       const std::vector<float>& distance, const std::vector<double>& envelope,
+                       const Communicator& comm);
 
 }  // namespace kseg

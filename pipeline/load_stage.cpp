@@ -20,13 +20,15 @@ FeatureShard shard_from_table(const std::string& path, CustomerFeatureTable tabl
   return shard;
 }
 
-// The engagement features as columns of the table: unknown (NaN) for customers without events.
-void add_engagement(FeatureShard& table, const AttributeColumns& engagement, const Communicator& comm) {
-  append_attribute_features({table.customer_id, table.matrix, table.feature_names}, engagement, engagement.names, comm);
-  table.d = static_cast<int>(table.feature_names.size());
-}
-
 }  // namespace
+
+std::vector<std::string> add_attribute_features(FeatureShard& table, const AttributeColumns& attributes,
+                                                const std::vector<std::string>& names, const Communicator& comm) {
+  std::vector<std::string> warnings =
+      append_attribute_features({table.customer_id, table.matrix, table.feature_names}, attributes, names, comm);
+  table.d = static_cast<int>(table.feature_names.size());
+  return warnings;
+}
 
 LoadedCustomers load_customers(const std::string& path, const FeatureStepOptions& step, bool with_attributes,
                                const Communicator& comm, const Logger& log, bool with_holdout) {
@@ -39,7 +41,8 @@ LoadedCustomers load_customers(const std::string& path, const FeatureStepOptions
     loaded.log = TransactionLog{t.first_day, t.last_day, t.as_of_day, t.lines_total, t.lines_after_as_of};
     loaded.table = shard_from_table(path, std::move(features.table));
     loaded.holdout = std::move(features.holdout);
-    if (features.engagement) add_engagement(loaded.table, *features.engagement, comm);
+    if (features.engagement)  // unknown (NaN) for customers without events
+      add_attribute_features(loaded.table, *features.engagement, features.engagement->names, comm);
   } else {
     loaded.table = read_feature_shard(input);
     stop_if_requested(comm, "reading the features");

@@ -5,6 +5,7 @@
 
 #include "common/communicator.hpp"
 #include "common/logger.hpp"
+#include "customers/attribute_profiles.hpp"
 #include "io/customer_attributes.hpp"
 #include "io/feature_file.hpp"
 #include "pipeline/features_stage.hpp"
@@ -27,6 +28,11 @@ struct LoadedCustomers {
   std::optional<HoldoutActuals> holdout;         ///< transactions past the as-of date: what customers did next
   std::optional<TransactionLog> log;             ///< transactions input: the window and lines it had
 };
+
+/// Collective: appends to the loaded table the columns among `names` that `attributes` holds,
+/// joined by customer id (customers/attribute_features.hpp); returns its warnings.
+std::vector<std::string> add_attribute_features(FeatureShard& table, const AttributeColumns& attributes,
+                                                const std::vector<std::string>& names, const Communicator& comm);
 
 /// Collective: the load stage (with the features stage for transactions). The file is opened
 /// once, and its matrix read once. `with_holdout`: also what customers did after the as-of date.

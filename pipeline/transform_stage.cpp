@@ -173,14 +173,6 @@ TransformDefaults default_transforms(const std::optional<ModelDefaults>& default
   return out;
 }
 
-// Appends to the loaded table the attribute features among `names`; returns the warnings.
-std::vector<std::string> add_attribute_features(FeatureShard& table, const AttributeColumns& attributes,
-                                                const std::vector<std::string>& names, const Communicator& comm) {
-  std::vector<std::string> warnings =
-      append_attribute_features({table.customer_id, table.matrix, table.feature_names}, attributes, names, comm);
-  table.d = static_cast<int>(table.feature_names.size());
-  return warnings;
-}
 
 // Each model feature's steps: the defaults and the user's --transform; attribute quantities are
 // standardized by default (they come in their own units: years, score points); indicators are
