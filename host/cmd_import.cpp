@@ -4,6 +4,7 @@
 #include "common/errors.hpp"
 #include "common/logger.hpp"
 #include "common/timer.hpp"
+#include "customers/engagement_features.hpp"
 #include "host/cli_options.hpp"
 #include "host/commands.hpp"
 #include "host/config_file.hpp"
@@ -16,6 +17,9 @@ namespace {
 struct ImportCommandOptions {
   ImportOptions import;
   std::string output;  ///< --out, the final name (import.output is the partial file)
+  std::string events;  ///< --events, an export of events (instead of --csv)
+  std::string into;    ///< --into, the transactions file the events join
+  std::vector<std::string> type_names;  ///< --type-names, NAME=TYPE each
   std::string delimiter = ",";
   std::string timestamp_format = "auto";
   bool no_header = false;
@@ -43,9 +47,16 @@ Examples:
     quantity = "Quantity"
     unit-price = "UnitPrice"
 
-Rows without a customer id, or with a bad customer id, date or number, or the wrong number of
-fields are skipped and counted; the summary names the first 5 by line (--strict: stop at the first).
-Timestamps are stored as Unix seconds, UTC; a time without an offset is taken as UTC.)";
+  Web and email events of the same customers, added to that file as /events (an export with
+  user_id,event_time,event_type,utm_campaign; its own names for two of the types):
+    kseg import --events clicks.csv --into retail.h5 --customer user_id --timestamp event_time \
+                --type event_type --type-names view=product_view,cart=add_to_cart --campaign utm_campaign
+
+Rows without a customer id, or with a bad customer id, date or number, an unknown event type, or
+the wrong number of fields are skipped and counted; the summary names the first 5 by line
+(--strict: stop at the first). Timestamps are stored as Unix seconds, UTC; a time without an
+offset is taken as UTC. Event types: session, product_view, add_to_cart, checkout, email_sent,
+email_open, email_click (any case).)";
 
 char delimiter_of(const std::string& text) {
   if (text == "tab" || text == "\\t" || text == "\t") return '\t';
@@ -57,40 +68,72 @@ char delimiter_of(const std::string& text) {
 // Turns the command line's spellings into the importer's options (all but the output path).
 ImportOptions import_options(const ImportCommandOptions& o) {
   ImportOptions options = o.import;
+  if (!o.events.empty()) {
+    options.table = ImportTable::events;
+    options.input = o.events;
+  }
+  for (const std::string& rename : o.type_names) {
+    const std::size_t equals = rename.find('=');
+    if (equals == std::string::npos)
+      throw InputError("--type-names '" + rename + "': give NAME=TYPE, e.g. view=product_view", ErrorScope::all_ranks);
+    options.type_names.emplace_back(rename.substr(0, equals), rename.substr(equals + 1));
+  }
   options.header = !o.no_header;
   options.timestamp_format = timestamp_format_names().at(o.timestamp_format);
   if (!options.dialect.whitespace) options.dialect.delimiter = delimiter_of(o.delimiter);
   return options;
 }
 
+// The counts that belong to the table imported, after those every import has.
+void add_table_counts(JsonObject& json, const ImportSummary& s, ImportTable table) {
+  if (table == ImportTable::transactions) {
+    json.add("returns", s.returns).add("zero_amount", s.zero_amount).add("categories", s.categories);
+  } else {
+    JsonObject by_type;
+    for (std::size_t t = 0; t < s.events_by_type.size(); ++t) by_type.add(event_type_labels()[t], s.events_by_type[t]);
+    json.add("events_by_type", by_type).add("campaigns", s.campaigns);
+  }
+  json.add("channels", s.channels);
+}
+
 JsonObject to_json(const ImportOptions& o, const std::string& output, const ImportSummary& s, double seconds) {
   JsonObject skipped, first_skipped;
-  for (std::size_t r = 0; r < kSkipReasons; ++r) skipped.add(skip_reason_key(static_cast<SkipReason>(r)), s.skipped[r]);
+  for (std::size_t r = 0; r < kSkipReasons; ++r)
+    if (skip_reason_applies(static_cast<SkipReason>(r), o.table))
+      skipped.add(skip_reason_key(static_cast<SkipReason>(r)), s.skipped[r]);
   for (const SkippedRow& row : s.first_skipped)
     first_skipped.add(std::to_string(row.line), std::string(skip_reason_text(row.reason)) + " (" + row.detail + ")");
-  return JsonObject()
-      .add("input", o.input)
+  JsonObject json;
+  json.add("input", o.input)
       .add("output", output)
       .add("rows_read", s.rows_read)
       .add("rows_kept", s.rows_kept)
-      .add("returns", s.returns)
-      .add("zero_amount", s.zero_amount)
       .add("rows_skipped", s.skipped_total())
       .add("skipped", skipped)
-      .add("first_skipped", first_skipped)
-      .add("categories", s.categories)
-      .add("channels", s.channels)
-      .add("seconds", seconds);
+      .add("first_skipped", first_skipped);
+  add_table_counts(json, s, o.table);
+  return json.add("seconds", seconds);
+}
+
+// The file written: --out for order lines, --into for events.
+const std::string& destination(const ImportCommandOptions& o) {
+  if (o.import.input.empty() && o.events.empty())
+    throw InputError("--csv (order lines) or --events (web and email events) is required: the export to import",
+                     ErrorScope::all_ranks);
+  if (!o.events.empty() && o.into.empty())
+    throw InputError("--into is required with --events: the transactions file the events join", ErrorScope::all_ranks);
+  if (o.events.empty() && o.output.empty())
+    throw InputError("--out is required: the transactions file to write", ErrorScope::all_ranks);
+  return o.events.empty() ? o.output : o.into;
 }
 
 void run_import(const ImportCommandOptions& o, const Communicator& comm) {
-  if (o.import.input.empty()) throw InputError("--csv is required: the export to import", ErrorScope::all_ranks);
-  if (o.output.empty()) throw InputError("--out is required: the transactions file to write", ErrorScope::all_ranks);
+  const std::string& output = destination(o);
   const Stopwatch clock;
   const Logger log(comm.is_root() && !o.quiet);
   const ImportOptions options = import_options(o);
-  const ImportSummary summary = import_job(options, o.output, o.force, comm, log);
-  if (o.json && comm.is_root()) std::cout << to_json(options, o.output, summary, clock.seconds()).str() << std::endl;
+  const ImportSummary summary = import_job(options, output, o.force, comm, log);
+  if (o.json && comm.is_root()) std::cout << to_json(options, output, summary, clock.seconds()).str() << std::endl;
 }
 
 void add_mapping_options(CLI::App& cmd, ColumnMapping& m) {
@@ -101,8 +144,10 @@ void add_mapping_options(CLI::App& cmd, ColumnMapping& m) {
   cmd.add_option("--unit-price", m.unit_price, "Column of item prices: amount = quantity x unit price");
   cmd.add_option("--order", m.order, "Column of order / invoice ids (optional)");
   cmd.add_option("--category", m.category, "Column of product categories, stored as codes + labels (optional)");
-  cmd.add_option("--channel", m.channel, "Column of sales channels, stored as codes + labels (optional)");
+  cmd.add_option("--channel", m.channel, "Column of sales (or, for events, marketing) channels, stored as codes + labels (optional)");
   cmd.add_option("--discount", m.discount, "Column of line discounts; an empty field is 0 (optional)");
+  cmd.add_option("--type", m.type, "Events: column of event types (required with --events)");
+  cmd.add_option("--campaign", m.campaign, "Events: column of campaign names, stored as codes + labels (optional)");
 }
 
 void add_format_options(CLI::App& cmd, ImportCommandOptions& o) {
@@ -130,13 +175,27 @@ Command add_import_command(CLI::App& app, const Communicator& comm) {
   CLI::App* cmd = app.add_subcommand(
       "import",
       "Convert a CSV or whitespace-separated export of order lines into a transactions file (HDF5 "
-      "/transactions): streams any size of file, keeps returns as negative amounts, skips and counts rows "
-      "it cannot read. Columns are named by header name (any case) or 1-based number.");
-  cmd->add_option("--csv", o->import.input, "The export to read: delimited or whitespace-separated text (required)")
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--out", o->output,
-                  "Transactions file to write (required); written as <out>.partial and renamed when complete");
-  cmd->add_flag("--force", o->force, "Replace --out if it exists (otherwise kseg refuses)");
+      "/transactions), or add an export of web and email events to one (/events): streams any size of file, "
+      "keeps returns as negative amounts, skips and counts rows it cannot read. Columns are named by header "
+      "name (any case) or 1-based number.");
+  CLI::Option* csv =
+      cmd->add_option("--csv", o->import.input, "The export of order lines to read: delimited or whitespace-separated text")
+          ->check(CLI::ExistingFile);
+  CLI::Option* out = cmd->add_option(
+      "--out", o->output, "Transactions file to write (with --csv); written as <out>.partial and renamed when complete");
+  cmd->add_option("--events", o->events,
+                  "Instead of --csv: an export of web and email events (customer, time, type) to add to --into")
+      ->check(CLI::ExistingFile)
+      ->excludes(csv);
+  cmd->add_option("--into", o->into,
+                  "With --events: the transactions file they join; replaced by a copy with /events when complete")
+      ->excludes(out)
+      ->excludes(csv);
+  cmd->add_option("--type-names", o->type_names,
+                  "With --events: the export's own type names, NAME=TYPE, comma-separated (view=product_view)")
+      ->delimiter(',');
+  cmd->add_flag("--force", o->force,
+                "Replace --out if it exists (otherwise kseg refuses); with --events, replace the events --into has");
   add_mapping_options(*cmd, o->import.columns);
   add_format_options(*cmd, *o);
   cmd->add_flag("--strict", o->import.strict, "Stop with an error at the first row that cannot be imported");

@@ -132,6 +132,12 @@ Id open_parallel_for_write(const std::string& path, const Communicator& comm) {
   return Id(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl), H5Fclose, path + ": cannot reopen to write");
 }
 
+Id open_serial_v18_for_write(const std::string& path) {
+  Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, path + ": cannot create a file-access property list");
+  check(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST), path + ": cannot set the file format");
+  return Id(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl), H5Fclose, path + ": cannot open to write");
+}
+
 Id open_serial_for_write(const std::string& path) {
   return Id(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose, path + ": cannot reopen to write the model");
 }

@@ -53,6 +53,8 @@ Id create_serial_v18(const std::string& path);
 /// Opens an existing file for collective writing (to add groups after a writer has finished).
 Id open_parallel_for_write(const std::string& path, const Communicator& comm);
 Id open_serial_for_write(const std::string& path);
+/// Opens an existing file for this process alone, new objects in HDF5's 1.8 format (as create_serial_v18).
+Id open_serial_v18_for_write(const std::string& path);
 /// Opens a file read-only in this process alone (small model data every rank reads itself);
 /// InputError (all ranks) naming the file when it is not a readable HDF5 file.
 Id open_serial(const std::string& path);

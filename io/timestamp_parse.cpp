@@ -96,9 +96,9 @@ bool read_meridiem(Cursor& c, CivilTime& t) {
   return true;
 }
 
-// Z, ±hh, ±hh:mm or ±hhmm.
+// Z, ±hh, ±hh:mm or ±hhmm; or " UTC", as clickstream exports write it (2019-10-01 00:00:00 UTC).
 bool read_offset(Cursor& c, CivilTime& t) {
-  if (c.skip('Z')) return true;
+  if (c.skip('Z') || c.skip_any_case(" UTC")) return true;
   const bool west = c.peek() == '-';
   if (!c.skip('+') && !c.skip('-')) return true;  // no offset: UTC
   int64_t hours = 0, minutes = 0;

@@ -13,7 +13,7 @@ namespace kseg {
 enum class TimestampFormat {
   automatic,  ///< decided per value: 8 digits → ymd; other digits → unix; a '/' → mdy; else iso
   ymd,        ///< 20111209 (CDNOW)
-  iso,        ///< 2011-12-09, 2011-12-09 12:50[:00[.123]], 2011-12-09T12:50:00Z, ...+01:00, ...-0500
+  iso,        ///< 2011-12-09, 2011-12-09 12:50[:00[.123]], 2011-12-09T12:50:00Z, ...+01:00, ...-0500, ... UTC
   mdy,        ///< 12/9/2011 [12:50[:00]] [AM|PM], month first as in the UCI Online Retail export
   dmy,        ///< 9/12/2011 or 9.12.2011 [12:50[:00]] [AM|PM], day first as in European exports
   unix_seconds,  ///< 1323435000, seconds since 1970-01-01T00:00:00Z (may be negative)

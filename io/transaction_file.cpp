@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 #include "common/errors.hpp"
 #include "common/number_text.hpp"
 #include "io/first_rejected_row.hpp"
+#include "io/detail/appending_group.hpp"
 #include "io/hdf5.hpp"
 
 namespace kseg {
@@ -197,44 +197,32 @@ void TransactionFileWriter::finish() {
 struct AppendingTransactionWriter::Impl {
   std::string path;
   TransactionSchema schema;
-  h5::Id file, group;
-  std::map<std::string, h5::Id> datasets;  // closed before the group and the file
+  h5::Id file;
+  detail::AppendingGroup table;
 };
 
-AppendingTransactionWriter::AppendingTransactionWriter(const std::string& path, const TransactionSchema& schema)
-    : impl_(new Impl{path, schema, h5::create_serial_v18(path), {}, {}}) {
-  impl_->group = h5::create_group(impl_->file, kTransactions);
+AppendingTransactionWriter::AppendingTransactionWriter(const std::string& path, const TransactionSchema& schema) {
+  h5::Id file = h5::create_serial_v18(path);
+  detail::AppendingGroup table(file, path, kTransactions);
+  impl_.reset(new Impl{path, schema, std::move(file), std::move(table)});
 }
 
 AppendingTransactionWriter::~AppendingTransactionWriter() = default;
 
 void AppendingTransactionWriter::append(const TransactionColumns& rows) {
-  // Datasets are made on the first append, so that a file of fewer rows than an HDF5 chunk gets
-  // chunks of its own size rather than mostly empty ones.
-  constexpr hsize_t kRowsPerHdf5Chunk = hsize_t{1} << 16;  // 512 KiB of int64, inside the default 1 MiB chunk cache
-  for (const Column& c : columns()) {
-    if (!in_schema(c, impl_->schema)) continue;
-    const std::string where = impl_->path + ":" + dataset_path(c);
-    auto dataset = impl_->datasets.find(c.name);
-    if (dataset == impl_->datasets.end()) {
-      const hsize_t chunk = std::clamp<hsize_t>(rows.size(), 1, kRowsPerHdf5Chunk);
-      dataset = impl_->datasets
-                    .emplace(c.name, h5::create_extendible_dataset(impl_->group, c.name, c.file_type, chunk, where))
-                    .first;
-    }
-    h5::append_rows(dataset->second, c.mem_type, static_cast<int64_t>(rows.size()), c.data(rows), where);
-  }
+  for (const Column& c : columns())
+    if (in_schema(c, impl_->schema))
+      impl_->table.append(c.name, c.file_type, c.mem_type, static_cast<int64_t>(rows.size()), c.data(rows));
 }
 
 void AppendingTransactionWriter::finish(const std::vector<std::string>& category_labels,
                                         const std::vector<std::string>& channel_labels,
                                         const std::vector<std::pair<std::string, h5::AttributeValue>>& attributes) {
   Impl& w = *impl_;
-  if (w.schema.category) h5::write_string_array_attribute(w.datasets.at("category"), "labels", category_labels);
-  if (w.schema.channel) h5::write_string_array_attribute(w.datasets.at("channel"), "labels", channel_labels);
+  if (w.schema.category) h5::write_string_array_attribute(w.table.column("category"), "labels", category_labels);
+  if (w.schema.channel) h5::write_string_array_attribute(w.table.column("channel"), "labels", channel_labels);
   for (const auto& [name, value] : attributes) h5::write_attribute(w.file, name, value);
-  for (auto& [name, dataset] : w.datasets) dataset.close(w.path + ":" + kTransactions + "/" + name + ": cannot close (disk full?)");
-  w.group.close(w.path + ": cannot close " + kTransactions);
+  w.table.close();
   w.file.close(w.path + ": cannot close (disk full?)");
 }
 

@@ -230,7 +230,7 @@ ModelInputs inputs_for_model(LoadedCustomers loaded, const SavedModel& model, co
 
 ModelInputs prepare_model_inputs(LoadedCustomers loaded, const ModelInputOptions& o, const Communicator& comm,
                                  const Logger& log) {
-  const TransformParams params{o.winsor_quantiles[0], o.winsor_quantiles[1]};
+  const TransformParams params{o.winsor_quantiles[0], o.winsor_quantiles[1], {}};
   const std::optional<ModelDefaults> defaults = model_defaults(loaded, o.step);
   std::optional<AttributeColumns> attributes;
   if (loaded.attributes) attributes = attribute_columns(std::move(*loaded.attributes));

@@ -44,6 +44,10 @@ TEST(TimestampParse, Iso8601WithZoneOrOffset) {
   EXPECT_EQ(parse("2011-12-09T12:50:00-0530"), kDec9_2011_1250 + 5 * kHour + 30 * 60);
   EXPECT_EQ(parse("2011-12-09 12:50:00+00"), kDec9_2011_1250);
   EXPECT_EQ(parse("2011-12-09T00:30:00+01:00"), kDec9_2011 - 30 * 60) << "an offset can move the date back";
+  EXPECT_EQ(parse("2011-12-09 12:50:00 UTC"), kDec9_2011_1250) << "as clickstream exports write it";
+  EXPECT_EQ(parse("2011-12-09 12:50:00 utc"), kDec9_2011_1250);
+  EXPECT_EQ(parse("2011-12-09 12:50:00 UTX"), std::nullopt);
+  EXPECT_EQ(parse("2011-12-09 12:50:00 UTC+01:00"), std::nullopt) << "one zone only";
 }
 
 TEST(TimestampParse, UnixSeconds) {
