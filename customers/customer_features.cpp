@@ -109,23 +109,22 @@ FeatureLayout make_layout(const TransactionSchema& schema, const std::vector<int
   return layout;
 }
 
-// All of a customer's lines dated on or before the as-of day to rank rank_of_customer(id), one
-// column at a time through one send buffer, each column received into its own memory (fresh
-// pages cost a fault each); later lines are packed last and not sent. Returns how many lines this
-// rank sent. Lines arrive grouped by source rank in rank order, i.e. in the file's order: ties in
-// the kernels' grouping resolve the same way for any number of ranks.
-std::size_t shuffle_by_customer(TransactionColumns& lines, int64_t as_of_day, const Communicator& comm) {
+// shuffle_by_customer with slots of type Slot, wide enough for the rank's line count: the slots
+// are read once per column, so 4 bytes instead of 8 are a seventh less memory traffic.
+template <typename Slot>
+std::size_t shuffle_with_slots(TransactionColumns& lines, int64_t as_of_day, const Communicator& comm) {
   const std::size_t n = lines.size(), ranks = static_cast<std::size_t>(comm.size());
-  std::vector<int64_t> counts(ranks + 1, 0), slot, send;  // slot: each line's rank, then its place in `send`
+  std::vector<int64_t> counts(ranks + 1, 0), send;
+  std::vector<Slot> slot;  // each line's rank, then its place in `send`
   resize_on_huge_pages(slot, n);
   const int64_t end = start_of_next_day(as_of_day);
   for (std::size_t i = 0; i < n; ++i) {
     const bool kept = lines.timestamp[i] < end;
-    counts[slot[i] = kept ? rank_of_customer(lines.customer_id[i], static_cast<int>(ranks)) : ranks] += 1;
+    counts[slot[i] = static_cast<Slot>(kept ? rank_of_customer(lines.customer_id[i], static_cast<int>(ranks)) : ranks)] += 1;
   }
-  std::vector<int64_t> next(ranks + 1, 0);
-  for (std::size_t r = 1; r <= ranks; ++r) next[r] = next[r - 1] + counts[r - 1];
-  for (int64_t& s : slot) s = next[s]++;
+  std::vector<Slot> next(ranks + 1, 0);
+  for (std::size_t r = 1; r <= ranks; ++r) next[r] = static_cast<Slot>(next[r - 1] + counts[r - 1]);
+  for (Slot& s : slot) s = next[s]++;
   const std::size_t sent = n - static_cast<std::size_t>(counts.back());
   counts.pop_back();
   resize_on_huge_pages(send, n);  // as wide as the widest column
@@ -138,6 +137,16 @@ std::size_t shuffle_by_customer(TransactionColumns& lines, int64_t as_of_day, co
     comm.all_to_all(packed, counts, column);
   });
   return sent;
+}
+
+// All of a customer's lines dated on or before the as-of day to rank rank_of_customer(id), one
+// column at a time through one send buffer, each column received into its own memory (fresh
+// pages cost a fault each); later lines are packed last and not sent. Returns how many lines this
+// rank sent. Lines arrive grouped by source rank in rank order, i.e. in the file's order: ties in
+// the kernels' grouping resolve the same way for any number of ranks.
+std::size_t shuffle_by_customer(TransactionColumns& lines, int64_t as_of_day, const Communicator& comm) {
+  return lines.size() < UINT32_MAX ? shuffle_with_slots<uint32_t>(lines, as_of_day, comm)
+                                   : shuffle_with_slots<uint64_t>(lines, as_of_day, comm);
 }
 
 // The positions of `ids` in increasing id order, for ids made of a few ascending runs (one per

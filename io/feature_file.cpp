@@ -79,7 +79,7 @@ void refuse_non_finite(const FeatureShard& shard, const Communicator& comm) {
 
 // Ids at the int64 bounds are what unsigned ids of 2^63 or more saturate to: refused, first row named.
 void refuse_ids_out_of_range(const FeatureShard& shard, const Communicator& comm) {
-  const std::optional<int64_t> row = first_rejected_row(shard.customer_id, shard.block, customer_id_in_range, comm);
+  const std::optional<int64_t> row = first_rejected_row(shard.customer_id, shard.block, [](int64_t id) { return customer_id_in_range(id); }, comm);
   if (!row) return;
   refuse(shard.path + ":" + kFeatureIds + " row " + std::to_string(*row) +
          ": the id is outside the ids kseg takes (-2^63 < id < 2^63-1; an unsigned id of 2^63 or more?)");

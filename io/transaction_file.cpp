@@ -80,11 +80,12 @@ void refuse_out_of_range(const TransactionShard& shard, const std::vector<T>& va
 
 void refuse_values_out_of_range(const TransactionShard& shard, const Communicator& comm) {
   const std::string amount_rule = "is not an amount kseg takes (finite, at most 1e12 in magnitude)";
-  refuse_out_of_range(shard, shard.rows.amount, "amount", amount_in_range, amount_rule, comm);
-  refuse_out_of_range(shard, shard.rows.discount, "discount", amount_in_range, amount_rule, comm);
-  refuse_out_of_range(shard, shard.rows.customer_id, "customer_id", customer_id_in_range,
+  const auto amount = [](double v) { return amount_in_range(v); };
+  refuse_out_of_range(shard, shard.rows.amount, "amount", amount, amount_rule, comm);
+  refuse_out_of_range(shard, shard.rows.discount, "discount", amount, amount_rule, comm);
+  refuse_out_of_range(shard, shard.rows.customer_id, "customer_id", [](int64_t id) { return customer_id_in_range(id); },
                       "is outside the ids kseg takes (-2^63 < id < 2^63-1; an unsigned id of 2^63 or more?)", comm);
-  refuse_out_of_range(shard, shard.rows.timestamp, "timestamp", timestamp_in_range,
+  refuse_out_of_range(shard, shard.rows.timestamp, "timestamp", [](int64_t t) { return timestamp_in_range(t); },
                       "is not a timestamp kseg takes (Unix seconds from 1900-01-01 to before 2200-01-01)", comm);
 }
 
