@@ -21,7 +21,6 @@ using namespace import_fields;
 using namespace import_rows;
 
 constexpr int32_t kNoLabel = -1;
-constexpr std::size_t kRowsPerChunk = std::size_t{1} << 20;  // rows held between writes: bounds memory
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -146,21 +145,9 @@ ImportSummary import_events(const ImportOptions& o, const ImportProgress& progre
   detail::AppendingGroup table(file, o.output, kEvents);
   ImportSummary summary;
   EventColumns chunk;
-  do {
-    ++summary.rows_read;
-    if (const std::optional<Problem> problem = converter.convert(record, chunk, summary)) {
-      note_skip(summary, o, layout, record, *problem);
-      continue;
-    }
-    ++summary.rows_kept;
-    if (chunk.customer_id.size() == kRowsPerChunk) {
-      append(table, chunk);
-      chunk.clear();
-      if (progress) progress(summary);
-    }
-  } while (reader.next(record));
-  if (!chunk.customer_id.empty()) append(table, chunk);
-  refuse_if_nothing_kept(o, summary);
+  stream_records(
+      o, layout, reader, record, summary, progress, [&](const CsvRecord& r) { return converter.convert(r, chunk, summary); },
+      [&] { return chunk.customer_id.size(); }, [&] { append(table, chunk), chunk.clear(); });
   summary.campaigns = static_cast<int64_t>(converter.campaigns().labels().size());
   summary.channels = static_cast<int64_t>(converter.channels().labels().size());
   h5::write_string_array_attribute(table.column("type"), "labels", event_type_labels());

@@ -14,8 +14,6 @@ namespace {
 using namespace import_fields;
 using namespace import_rows;
 
-constexpr std::size_t kRowsPerChunk = std::size_t{1} << 20;  // rows held between writes: bounds memory
-
 TransactionSchema schema_of(const FieldIndex& f) {
   TransactionSchema schema;
   schema.order_id = f.order != kUnmapped;
@@ -106,7 +104,6 @@ class RowConverter {
 };
 
 void count_kept(ImportSummary& summary, const Row& row) {
-  ++summary.rows_kept;
   summary.returns += row.is_return;
   summary.zero_amount += row.amount == 0;
 }
@@ -125,22 +122,13 @@ ImportSummary import_transactions(const ImportOptions& o, const ImportProgress& 
   ImportSummary summary;
   TransactionColumns chunk;
   Row row;
-  do {
-    ++summary.rows_read;
-    if (const std::optional<Problem> problem = converter.convert(record, row)) {
-      note_skip(summary, o, layout, record, *problem);
-      continue;
-    }
-    count_kept(summary, row);
-    append(chunk, schema, row);
-    if (chunk.size() == kRowsPerChunk) {
-      writer.append(chunk);
-      chunk.resize(schema, 0);
-      if (progress) progress(summary);
-    }
-  } while (reader.next(record));
-  if (chunk.size() > 0) writer.append(chunk);
-  refuse_if_nothing_kept(o, summary);
+  const auto keep = [&](const CsvRecord& r) {
+    std::optional<Problem> problem = converter.convert(r, row);
+    if (!problem) count_kept(summary, row), append(chunk, schema, row);
+    return problem;
+  };
+  stream_records(o, layout, reader, record, summary, progress, keep, [&] { return chunk.size(); },
+                 [&] { writer.append(chunk), chunk.resize(schema, 0); });
   summary.categories = static_cast<int64_t>(converter.category_labels().size());
   summary.channels = static_cast<int64_t>(converter.channel_labels().size());
   auto attributes = provenance(o, summary);

@@ -60,6 +60,33 @@ void note_skip(ImportSummary& summary, const ImportOptions& o, const FileLayout&
 /// Throws InputError naming the file and the first skipped row when no row was kept.
 void refuse_if_nothing_kept(const ImportOptions& o, const ImportSummary& summary);
 
+/// Rows held between writes: bounds an import's memory whatever the file's size.
+inline constexpr std::size_t kRowsPerChunk = std::size_t{1} << 20;
+
+/// The import loop: every data record from `record` on goes to `keep`, which appends it to the
+/// caller's chunk or says why not (then it is counted as skipped); whenever chunk_rows() reaches
+/// kRowsPerChunk, write_chunk() writes and empties the chunk and progress is reported. The last
+/// chunk is written at the end; a file with no row kept is refused.
+template <typename Keep, typename ChunkRows, typename WriteChunk>
+void stream_records(const ImportOptions& o, const FileLayout& layout, CsvReader& reader, CsvRecord& record,
+                    ImportSummary& summary, const ImportProgress& progress, Keep keep, ChunkRows chunk_rows,
+                    WriteChunk write_chunk) {
+  do {
+    ++summary.rows_read;
+    if (const std::optional<Problem> problem = keep(record)) {
+      note_skip(summary, o, layout, record, *problem);
+      continue;
+    }
+    ++summary.rows_kept;
+    if (chunk_rows() == kRowsPerChunk) {
+      write_chunk();
+      if (progress) progress(summary);
+    }
+  } while (reader.next(record));
+  if (chunk_rows() > 0) write_chunk();
+  refuse_if_nothing_kept(o, summary);
+}
+
 /// The attributes that record where a table came from: input, rows read, kept and skipped, version, config.
 std::vector<std::pair<std::string, h5::AttributeValue>> provenance(const ImportOptions& o, const ImportSummary& s);
 
