@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "common/errors.hpp"
+#include "common/huge_pages.hpp"
 #include "common/spread.hpp"
 #include "io/first_rejected_row.hpp"
 #include "io/hdf5.hpp"
@@ -159,7 +160,7 @@ FeatureShard read_feature_shard(const InputFile& input) {
 
   shard.block = row_block(shard.total_rows, comm.size(), comm.rank());
   shard.customer_id.resize(shard.block.count);
-  shard.matrix.resize(static_cast<std::size_t>(shard.block.count) * shard.d);
+  resize_on_huge_pages(shard.matrix, static_cast<std::size_t>(shard.block.count) * shard.d);  // read at random by bounded passes
   h5::read_rows(comm, ids, H5T_NATIVE_INT64, shard.block.first, shard.block.count, 1, shard.customer_id.data(),
                 ids_where);
   h5::read_rows(comm, matrix, H5T_NATIVE_FLOAT, shard.block.first, shard.block.count, shard.d, shard.matrix.data(),

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/huge_pages.hpp"
 #include "kernels/backend.hpp"
 #include "kernels/detail/cpu_pass.hpp"
 #include "kernels/detail/cpu_tile.hpp"
@@ -43,9 +44,14 @@ class FullSearch {
     const int d = shard_.d;
     tile_.load_rows(shard_.x, d, pending_.rows, pending_.count);
     detail::nearest_in_tile<true>(tile_, d, centroids_, k_, found_.best, found_.index, found_.second);
+    float upper[kLanes], lower[kLanes];
+#pragma omp simd
+    for (int lane = 0; lane < kLanes; ++lane)
+      detail::bounds_from_search(found_.best[lane], found_.second[lane], d, upper[lane], lower[lane]);
     for (int lane = 0; lane < pending_.count; ++lane) {
       const int64_t i = pending_.rows[lane];
-      detail::bounds_from_search(found_.best[lane], found_.second[lane], d, points_.upper[i], points_.lower[i]);
+      points_.upper[i] = upper[lane];
+      points_.lower[i] = lower[lane];
       moves_.relabel(shard_, q_, points_, i, found_.index[lane]);
     }
     moves_.searched += pending_.count;
@@ -127,18 +133,23 @@ class CpuBackend final : public Backend {
   template <bool kBounds>
   void full_pass(const float* centroids, int k, const Quantization& q, bool count_moves) {
     const int d = shard_.d;
-    bounds_.label.resize(shard_.n);
-    if (kBounds) bounds_.upper.resize(shard_.n), bounds_.lower.resize(shard_.n);
+    resize_on_huge_pages(bounds_.label, shard_.n);
+    if (kBounds) resize_on_huge_pages(bounds_.upper, shard_.n), resize_on_huge_pages(bounds_.lower, shard_.n);
     std::vector<ThreadSums> per_thread(static_cast<std::size_t>(omp_get_max_threads()));
     std::vector<int64_t> moved(per_thread.size());
     for (ThreadSums& part : per_thread) part.reset(k, d);
     detail::for_each_tile<kBounds>(shard_, centroids, k, [&](int thread, int64_t first, int count, const TileNearest& found) {
+      if constexpr (kBounds) {
+        float* __restrict upper = bounds_.upper.data() + first;
+        float* __restrict lower = bounds_.lower.data() + first;
+#pragma omp simd
+        for (int lane = 0; lane < count; ++lane)  // its own loop, so that the square roots run across SIMD lanes
+          detail::bounds_from_search(found.best[lane], found.second[lane], d, upper[lane], lower[lane]);
+      }
       for (int lane = 0; lane < count; ++lane) {
         const int64_t i = first + lane;
         if (count_moves && bounds_.label[i] != found.index[lane]) ++moved[thread];
         bounds_.label[i] = found.index[lane];
-        if constexpr (kBounds)
-          detail::bounds_from_search(found.best[lane], found.second[lane], d, bounds_.upper[i], bounds_.lower[i]);
         per_thread[thread].add_row(shard_.x + i * d, d, found.index[lane], q);
       }
     });
@@ -171,36 +182,52 @@ class CpuBackend final : public Backend {
       moves[thread].reset(k, d);
       auto searcher = make_searcher(moves[thread]);
       Tile tile;
-      PendingRows unproven;
-      // Points whose moved bounds fell short: their distance to their own centroid, exact, may do.
-      auto tighten = [&]() {
+      // Points whose moved bounds fell short, a tile at a time: their distance to their own
+      // centroid, exact, may do; the bounds of a tile are set across SIMD lanes.
+      auto tighten = [&](const int64_t* rows, int count) {
         int32_t label[kLanes];
-        float own[kLanes];
-        for (int lane = 0; lane < kLanes; ++lane) label[lane] = bounds_.label[unproven.rows[std::min(lane, unproven.count - 1)]];
-        tile.load_rows(shard_.x, d, unproven.rows, unproven.count);
-        detail::own_distances(tile, d, centroids, label, own);
-        for (int lane = 0; lane < unproven.count; ++lane) {
-          const int64_t i = unproven.rows[lane];
-          bounds_.upper[i] = detail::upper_from_squared(own[lane], d);
-          if (detail::proves_label(bounds_.upper[i], detail::gap_lower(bounds_.upper[i], bounds_.lower[i], label[lane], motion), d))
-            continue;
-          searcher.take(i, own[lane]);
+        float own[kLanes], upper[kLanes], lower[kLanes];
+        uint8_t proven[kLanes];
+        for (int lane = 0; lane < kLanes; ++lane) {
+          const int64_t i = rows[std::min(lane, count - 1)];
+          label[lane] = bounds_.label[i];
+          lower[lane] = bounds_.lower[i];
         }
-        unproven.count = 0;
+        tile.load_rows(shard_.x, d, rows, count);
+        detail::own_distances(tile, d, centroids, label, own);
+#pragma omp simd
+        for (int lane = 0; lane < kLanes; ++lane) {
+          upper[lane] = detail::upper_from_squared(own[lane], d);
+          proven[lane] = detail::proves_label(upper[lane], detail::gap_lower(upper[lane], lower[lane], label[lane], motion), d);
+        }
+        for (int lane = 0; lane < count; ++lane) {
+          bounds_.upper[rows[lane]] = upper[lane];
+          if (!proven[lane]) searcher.take(rows[lane], own[lane]);
+        }
+      };
+      // The points a block left open are tightened while the next block's bounds move, so that
+      // the rows prefetched for them have arrived.
+      int64_t open[2][kBoundsBlock];
+      int open_count[2] = {0, 0};
+      auto tighten_all = [&](int which) {
+        for (int at = 0; at < open_count[which]; at += kLanes)
+          tighten(open[which] + at, std::min(kLanes, open_count[which] - at));
+        open_count[which] = 0;
       };
       const int64_t begin = shard_.n * thread / threads, end = shard_.n * (thread + 1) / threads;
-      for (int64_t block = begin; block < end; block += kBoundsBlock) {
+      int current = 0;
+      for (int64_t block = begin; block < end; block += kBoundsBlock, current ^= 1) {
         uint8_t proven[kBoundsBlock];
         const int count = static_cast<int>(std::min<int64_t>(kBoundsBlock, end - block));
         move_block_bounds(block, count, motion, d, proven);
         for (int b = 0; b < count; ++b) {
           if (proven[b]) continue;
-          prefetch_row(block + b);  // read by tighten() a few points later: its cache misses overlap
-          unproven.rows[unproven.count++] = block + b;
-          if (unproven.count == kLanes) tighten();
+          detail::prefetch_rows(shard_, block + b, 1);
+          open[current][open_count[current]++] = block + b;
         }
+        tighten_all(current ^ 1);
       }
-      if (unproven.count > 0) tighten();
+      tighten_all(current ^ 1);
       searcher.finish();
     }
     return detail::apply_moves(moves, k, assigned_);
@@ -214,11 +241,6 @@ class CpuBackend final : public Backend {
     float* __restrict lower = bounds_.lower.data() + first;
 #pragma omp simd
     for (int b = 0; b < count; ++b) proven[b] = detail::proves_label(upper[b], detail::move_bounds(upper[b], lower[b], label[b], motion), d);
-  }
-
-  void prefetch_row(int64_t i) const {
-    const char* row = reinterpret_cast<const char*>(shard_.x + i * shard_.d);
-    for (int64_t byte = 0; byte < static_cast<int64_t>(sizeof(float)) * shard_.d; byte += 64) __builtin_prefetch(row + byte);
   }
 
   static constexpr int kBoundsBlock = 256;

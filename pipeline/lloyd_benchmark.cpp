@@ -8,6 +8,7 @@
 
 #include "bench/roofline.hpp"
 #include "cluster/lloyd.hpp"
+#include "common/huge_pages.hpp"
 #include "common/errors.hpp"
 #include "common/number_text.hpp"
 #include "io/centroids_file.hpp"
@@ -24,7 +25,7 @@ FeatureShard in_memory_shard(const BenchParams& o, const Communicator& comm) {
   shard.d = o.features;
   shard.block = row_block(o.customers, comm.size(), comm.rank());
   shard.customer_id.resize(shard.block.count);
-  shard.matrix.resize(static_cast<std::size_t>(shard.block.count) * shard.d);
+  resize_on_huge_pages(shard.matrix, static_cast<std::size_t>(shard.block.count) * shard.d);
   std::vector<int32_t> truth(shard.block.count);
   generate_rows(make_blob_model(o.k.front(), o.features, o.seed, 4.0), shard.block.first, shard.block.count,
                 shard.customer_id.data(), shard.matrix.data(), truth.data());

@@ -64,6 +64,18 @@ struct TileNearest {
   float second[kLanes];  // with kRunnerUp only
 };
 
+// Tiles ahead whose rows a full pass asks for before it reads them: the hardware prefetcher alone
+// left the AVX-512 gathers of Tile::load waiting on memory (1M x 16, K = 16 on an AMD EPYC: 17 ms a
+// pass without, 9 ms with).
+inline constexpr int64_t kPrefetchTiles = 4;
+
+inline void prefetch_rows(const ShardView& shard, int64_t first_row, int64_t count) {
+  if (first_row >= shard.n) return;
+  const char* rows = reinterpret_cast<const char*>(shard.x + first_row * shard.d);
+  const int64_t bytes = static_cast<int64_t>(sizeof(float)) * std::min(count, shard.n - first_row) * shard.d;
+  for (int64_t byte = 0; byte < bytes; byte += 64) __builtin_prefetch(rows + byte);
+}
+
 // The one loop of every full pass: each thread takes a contiguous run of tiles, finds each
 // point's nearest centroid (and, with kRunnerUp, the second nearest distance), and hands the
 // tile's results to visit(thread, first_row, count, nearest).
@@ -78,6 +90,7 @@ void for_each_tile(const ShardView& shard, const float* centroids, int k, Visit 
     for (int64_t t = tiles * thread / threads; t < tiles * (thread + 1) / threads; ++t) {
       const int64_t first = t * kLanes;
       const int count = static_cast<int>(std::min<int64_t>(kLanes, shard.n - first));
+      prefetch_rows(shard, first + kPrefetchTiles * kLanes, kLanes);
       tile.load(shard.x, shard.d, first, count);
       nearest_in_tile<kRunnerUp>(tile, shard.d, centroids, k, found.best, found.index, found.second);
       visit(static_cast<int>(thread), first, count, found);
