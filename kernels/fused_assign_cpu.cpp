@@ -181,53 +181,40 @@ class CpuBackend final : public Backend {
       const int64_t threads = omp_get_num_threads(), thread = omp_get_thread_num();
       moves[thread].reset(k, d);
       auto searcher = make_searcher(moves[thread]);
-      Tile tile;
-      // Points whose moved bounds fell short, a tile at a time: their distance to their own
-      // centroid, exact, may do; the bounds of a tile are set across SIMD lanes.
+      // Points whose moved bounds fell short: their distance to their own centroid, exact, may do.
+      // One row at a time, as squared_distance() (a tile's transposition cost more than the
+      // distance); then the new bounds across SIMD lanes.
       auto tighten = [&](const int64_t* rows, int count) {
-        int32_t label[kLanes];
-        float own[kLanes], upper[kLanes], lower[kLanes];
-        uint8_t proven[kLanes];
-        for (int lane = 0; lane < kLanes; ++lane) {
-          const int64_t i = rows[std::min(lane, count - 1)];
-          label[lane] = bounds_.label[i];
-          lower[lane] = bounds_.lower[i];
+        int32_t label[kBoundsBlock];
+        float own[kBoundsBlock], upper[kBoundsBlock], lower[kBoundsBlock];
+        uint8_t proven[kBoundsBlock];
+        for (int at = 0; at < count; ++at) {
+          const int64_t i = rows[at];
+          label[at] = bounds_.label[i];
+          lower[at] = bounds_.lower[i];
+          own[at] = squared_distance(shard_.x + i * d, centroids + static_cast<int64_t>(label[at]) * d, d);
         }
-        tile.load_rows(shard_.x, d, rows, count);
-        detail::own_distances(tile, d, centroids, label, own);
 #pragma omp simd
-        for (int lane = 0; lane < kLanes; ++lane) {
-          upper[lane] = detail::upper_from_squared(own[lane], d);
-          proven[lane] = detail::proves_label(upper[lane], detail::gap_lower(upper[lane], lower[lane], label[lane], motion), d);
+        for (int at = 0; at < count; ++at) {
+          upper[at] = detail::upper_from_squared(own[at], d);
+          proven[at] = detail::proves_label(upper[at], detail::gap_lower(upper[at], lower[at], label[at], motion), d);
         }
-        for (int lane = 0; lane < count; ++lane) {
-          bounds_.upper[rows[lane]] = upper[lane];
-          if (!proven[lane]) searcher.take(rows[lane], own[lane]);
+        for (int at = 0; at < count; ++at) {
+          bounds_.upper[rows[at]] = upper[at];
+          if (!proven[at]) searcher.take(rows[at], own[at]);
         }
-      };
-      // The points a block left open are tightened while the next block's bounds move, so that
-      // the rows prefetched for them have arrived.
-      int64_t open[2][kBoundsBlock];
-      int open_count[2] = {0, 0};
-      auto tighten_all = [&](int which) {
-        for (int at = 0; at < open_count[which]; at += kLanes)
-          tighten(open[which] + at, std::min(kLanes, open_count[which] - at));
-        open_count[which] = 0;
       };
       const int64_t begin = shard_.n * thread / threads, end = shard_.n * (thread + 1) / threads;
-      int current = 0;
-      for (int64_t block = begin; block < end; block += kBoundsBlock, current ^= 1) {
+      for (int64_t block = begin; block < end; block += kBoundsBlock) {
         uint8_t proven[kBoundsBlock];
+        int64_t open[kBoundsBlock];
+        int open_count = 0;
         const int count = static_cast<int>(std::min<int64_t>(kBoundsBlock, end - block));
         move_block_bounds(block, count, motion, d, proven);
-        for (int b = 0; b < count; ++b) {
-          if (proven[b]) continue;
-          detail::prefetch_rows(shard_, block + b, 1);
-          open[current][open_count[current]++] = block + b;
-        }
-        tighten_all(current ^ 1);
+        for (int b = 0; b < count; ++b)
+          if (!proven[b]) open[open_count++] = block + b;
+        tighten(open, open_count);
       }
-      tighten_all(current ^ 1);
       searcher.finish();
     }
     return detail::apply_moves(moves, k, assigned_);

@@ -71,9 +71,11 @@ inline constexpr int64_t kPrefetchTiles = 4;
 
 inline void prefetch_rows(const ShardView& shard, int64_t first_row, int64_t count) {
   if (first_row >= shard.n) return;
-  const char* rows = reinterpret_cast<const char*>(shard.x + first_row * shard.d);
-  const int64_t bytes = static_cast<int64_t>(sizeof(float)) * std::min(count, shard.n - first_row) * shard.d;
-  for (int64_t byte = 0; byte < bytes; byte += 64) __builtin_prefetch(rows + byte);
+  // Every cache line the rows touch: a row need not start on a line (a large vector starts 16
+  // bytes into its pages), and a 64-byte row then spans two.
+  const auto begin = reinterpret_cast<std::uintptr_t>(shard.x + first_row * shard.d) & ~std::uintptr_t{63};
+  const auto end = reinterpret_cast<std::uintptr_t>(shard.x + (first_row + std::min(count, shard.n - first_row)) * shard.d);
+  for (std::uintptr_t line = begin; line < end; line += 64) __builtin_prefetch(reinterpret_cast<const void*>(line));
 }
 
 // The one loop of every full pass: each thread takes a contiguous run of tiles, finds each
@@ -103,20 +105,6 @@ struct PendingRows {
   int64_t rows[kLanes];
   int count = 0;
 };
-
-// Each lane's canonical squared distance to its own centroid, as squared_distance() computes it
-// (features in order, one fused multiply-add each), for a tile loaded with load_rows().
-inline void own_distances(const Tile& tile, int d, const float* centroids, const int32_t* label, float* out) {
-  float acc[kLanes] = {};
-  for (int j = 0; j < d; ++j) {
-    const float* x = tile.features.data() + static_cast<std::size_t>(j) * kLanes;
-    for (int lane = 0; lane < kLanes; ++lane) {
-      const float diff = x[lane] - centroids[static_cast<int64_t>(label[lane]) * d + j];
-      acc[lane] = std::fmaf(diff, diff, acc[lane]);
-    }
-  }
-  std::copy_n(acc, kLanes, out);
-}
 
 // Per point between bounded passes: its segment and the bounds that may prove it.
 struct PointBounds {
