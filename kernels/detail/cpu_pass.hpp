@@ -41,7 +41,8 @@ struct alignas(64) ThreadSums {
     else totals.off_grid_at(totals.inertia_slot()).add(sq_distance);
   }
   // The row's features and one count, without a distance.
-  void add_row(const float* row, int d, int segment, const Quantization& q) {
+  // Inlined: as a call per row it was a seventh of a full pass (10M x 6, K = 8: 50 -> 43 ms).
+  [[gnu::always_inline]] void add_row(const float* row, int d, int segment, const Quantization& q) {
     const std::size_t first = static_cast<std::size_t>(segment) * d;
     if (!add_row_on_grid(row, d, q.feature_scale.data(), block_sums.data() + first))
       add_off_grid(row, d, first, q);

@@ -131,7 +131,7 @@ inline void block_distances(const Tile& tile, int d, const float* block, float (
 // adds those exactly). Adding 1.5·2^52 rounds a double of magnitude below 2^51 to the nearest
 // integer, and subtracting it again shows whether that changed the value; the feature grid keeps
 // values below 2^kFeatureBits, far inside that range.
-inline bool add_row_on_grid(const float* row, int d, const double* scale, int64_t* sums) {
+[[gnu::always_inline]] inline bool add_row_on_grid(const float* row, int d, const double* scale, int64_t* sums) {
   static_assert(FixedPoint::kFeatureBits < 51, "the rounding trick needs |value| < 2^51");
   const __m512d magic = _mm512_set1_pd(0x1.8p52);
   const __m512i magic_bits = _mm512_castpd_si512(magic);
@@ -243,7 +243,7 @@ inline void block_distances(const Tile& tile, int d, const float* block, float (
 }
 
 // As the AVX-512 version, four values at a time.
-inline bool add_row_on_grid(const float* row, int d, const double* scale, int64_t* sums) {
+[[gnu::always_inline]] inline bool add_row_on_grid(const float* row, int d, const double* scale, int64_t* sums) {
   static_assert(FixedPoint::kFeatureBits < 51, "the rounding trick needs |value| < 2^51");
   const __m256d magic = _mm256_set1_pd(0x1.8p52);
   const __m256i magic_bits = _mm256_castpd_si256(magic);
@@ -307,7 +307,7 @@ inline void block_distances(const Tile& tile, int d, const float* block, float (
   }
 }
 
-inline bool add_row_on_grid(const float* row, int d, const double* scale, int64_t* sums) {
+[[gnu::always_inline]] inline bool add_row_on_grid(const float* row, int d, const double* scale, int64_t* sums) {
   return add_tail_on_grid(row, 0, d, scale, sums);
 }
 
