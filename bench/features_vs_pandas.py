@@ -115,14 +115,14 @@ def main():
     run(mpi + [args.kseg, "generate", "--transactions", "--customers", str(args.customers), "--seed", "1",
                "--out", data, "--force", "--quiet"])
     print(f"generated {args.customers:,} customers in {time.perf_counter() - started:.1f} s", flush=True)
+    os.sync()  # the generator's gigabytes of dirty pages written back now, not during the first timed run
 
     import h5py
     with h5py.File(data, "r") as f:
         lines = f["transactions/customer_id"].shape[0]
         line_bytes = sum(d.dtype.itemsize for d in f["transactions"].values())
-    # Each side runs --repeat times, alternately, and is judged by its fastest run: the first run
-    # after the generator has found the page cache and the free huge pages in another state than
-    # the later ones (kseg 10.5 s, then 4.5 s, on the same file).
+    # Each side runs --repeat times, alternately, and is judged by its fastest run: the machine is
+    # shared and its timings move between runs of the same command.
     kseg_runs, pandas_runs = [], []
     for _ in range(args.repeat):
         kseg_runs.append(json.loads(run(mpi + [args.kseg, "features", "--input", data, "--as-of", args.as_of, "--out",
