@@ -65,9 +65,9 @@ struct TileNearest {
   float second[kLanes];  // with kRunnerUp only
 };
 
-// Tiles ahead whose rows a full pass asks for before it reads them: the hardware prefetcher alone
-// left the AVX-512 gathers of Tile::load waiting on memory (1M x 16, K = 16 on an AMD EPYC: 17 ms a
-// pass without, 9 ms with).
+// Tiles ahead whose rows a full pass asks for before it reads them: with the hardware prefetcher
+// alone, Tile::load waited on memory (1M x 16, K = 16 on an AMD EPYC: 17 ms a pass without, 9 ms
+// with, measured when it still gathered).
 inline constexpr int64_t kPrefetchTiles = 4;
 
 inline void prefetch_rows(const ShardView& shard, int64_t first_row, int64_t count) {
