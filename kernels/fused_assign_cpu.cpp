@@ -45,9 +45,7 @@ class FullSearch {
     tile_.load_rows(shard_.x, d, pending_.rows, pending_.count);
     detail::nearest_in_tile<true>(tile_, d, centroids_, k_, found_.best, found_.index, found_.second);
     float upper[kLanes], lower[kLanes];
-#pragma omp simd
-    for (int lane = 0; lane < kLanes; ++lane)
-      detail::bounds_from_search(found_.best[lane], found_.second[lane], d, upper[lane], lower[lane]);
+    detail::tile_bounds(found_, pending_.count, d, upper, lower);
     for (int lane = 0; lane < pending_.count; ++lane) {
       const int64_t i = pending_.rows[lane];
       points_.upper[i] = upper[lane];
@@ -139,13 +137,7 @@ class CpuBackend final : public Backend {
     std::vector<int64_t> moved(per_thread.size());
     for (ThreadSums& part : per_thread) part.reset(k, d);
     detail::for_each_tile<kBounds>(shard_, centroids, k, [&](int thread, int64_t first, int count, const TileNearest& found) {
-      if constexpr (kBounds) {
-        float* __restrict upper = bounds_.upper.data() + first;
-        float* __restrict lower = bounds_.lower.data() + first;
-#pragma omp simd
-        for (int lane = 0; lane < count; ++lane)  // its own loop, so that the square roots run across SIMD lanes
-          detail::bounds_from_search(found.best[lane], found.second[lane], d, upper[lane], lower[lane]);
-      }
+      if constexpr (kBounds) detail::tile_bounds(found, count, d, bounds_.upper.data() + first, bounds_.lower.data() + first);
       for (int lane = 0; lane < count; ++lane) {
         const int64_t i = first + lane;
         if (count_moves && bounds_.label[i] != found.index[lane]) ++moved[thread];

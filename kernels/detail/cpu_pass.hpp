@@ -12,6 +12,7 @@
 
 #include "kernels/backend.hpp"
 #include "kernels/detail/cpu_tile.hpp"
+#include "kernels/detail/distance_bounds.hpp"
 
 namespace kseg::detail {
 
@@ -70,12 +71,12 @@ struct TileNearest {
 // with, measured when it still gathered).
 inline constexpr int64_t kPrefetchTiles = 4;
 
-inline void prefetch_rows(const ShardView& shard, int64_t first_row, int64_t count) {
+// Asks for every cache line of the tile of rows from first_row on (a row need not start on a
+// line: a large vector starts 16 bytes into its pages).
+inline void prefetch_tile(const ShardView& shard, int64_t first_row) {
   if (first_row >= shard.n) return;
-  // Every cache line the rows touch: a row need not start on a line (a large vector starts 16
-  // bytes into its pages), and a 64-byte row then spans two.
   const auto begin = reinterpret_cast<std::uintptr_t>(shard.x + first_row * shard.d) & ~std::uintptr_t{63};
-  const auto end = reinterpret_cast<std::uintptr_t>(shard.x + (first_row + std::min(count, shard.n - first_row)) * shard.d);
+  const auto end = reinterpret_cast<std::uintptr_t>(shard.x + std::min(first_row + kLanes, shard.n) * shard.d);
   for (std::uintptr_t line = begin; line < end; line += 64) __builtin_prefetch(reinterpret_cast<const void*>(line));
 }
 
@@ -93,12 +94,19 @@ void for_each_tile(const ShardView& shard, const float* centroids, int k, Visit 
     for (int64_t t = tiles * thread / threads; t < tiles * (thread + 1) / threads; ++t) {
       const int64_t first = t * kLanes;
       const int count = static_cast<int>(std::min<int64_t>(kLanes, shard.n - first));
-      prefetch_rows(shard, first + kPrefetchTiles * kLanes, kLanes);
+      prefetch_tile(shard, first + kPrefetchTiles * kLanes);
       tile.load(shard.x, shard.d, first, count);
       nearest_in_tile<kRunnerUp>(tile, shard.d, centroids, k, found.best, found.index, found.second);
       visit(static_cast<int>(thread), first, count, found);
     }
   }
+}
+
+// The bounds of a tile's first `count` points from their search (bounds_from_search), in a loop
+// of their own so that the square roots run across SIMD lanes.
+inline void tile_bounds(const TileNearest& found, int count, int d, float* __restrict upper, float* __restrict lower) {
+#pragma omp simd
+  for (int lane = 0; lane < count; ++lane) bounds_from_search(found.best[lane], found.second[lane], d, upper[lane], lower[lane]);
 }
 
 // Points a bounded pass must look at again, gathered a tile at a time.
