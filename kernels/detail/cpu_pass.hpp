@@ -66,18 +66,22 @@ struct TileNearest {
   float second[kLanes];  // with kRunnerUp only
 };
 
-// Tiles ahead whose rows a full pass asks for before it reads them: with the hardware prefetcher
-// alone, Tile::load waited on memory (1M x 16, K = 16 on an AMD EPYC: 17 ms a pass without, 9 ms
-// with, measured when it still gathered).
-inline constexpr int64_t kPrefetchTiles = 4;
+// Asks for the cache line at `line`. Not __builtin_prefetch alone: GCC counts it no side effect,
+// and under -ffinite-loops (C++, -O2 and up) deleted every loop made only of prefetches.
+inline void prefetch_line(std::uintptr_t line) {
+#if defined(__x86_64__)
+  asm volatile("prefetcht0 (%0)" : : "r"(line));
+#else
+  __builtin_prefetch(reinterpret_cast<const void*>(line));
+#endif
+}
 
-// Asks for every cache line of the tile of rows from first_row on (a row need not start on a
-// line: a large vector starts 16 bytes into its pages).
-inline void prefetch_tile(const ShardView& shard, int64_t first_row) {
-  if (first_row >= shard.n) return;
-  const auto begin = reinterpret_cast<std::uintptr_t>(shard.x + first_row * shard.d) & ~std::uintptr_t{63};
-  const auto end = reinterpret_cast<std::uintptr_t>(shard.x + std::min(first_row + kLanes, shard.n) * shard.d);
-  for (std::uintptr_t line = begin; line < end; line += 64) __builtin_prefetch(reinterpret_cast<const void*>(line));
+// Asks for every cache line of point i's row (a row need not start on a line: a large vector
+// starts 16 bytes into its pages).
+inline void prefetch_row(const ShardView& shard, int64_t i) {
+  const auto begin = reinterpret_cast<std::uintptr_t>(shard.x + i * shard.d) & ~std::uintptr_t{63};
+  const auto end = reinterpret_cast<std::uintptr_t>(shard.x + (i + 1) * shard.d);
+  for (std::uintptr_t line = begin; line < end; line += 64) prefetch_line(line);
 }
 
 // The one loop of every full pass: each thread takes a contiguous run of tiles, finds each
@@ -94,7 +98,6 @@ void for_each_tile(const ShardView& shard, const float* centroids, int k, Visit 
     for (int64_t t = tiles * thread / threads; t < tiles * (thread + 1) / threads; ++t) {
       const int64_t first = t * kLanes;
       const int count = static_cast<int>(std::min<int64_t>(kLanes, shard.n - first));
-      prefetch_tile(shard, first + kPrefetchTiles * kLanes);
       tile.load(shard.x, shard.d, first, count);
       nearest_in_tile<kRunnerUp>(tile, shard.d, centroids, k, found.best, found.index, found.second);
       visit(static_cast<int>(thread), first, count, found);

@@ -26,6 +26,8 @@ class GroupedBounds {
   /// One thread's searches in a bounded pass, for the points the Hamerly bounds leave open.
   class Search {
    public:
+    static constexpr bool kNeedsOwnDistance = true;  // it tightens the upper bound the groups are tested against
+
     Search(GroupedBounds& bounds, const ShardView& shard, const Quantization& q, const CentroidMotionView& motion,
            PointBounds& points, ThreadMoves& moves);
     /// Point i, its upper bound tightened to `own`, its distance to its centroid.
