@@ -54,8 +54,7 @@ class FullSearch {
     detail::tile_bounds(found_, pending_.count, d, upper, lower);
     for (int lane = 0; lane < pending_.count; ++lane) {
       const int64_t i = pending_.rows[lane];
-      points_.upper[i] = upper[lane];
-      points_.lower[i] = lower[lane];
+      points_.set(i, upper[lane], lower[lane]);
       moves_.relabel(shard_, q_, points_, i, found_.index[lane]);
     }
     moves_.searched += pending_.count;
@@ -112,7 +111,7 @@ class CpuBackend final : public Backend {
     // is the same.
     const bool fresh = !motion || kind != kind_;  // a new fit
     if (fresh) full_passes_due_ = 0, backoff_ = 1, kind_ = kind;
-    if (!fresh && full_passes_due_ == 0) {
+    if (!fresh && full_passes_due_ == 0 && !bounds_.drift.exhausted()) {
       if (follow_costs_more(follow(centroids, k, q, motion->view()), k)) {
         full_passes_due_ = backoff_;
         backoff_ = std::min(2 * backoff_, kMostFullPasses);
@@ -138,12 +137,19 @@ class CpuBackend final : public Backend {
   void full_pass(const float* centroids, int k, const Quantization& q, bool count_moves) {
     const int d = shard_.d;
     resize_on_huge_pages(bounds_.label, shard_.n);
-    if (kBounds) resize_on_huge_pages(bounds_.upper, shard_.n), resize_on_huge_pages(bounds_.lower, shard_.n);
+    if (kBounds) {
+      resize_on_huge_pages(bounds_.upper, shard_.n), resize_on_huge_pages(bounds_.lower, shard_.n);
+      resize_on_huge_pages(bounds_.stamp, shard_.n);
+      bounds_.drift.reset(k);
+    }
     std::vector<ThreadSums> per_thread(static_cast<std::size_t>(omp_get_max_threads()));
     std::vector<int64_t> moved(per_thread.size());
     for (ThreadSums& part : per_thread) part.reset(k, d);
     detail::for_each_tile<kBounds>(shard_, centroids, k, [&](int thread, int64_t first, int count, const TileNearest& found) {
-      if constexpr (kBounds) detail::tile_bounds(found, count, d, bounds_.upper.data() + first, bounds_.lower.data() + first);
+      if constexpr (kBounds) {
+        detail::tile_bounds(found, count, d, bounds_.upper.data() + first, bounds_.lower.data() + first);
+        std::fill_n(bounds_.stamp.data() + first, count, bounds_.drift.now());
+      }
       for (int lane = 0; lane < count; ++lane) {
         const int64_t i = first + lane;
         if (count_moves && bounds_.label[i] != found.index[lane]) ++moved[thread];
@@ -158,10 +164,11 @@ class CpuBackend final : public Backend {
 
   // A bounded pass of the fit's kind; returns its distance work in full searches of a point.
   double follow(const float* centroids, int k, const Quantization& q, const detail::CentroidMotionView& motion) {
+    bounds_.drift.advance(motion);
     if (kind_ == BoundKind::hamerly)
-      return follow_centroids(centroids, k, q, motion, [&](ThreadMoves& moves) { return FullSearch(shard_, centroids, k, q, bounds_, moves); });
+      return follow_centroids(centroids, k, motion, [&](ThreadMoves& moves) { return FullSearch(shard_, centroids, k, q, bounds_, moves); });
     grouped_.follow(centroids, shard_.d, motion);
-    return follow_centroids(centroids, k, q, motion, [&](ThreadMoves& moves) {
+    return follow_centroids(centroids, k, motion, [&](ThreadMoves& moves) {
       return detail::GroupedBounds::Search(grouped_, shard_, q, motion, bounds_, moves);
     });
   }
@@ -171,7 +178,7 @@ class CpuBackend final : public Backend {
   // change segment; a searcher that needs the point's distance to its own centroid gets it first,
   // and with it the point is often proven without a search.
   template <typename MakeSearcher>
-  double follow_centroids(const float* centroids, int k, const Quantization& q, const detail::CentroidMotionView& motion,
+  double follow_centroids(const float* centroids, int k, const detail::CentroidMotionView& motion,
                           MakeSearcher make_searcher) {
     const int d = shard_.d;
     std::vector<ThreadMoves> moves(static_cast<std::size_t>(omp_get_max_threads()));
@@ -189,7 +196,7 @@ class CpuBackend final : public Backend {
       OpenPoints open[2];
       int ahead = 0;
       for (int64_t block = begin; block < end; block += kBoundsBlock) {
-        find_open(block, static_cast<int>(std::min<int64_t>(kBoundsBlock, end - block)), motion, open[ahead]);
+        find_open(block, static_cast<int>(std::min<int64_t>(kBoundsBlock, end - block)), k, open[ahead]);
         ahead ^= 1;
         search_open(centroids, motion, open[ahead], searcher);
       }
@@ -200,23 +207,30 @@ class CpuBackend final : public Backend {
   }
 
   // Points whose bounds a bounded pass moves and tests together.
-  static constexpr int kBoundsBlock = 256;
+  static constexpr int kBoundsBlock = 256;  // a multiple of 64 (find_open)
 
   // The points of a block whose moved bounds do not prove their segment.
   struct OpenPoints {
     int64_t rows[kBoundsBlock];
+    float lower[kBoundsBlock];  // as of this pass
     int count = 0;
   };
 
   // Points [first, first + count): bounds moved, and those left open listed in `open`, their rows
   // prefetched.
-  void find_open(int64_t first, int count, const detail::CentroidMotionView& motion, OpenPoints& open) {
-    const int d = shard_.d;
+  void find_open(int64_t first, int count, int k, OpenPoints& open) {
     uint8_t proven[kBoundsBlock];
-    move_block_bounds(first, count, motion, d, proven);
+    float lower[kBoundsBlock];
+    move_block_bounds(first, count, k, lower, proven);
+    std::fill(proven + count, proven + kBoundsBlock, uint8_t{1});
     open.count = 0;
-    for (int b = 0; b < count; ++b)
-      if (!proven[b]) open.rows[open.count++] = first + b;
+    for (int word = 0; word < count; word += 64) {  // most points are proven: skip them 64 at a time
+      for (uint64_t left = detail::zero_bytes(proven + word); left != 0; left &= left - 1) {
+        const int b = word + __builtin_ctzll(left);
+        open.rows[open.count] = first + b;
+        open.lower[open.count++] = lower[b];
+      }
+    }
     for (int o = 0; o < open.count; ++o) detail::prefetch_row(shard_, open.rows[o]);
   }
 
@@ -225,7 +239,7 @@ class CpuBackend final : public Backend {
   void search_open(const float* centroids, const detail::CentroidMotionView& motion, const OpenPoints& open,
                    Searcher& searcher) {
     if constexpr (Searcher::kNeedsOwnDistance) {
-      tighten(centroids, motion, open.rows, open.count, searcher);
+      tighten(centroids, motion, open, searcher);
     } else {
       for (int o = 0; o < open.count; ++o) searcher.take(open.rows[o]);
     }
@@ -235,16 +249,18 @@ class CpuBackend final : public Backend {
   // those it does not prove go to the searcher. One row at a time, as squared_distance() (a
   // tile's transposition cost more than the distance); then the new bounds across SIMD lanes.
   template <typename Searcher>
-  void tighten(const float* centroids, const detail::CentroidMotionView& motion, const int64_t* rows, int count,
+  void tighten(const float* centroids, const detail::CentroidMotionView& motion, const OpenPoints& open,
                Searcher& searcher) {
     const int d = shard_.d;
+    const int64_t* rows = open.rows;
+    const int count = open.count;
     int32_t label[kBoundsBlock];
     float own[kBoundsBlock], upper[kBoundsBlock], lower[kBoundsBlock];
     uint8_t proven[kBoundsBlock];
     for (int at = 0; at < count; ++at) {
       const int64_t i = rows[at];
       label[at] = bounds_.label[i];
-      lower[at] = bounds_.lower[i];
+      lower[at] = open.lower[at];
       own[at] = squared_distance(shard_.x + i * d, centroids + static_cast<int64_t>(label[at]) * d, d);
     }
 #pragma omp simd
@@ -253,19 +269,30 @@ class CpuBackend final : public Backend {
       proven[at] = detail::proves_label(upper[at], detail::gap_lower(upper[at], lower[at], label[at], motion), d);
     }
     for (int at = 0; at < count; ++at) {
-      bounds_.upper[rows[at]] = upper[at];
+      bounds_.set(rows[at], upper[at], lower[at]);
       if (!proven[at]) searcher.take(rows[at], own[at]);
     }
   }
 
-  // Points [first, first + count): bounds moved with the centroids, and whether they prove the
-  // point's segment. Branch-free, so that the compiler runs it across SIMD lanes.
-  void move_block_bounds(int64_t first, int count, const detail::CentroidMotionView& motion, int d, uint8_t* proven) {
+  // Points [first, first + count): their bounds moved to this pass (the lower ones into `lower`),
+  // and whether they prove the point's segment; nothing is stored. In float and branch-free, so
+  // that the compiler runs it across 16 SIMD lanes.
+  void move_block_bounds(int64_t first, int count, int k, float* __restrict lower, uint8_t* __restrict proven) const {
     const int32_t* __restrict label = bounds_.label.data() + first;
-    float* __restrict upper = bounds_.upper.data() + first;
-    float* __restrict lower = bounds_.lower.data() + first;
+    const float* __restrict upper_then = bounds_.upper.data() + first;
+    const float* __restrict lower_then = bounds_.lower.data() + first;
+    const uint8_t* __restrict stamp = bounds_.stamp.data() + first;
+    const float* __restrict upper_since = bounds_.drift.upper_since();
+    const float* __restrict lower_since = bounds_.drift.lower_since();
+    const float* __restrict two_half_gap = bounds_.drift.two_half_gap();
+    const detail::FloatProof proof(shard_.d);
 #pragma omp simd
-    for (int b = 0; b < count; ++b) proven[b] = detail::proves_label(upper[b], detail::move_bounds(upper[b], lower[b], label[b], motion), d);
+    for (int b = 0; b < count; ++b) {
+      const int at = stamp[b] * k + label[b];
+      const float upper = detail::FloatProof::upper(upper_then[b], upper_since[at]);
+      lower[b] = detail::FloatProof::lower(lower_then[b], lower_since[at]);
+      proven[b] = proof.proves(upper, lower[b], two_half_gap[label[b]]);
+    }
   }
 
   // The share of points a bounded pass may search and still beat a full pass: a searched point

@@ -66,6 +66,17 @@ struct TileNearest {
   float second[kLanes];  // with kRunnerUp only
 };
 
+// Bit b set where bytes[b] is 0, for the 64 bytes from `bytes` on.
+inline uint64_t zero_bytes(const uint8_t* bytes) {
+#if defined(__AVX512BW__)
+  return _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(bytes), _mm512_setzero_si512());
+#else
+  uint64_t mask = 0;
+  for (int b = 0; b < 64; ++b) mask |= static_cast<uint64_t>(bytes[b] == 0) << b;
+  return mask;
+#endif
+}
+
 // Asks for the cache line at `line`. Not __builtin_prefetch alone: GCC counts it no side effect,
 // and under -ffinite-loops (C++, -O2 and up) deleted every loop made only of prefetches.
 inline void prefetch_line(std::uintptr_t line) {
@@ -118,12 +129,77 @@ struct PendingRows {
   int count = 0;
 };
 
-// Per point between bounded passes: its segment and the bounds that may prove it.
+/// How far the bounds set in each bounded pass since the last full pass may have moved by now. A
+/// point's bounds stay as the pass that set them left them (its stamp) and are moved when read,
+/// so that a pass writes nothing for the points they still prove: 13 bytes read a point, where
+/// moving and storing every bound each pass read 12 and wrote 8.
+class BoundDrift {
+ public:
+  /// Stamps are bytes: after this many bounded passes, a full pass starts over.
+  static constexpr int kMostPasses = 255;
+
+  /// A full pass set every bound: stamp 0.
+  void reset(int k) {
+    k_ = k;
+    passes_ = 0;
+    upper_total_.assign(k, 0.0);
+    lower_total_.assign(k, 0.0);
+    upper_since_.assign(k, 0.0f);
+    lower_since_.assign(k, 0.0f);
+  }
+  /// A bounded pass, after the centroids moved by m.
+  void advance(const CentroidMotionView& m) {
+    const std::size_t then = static_cast<std::size_t>(passes_) * k_;
+    ++passes_;
+    for (int c = 0; c < k_; ++c) {  // sums rounded up, so that their differences stay above the true ones
+      upper_total_.push_back((upper_total_[then + c] + m.moved[c]) * (1.0 + 0x1p-50));
+      lower_total_.push_back((lower_total_[then + c] + (c == m.farthest_mover ? m.second_most_moved : m.most_moved)) *
+                             (1.0 + 0x1p-50));
+    }
+    since(upper_total_, upper_since_);
+    since(lower_total_, lower_since_);
+    two_half_gap_.resize(k_);
+    for (int c = 0; c < k_; ++c) two_half_gap_[c] = round_down(2.0 * m.half_gap[c]);
+  }
+  uint8_t now() const { return static_cast<uint8_t>(passes_); }
+  bool exhausted() const { return passes_ == kMostPasses; }
+  /// At stamp · k + label: ≥ how far the centroid of segment `label` moved since pass `stamp`.
+  const float* upper_since() const { return upper_since_.data(); }
+  /// At stamp · k + label: ≥ how far any other centroid moved since pass `stamp`.
+  const float* lower_since() const { return lower_since_.data(); }
+  /// ≤ twice CentroidMotionView::half_gap of each centroid, this pass.
+  const float* two_half_gap() const { return two_half_gap_.data(); }
+
+ private:
+  // since[stamp][c] ≥ total[now][c] − total[stamp][c], in float (a difference of two sums rounds once more: widened).
+  void since(const std::vector<double>& total, std::vector<float>& out) const {
+    const std::size_t now = static_cast<std::size_t>(passes_) * k_;
+    out.resize(now + k_);
+    for (std::size_t at = 0; at < out.size(); ++at) out[at] = round_up((total[now + at % k_] - total[at]) * (1.0 + 0x1p-50));
+  }
+
+  int k_ = 0;
+  int passes_ = 0;
+  std::vector<double> upper_total_, lower_total_;  // (passes + 1) × k: each centroid's summed moves since the full pass
+  std::vector<float> upper_since_, lower_since_;   // (passes + 1) × k: by stamp, the moves since
+  std::vector<float> two_half_gap_;                // k
+};
+
+// Per point between bounded passes: its segment and the bounds that may prove it, as of the pass
+// of its stamp.
 struct PointBounds {
   std::vector<int32_t> label;
   std::vector<float> upper;  // ≥ the distance to its centroid
-  std::vector<float> lower;  // ≤ the distance to every other centroid; grouped passes: n × groups, to
-                             // every other centroid of each group (group_bounds.hpp)
+  std::vector<float> lower;  // ≤ the distance to every other centroid
+  std::vector<uint8_t> stamp;
+  BoundDrift drift;
+
+  /// Point i's bounds as of this pass.
+  void set(int64_t i, float upper_now, float lower_now) {
+    upper[i] = upper_now;
+    lower[i] = lower_now;
+    stamp[i] = drift.now();
+  }
 };
 
 /// Adds up the threads' sums into `sums` (reset first).

@@ -78,6 +78,39 @@ KSEG_HD inline double proving_square(float upper, int d) {
   return needed > kSmallestProvable ? needed : kSmallestProvable;
 }
 
+/// proves_label() with gap_lower() folded in, in float alone, for a CPU pass that tests every
+/// point's bounds (16 SIMD lanes where double gives 8). It never proves what those would not:
+/// each float operation rounds once, by at most 2^-24 of its result, and the factors below cover
+/// that. `upper_then + upper_drift` is a true upper bound on the distance to the own centroid,
+/// `lower_then − lower_drift` a true lower bound on the distance to every other, `two_half_gap`
+/// ≤ twice CentroidMotionView::half_gap of the own centroid.
+struct FloatProof {
+  float ratio;  ///< what the widened upper bound, times this, must stay below
+
+  explicit FloatProof(int d)
+      : ratio(round_up((1.0 + 2.0 * squared_distance_margin(d)) * (1.0 + 0x1p-20))) {}
+
+  /// The upper bound, widened so that it lies above the true sum despite the rounding of both
+  /// operations: fl(fl(a + b)·(1 + 2^-21)) ≥ (a + b)(1 − 2^-24)²(1 + 2^-21) ≥ a + b.
+  static float upper(float upper_then, float upper_drift) { return (upper_then + upper_drift) * (1.0f + 0x1p-21f); }
+
+  /// A lower bound to store (as lower_from_squared: 0 in float's subnormal range).
+  static float lower(float lower_then, float lower_drift) {
+    const float lower = lower_then - lower_drift;
+    return lower > 0x1p-120f ? lower * (1.0f - 0x1p-22f) : 0.0f;
+  }
+
+  /// `upper` from upper(); `lower` from lower(). Canonical squared distances lie within
+  /// (1 ± squared_distance_margin(d)) of the true ones, so the own is strictly nearest once
+  /// upper·sqrt((1 + m)/(1 − m)) < the true lower bound, and ratio·(1 − 2^-24) is above that
+  /// square root with the rounding of the gap's subtraction and of the product to spare.
+  bool proves(float upper, float lower, float two_half_gap) const {
+    const float by_gap = two_half_gap - upper;
+    const float other = by_gap > lower ? by_gap : lower;
+    return (other > 0x1p-50f) & (upper < 0x1p60f) & (upper * ratio < other * (1.0f - 0x1p-22f));
+  }
+};
+
 /// How the centroids moved since the bounds were last set, and how far apart they stand: what
 /// every point's bounds are updated with (cluster/ computes it once per iteration).
 struct CentroidMotionView {
@@ -89,9 +122,9 @@ struct CentroidMotionView {
   double second_most_moved;  ///< the largest move of any other centroid
 };
 
-/// An upper bound on the distance to centroid `label`, moved up with it, rounded up.
-KSEG_HD inline float moved_upper(float upper, int label, const CentroidMotionView& m) {
-  return round_up((static_cast<double>(upper) + m.moved[label]) * (1.0 + 0x1p-50));
+/// An upper bound on the distance to a centroid, moved up by at least as far as it moved, rounded up.
+KSEG_HD inline float moved_upper(float upper, double moved) {
+  return round_up((static_cast<double>(upper) + moved) * (1.0 + 0x1p-50));
 }
 
 /// A lower bound moved down by the most any centroid it bounds moved, rounded down.
@@ -109,7 +142,7 @@ KSEG_HD inline float gap_lower(float upper, float lower, int label, const Centro
 /// returns the lower bound on the distance to any other centroid that also counts the gap
 /// between centroids: an other centroid is at least 2·half_gap − (distance to its own) away.
 KSEG_HD inline float move_bounds(float& upper, float& lower, int label, const CentroidMotionView& m) {
-  upper = moved_upper(upper, label, m);
+  upper = moved_upper(upper, m.moved[label]);
   lower = moved_lower(lower, label == m.farthest_mover ? m.second_most_moved : m.most_moved);
   return gap_lower(upper, lower, label, m);
 }

@@ -105,6 +105,13 @@ TEST_P(BoundedPass, SparesMostSearchesOnSeparatedSegments) {
   EXPECT_LT(expect_bounded_equals_full(x, s), 0.25);
 }
 
+// Bounds are kept as of the pass that set them, by a byte of stamp: past 255 bounded passes the
+// backend starts over with a full pass, and the sums stay the full pass's.
+TEST(BoundedPassStamps, OutlastTheirByte) {
+  const Size s{503, 3, 9};
+  expect_bounded_equals_full(testing::random_matrix(s.n, s.d, 24), s, 300);
+}
+
 INSTANTIATE_TEST_SUITE_P(Sizes, BoundedPass,
                          ::testing::Values(Size{1, 1, 1}, Size{7, 1, 3}, Size{9, 2, 12}, Size{1001, 5, 7},
                                            Size{2003, 3, 9}, Size{4099, 16, 16}, Size{10007, 33, 64},
@@ -136,6 +143,49 @@ TEST(DistanceBounds, ProveOnlyStrictlyNearerCentroids) {
   EXPECT_FALSE(detail::proves_label(1.0f, 1.0f + 1e-7f, 4)) << "within the rounding margin";
   EXPECT_FALSE(detail::proves_label(1.35e19f, INFINITY, 4)) << "the own squared distance may pass 2^127";
   EXPECT_FALSE(detail::proves_label(0.0f, 1e-20f, 4)) << "below the smallest provable";
+}
+
+// The float test of a pass over every point's bounds, against exact arithmetic: whatever it
+// proves, the canonical squared distances (within the margin of the true ones) must order.
+TEST(DistanceBounds, FloatProofProvesOnlyWhatExactArithmeticDoes) {
+  std::mt19937 rng(6);
+  std::uniform_real_distribution<float> unit(0, 1);
+  std::uniform_int_distribution<int> exponent(-70, 70), dims(1, 70);
+  int proven = 0;
+  for (int trial = 0; trial < 200000; ++trial) {
+    const int d = dims(rng);
+    const detail::FloatProof proof(d);
+    const float scale = std::ldexp(1.0f, exponent(rng));
+    const float upper_then = unit(rng) * scale, upper_drift = unit(rng) * scale * 0.01f;
+    // Lower bounds and gaps within a hair of the upper bound, where the margins decide.
+    const float near = 1.0f + std::ldexp(unit(rng), -(trial % 30));
+    const float lower_then = upper_then * near + unit(rng) * scale * 0.01f, lower_drift = unit(rng) * scale * 0.01f;
+    const float two_half_gap = trial % 3 ? 0.0f : 2.0f * upper_then * near;
+    const float upper = detail::FloatProof::upper(upper_then, upper_drift);
+    const float lower = detail::FloatProof::lower(lower_then, lower_drift);
+    const long double true_upper = static_cast<long double>(upper_then) + upper_drift;
+    const long double true_lower = std::max(static_cast<long double>(lower_then) - lower_drift,
+                                            static_cast<long double>(two_half_gap) - true_upper);
+    ASSERT_GE(static_cast<long double>(upper), true_upper) << "trial " << trial;
+    ASSERT_LE(static_cast<long double>(lower), std::max(0.0L, static_cast<long double>(lower_then) - lower_drift))
+        << "trial " << trial;
+    if (!proof.proves(upper, lower, two_half_gap)) continue;
+    ++proven;
+    const long double margin = detail::squared_distance_margin(d);
+    ASSERT_LT((1 + margin) * true_upper * true_upper, (1 - margin) * true_lower * true_lower) << "trial " << trial;
+  }
+  EXPECT_GT(proven, 20000) << "the test should prove many of them";
+}
+
+TEST(DistanceBounds, FloatProofRefusesTiesAndExtremes) {
+  const detail::FloatProof proof(4);
+  EXPECT_TRUE(proof.proves(1.0f, 1.01f, 0.0f));
+  EXPECT_TRUE(proof.proves(1.0f, 0.0f, 2.02f)) << "by the gap between centroids";
+  EXPECT_TRUE(proof.proves(1.0f, 0.0f, INFINITY)) << "a single centroid";
+  EXPECT_FALSE(proof.proves(1.0f, 1.0f, 0.0f)) << "a tie is never proven";
+  EXPECT_FALSE(proof.proves(1.0f, 1.0f + 1e-6f, 0.0f)) << "within the rounding margin";
+  EXPECT_FALSE(proof.proves(1.35e19f, INFINITY, 0.0f)) << "the own squared distance may pass 2^127";
+  EXPECT_FALSE(proof.proves(0.0f, 1e-20f, 0.0f)) << "below the smallest provable";
 }
 
 TEST(CentroidMotion, BoundsTheMovesAndGaps) {
