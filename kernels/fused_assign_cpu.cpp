@@ -54,8 +54,8 @@ class FullSearch {
     detail::tile_bounds(found_, pending_.count, d, upper, lower);
     for (int lane = 0; lane < pending_.count; ++lane) {
       const int64_t i = pending_.rows[lane];
-      points_.set(i, upper[lane], lower[lane]);
       moves_.relabel(shard_, q_, points_, i, found_.index[lane]);
+      points_.set(i, upper[lane], lower[lane]);
     }
     moves_.searched += pending_.count;
     moves_.work += pending_.count;
@@ -139,7 +139,7 @@ class CpuBackend final : public Backend {
     resize_on_huge_pages(bounds_.label, shard_.n);
     if (kBounds) {
       resize_on_huge_pages(bounds_.upper, shard_.n), resize_on_huge_pages(bounds_.lower, shard_.n);
-      resize_on_huge_pages(bounds_.stamp, shard_.n);
+      resize_on_huge_pages(bounds_.key, shard_.n);
       bounds_.drift.reset(k);
     }
     std::vector<ThreadSums> per_thread(static_cast<std::size_t>(omp_get_max_threads()));
@@ -148,12 +148,12 @@ class CpuBackend final : public Backend {
     detail::for_each_tile<kBounds>(shard_, centroids, k, [&](int thread, int64_t first, int count, const TileNearest& found) {
       if constexpr (kBounds) {
         detail::tile_bounds(found, count, d, bounds_.upper.data() + first, bounds_.lower.data() + first);
-        std::fill_n(bounds_.stamp.data() + first, count, bounds_.drift.now());
       }
       for (int lane = 0; lane < count; ++lane) {
         const int64_t i = first + lane;
         if (count_moves && bounds_.label[i] != found.index[lane]) ++moved[thread];
         bounds_.label[i] = found.index[lane];
+        if constexpr (kBounds) bounds_.key[i] = bounds_.drift.key(found.index[lane]);
         per_thread[thread].add_row(shard_.x + i * d, d, found.index[lane], q);
       }
     });
@@ -196,7 +196,7 @@ class CpuBackend final : public Backend {
       OpenPoints open[2];
       int ahead = 0;
       for (int64_t block = begin; block < end; block += kBoundsBlock) {
-        find_open(block, static_cast<int>(std::min<int64_t>(kBoundsBlock, end - block)), k, open[ahead]);
+        find_open(block, static_cast<int>(std::min<int64_t>(kBoundsBlock, end - block)), open[ahead]);
         ahead ^= 1;
         search_open(centroids, motion, open[ahead], searcher);
       }
@@ -218,10 +218,10 @@ class CpuBackend final : public Backend {
 
   // Points [first, first + count): bounds moved, and those left open listed in `open`, their rows
   // prefetched.
-  void find_open(int64_t first, int count, int k, OpenPoints& open) {
+  void find_open(int64_t first, int count, OpenPoints& open) {
     uint8_t proven[kBoundsBlock];
     float lower[kBoundsBlock];
-    move_block_bounds(first, count, k, lower, proven);
+    move_block_bounds(first, count, lower, proven);
     std::fill(proven + count, proven + kBoundsBlock, uint8_t{1});
     open.count = 0;
     for (int word = 0; word < count; word += 64) {  // most points are proven: skip them 64 at a time
@@ -277,21 +277,19 @@ class CpuBackend final : public Backend {
   // Points [first, first + count): their bounds moved to this pass (the lower ones into `lower`),
   // and whether they prove the point's segment; nothing is stored. In float and branch-free, so
   // that the compiler runs it across 16 SIMD lanes.
-  void move_block_bounds(int64_t first, int count, int k, float* __restrict lower, uint8_t* __restrict proven) const {
-    const int32_t* __restrict label = bounds_.label.data() + first;
+  void move_block_bounds(int64_t first, int count, float* __restrict lower, uint8_t* __restrict proven) const {
     const float* __restrict upper_then = bounds_.upper.data() + first;
     const float* __restrict lower_then = bounds_.lower.data() + first;
-    const uint8_t* __restrict stamp = bounds_.stamp.data() + first;
+    const uint16_t* __restrict key = bounds_.key.data() + first;
     const float* __restrict upper_since = bounds_.drift.upper_since();
     const float* __restrict lower_since = bounds_.drift.lower_since();
     const float* __restrict two_half_gap = bounds_.drift.two_half_gap();
     const detail::FloatProof proof(shard_.d);
 #pragma omp simd
     for (int b = 0; b < count; ++b) {
-      const int at = stamp[b] * k + label[b];
-      const float upper = detail::FloatProof::upper(upper_then[b], upper_since[at]);
-      lower[b] = detail::FloatProof::lower(lower_then[b], lower_since[at]);
-      proven[b] = proof.proves(upper, lower[b], two_half_gap[label[b]]);
+      const float upper = detail::FloatProof::upper(upper_then[b], upper_since[key[b]]);
+      lower[b] = detail::FloatProof::lower(lower_then[b], lower_since[key[b]]);
+      proven[b] = proof.proves(upper, lower[b], two_half_gap[key[b]]);
     }
   }
 

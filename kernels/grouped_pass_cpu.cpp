@@ -133,9 +133,8 @@ void GroupedBounds::Search::search_tile(Bucket& bucket) {
     const int64_t i = pending_.rows[lane];
     float* lower = group_lower(i);
     s.settle(d, lower);
-    points_.lower[i] = *std::min_element(lower, lower + groups_);
-    points_.upper[i] = upper_from_squared(s.best, d);
     moves_.relabel(shard_, q_, points_, i, s.index);
+    points_.set(i, upper_from_squared(s.best, d), *std::min_element(lower, lower + groups_));
   }
   moves_.searched += pending_.count;
   pending_.count = 0;

@@ -130,22 +130,21 @@ struct PendingRows {
 };
 
 /// How far the bounds set in each bounded pass since the last full pass may have moved by now. A
-/// point's bounds stay as the pass that set them left them (its stamp) and are moved when read,
-/// so that a pass writes nothing for the points they still prove: 13 bytes read a point, where
-/// moving and storing every bound each pass read 12 and wrote 8.
+/// point's bounds stay as the pass that set them left them and are moved when read, so that a
+/// pass writes nothing for the points they still prove. A point's drift key, pass · k + segment,
+/// indexes the tables below: 10 bytes read a point (key, upper, lower), where moving and storing
+/// every bound each pass read 12 and wrote 8.
 class BoundDrift {
  public:
-  /// Stamps are bytes: after this many bounded passes, a full pass starts over.
-  static constexpr int kMostPasses = 255;
+  /// Keys are 16 bits: once the next pass's would not fit, a full pass starts over.
+  static constexpr int64_t kKeys = int64_t{1} << 16;
 
-  /// A full pass set every bound: stamp 0.
+  /// A full pass set every bound: pass 0.
   void reset(int k) {
     k_ = k;
     passes_ = 0;
     upper_total_.assign(k, 0.0);
     lower_total_.assign(k, 0.0);
-    upper_since_.assign(k, 0.0f);
-    lower_since_.assign(k, 0.0f);
   }
   /// A bounded pass, after the centroids moved by m.
   void advance(const CentroidMotionView& m) {
@@ -158,20 +157,22 @@ class BoundDrift {
     }
     since(upper_total_, upper_since_);
     since(lower_total_, lower_since_);
-    two_half_gap_.resize(k_);
-    for (int c = 0; c < k_; ++c) two_half_gap_[c] = round_down(2.0 * m.half_gap[c]);
+    two_half_gap_.resize(upper_since_.size());
+    for (std::size_t key = 0; key < two_half_gap_.size(); ++key) two_half_gap_[key] = round_down(2.0 * m.half_gap[key % k_]);
   }
-  uint8_t now() const { return static_cast<uint8_t>(passes_); }
-  bool exhausted() const { return passes_ == kMostPasses; }
-  /// At stamp · k + label: ≥ how far the centroid of segment `label` moved since pass `stamp`.
+  /// The drift key of a point of `segment` whose bounds this pass sets.
+  uint16_t key(int32_t segment) const { return static_cast<uint16_t>(passes_ * k_ + segment); }
+  bool exhausted() const { return (passes_ + 2) * static_cast<int64_t>(k_) > kKeys; }
+  /// By key: ≥ how far the point's centroid moved since the key's pass.
   const float* upper_since() const { return upper_since_.data(); }
-  /// At stamp · k + label: ≥ how far any other centroid moved since pass `stamp`.
+  /// By key: ≥ how far any other centroid moved since the key's pass.
   const float* lower_since() const { return lower_since_.data(); }
-  /// ≤ twice CentroidMotionView::half_gap of each centroid, this pass.
+  /// By key: ≤ twice CentroidMotionView::half_gap of the point's centroid, this pass.
   const float* two_half_gap() const { return two_half_gap_.data(); }
 
  private:
-  // since[stamp][c] ≥ total[now][c] − total[stamp][c], in float (a difference of two sums rounds once more: widened).
+  // since[pass · k + c] ≥ total[now][c] − total[pass][c], in float (the difference of two sums
+  // rounds once more: widened).
   void since(const std::vector<double>& total, std::vector<float>& out) const {
     const std::size_t now = static_cast<std::size_t>(passes_) * k_;
     out.resize(now + k_);
@@ -181,24 +182,23 @@ class BoundDrift {
   int k_ = 0;
   int passes_ = 0;
   std::vector<double> upper_total_, lower_total_;  // (passes + 1) × k: each centroid's summed moves since the full pass
-  std::vector<float> upper_since_, lower_since_;   // (passes + 1) × k: by stamp, the moves since
-  std::vector<float> two_half_gap_;                // k
+  std::vector<float> upper_since_, lower_since_, two_half_gap_;  // (passes + 1) × k, by key
 };
 
 // Per point between bounded passes: its segment and the bounds that may prove it, as of the pass
-// of its stamp.
+// of its drift key.
 struct PointBounds {
   std::vector<int32_t> label;
   std::vector<float> upper;  // ≥ the distance to its centroid
   std::vector<float> lower;  // ≤ the distance to every other centroid
-  std::vector<uint8_t> stamp;
+  std::vector<uint16_t> key;  // BoundDrift::key(label) of the pass that set the bounds
   BoundDrift drift;
 
-  /// Point i's bounds as of this pass.
+  /// Point i's bounds as of this pass (after any change of its segment).
   void set(int64_t i, float upper_now, float lower_now) {
     upper[i] = upper_now;
     lower[i] = lower_now;
-    stamp[i] = drift.now();
+    key[i] = drift.key(label[i]);
   }
 };
 

@@ -105,11 +105,12 @@ TEST_P(BoundedPass, SparesMostSearchesOnSeparatedSegments) {
   EXPECT_LT(expect_bounded_equals_full(x, s), 0.25);
 }
 
-// Bounds are kept as of the pass that set them, by a byte of stamp: past 255 bounded passes the
-// backend starts over with a full pass, and the sums stay the full pass's.
-TEST(BoundedPassStamps, OutlastTheirByte) {
-  const Size s{503, 3, 9};
-  expect_bounded_equals_full(testing::random_matrix(s.n, s.d, 24), s, 300);
+// Bounds are kept as of the pass that set them, under a 16-bit key (pass · K + segment): at
+// K = 1000, past 63 bounded passes the backend starts over with a full pass, and the sums stay
+// the full pass's.
+TEST(BoundedPassDriftKeys, OutlastTheirSixteenBits) {
+  const Size s{1009, 1, 1000};
+  expect_bounded_equals_full(testing::random_matrix(s.n, s.d, 24), s, 80);
 }
 
 INSTANTIATE_TEST_SUITE_P(Sizes, BoundedPass,
