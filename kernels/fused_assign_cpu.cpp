@@ -293,14 +293,18 @@ class CpuBackend final : public Backend {
     }
   }
 
-  // The share of points a bounded pass may search and still beat a full pass: a searched point
-  // costs two to three times its share of a full pass (its row fetched from wherever it lies,
-  // then every centroid), and moving the bounds a quarter of a full pass at small K. Measured
-  // break-even (Hamerly, AMD EPYC): about 38% at K = 8, D = 6; 70% at K = 16, D = 16; 80% at
-  // K = 100, D = 8; 90% at K = 64, D = 32. A little under: the bounds a bounded pass leaves are
-  // looser than a full pass's, and the next pass pays for that.
+  // The share of points a bounded pass may search and still beat a full pass. Hamerly: a searched
+  // point costs two to three times its share of a full pass (its row fetched from wherever it
+  // lies, then every centroid), and testing the bounds a sixth of a full pass at small K; measured
+  // break-even (AMD EPYC): about 38% at K = 8, D = 6; 70% at K = 16, D = 16; 80% at K = 100,
+  // D = 8; 90% at K = 64, D = 32; a little under, as the bounds a bounded pass leaves are looser
+  // than a full pass's and the next pass pays for that. Grouped: its work counts searched groups,
+  // each dearer than in a tile search of all K; measured break-even 8% at K = 8 and about half at
+  // K = 64 (overlapping clusters at K = 100 and 128: 32 and 22 ms an iteration against 37 and 26
+  // with Hamerly's shares).
   bool follow_costs_more(double searched, int k) const {
-    return searched > std::clamp(k / 32.0, 0.25, 0.75) * static_cast<double>(shard_.n);
+    const double share = kind_ == BoundKind::hamerly ? std::clamp(k / 32.0, 0.25, 0.75) : std::clamp(k / 128.0, 0.1, 0.5);
+    return searched > share * static_cast<double>(shard_.n);
   }
   static constexpr int kMostFullPasses = 8;
   ShardView shard_;
