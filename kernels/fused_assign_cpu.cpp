@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "common/huge_pages.hpp"
 #include "kernels/backend.hpp"
@@ -55,7 +56,7 @@ class FullSearch {
     for (int lane = 0; lane < pending_.count; ++lane) {
       const int64_t i = pending_.rows[lane];
       moves_.relabel(shard_, q_, points_, i, found_.index[lane]);
-      points_.set(i, upper[lane], lower[lane]);
+      points_.set(i, found_.index[lane], upper[lane], lower[lane]);
     }
     moves_.searched += pending_.count;
     moves_.work += pending_.count;
@@ -112,7 +113,7 @@ class CpuBackend final : public Backend {
     const bool fresh = !motion || kind != kind_;  // a new fit
     if (fresh) full_passes_due_ = 0, backoff_ = 1, kind_ = kind;
     if (!fresh && full_passes_due_ == 0 && !bounds_.drift.exhausted()) {
-      if (follow_costs_more(follow(centroids, k, q, motion->view()), k)) {
+      if (follow(centroids, k, q, motion->view())) {
         full_passes_due_ = backoff_;
         backoff_ = std::min(2 * backoff_, kMostFullPasses);
       } else {
@@ -123,6 +124,7 @@ class CpuBackend final : public Backend {
       --full_passes_due_;
     } else {
       full_pass<true>(centroids, k, q, !fresh);
+      retest_ = true;
       if (kind_ == BoundKind::grouped) grouped_.reset(shard_.n, k);
       full_passes_due_ = 0;
     }
@@ -138,17 +140,15 @@ class CpuBackend final : public Backend {
     const int d = shard_.d;
     resize_on_huge_pages(bounds_.label, shard_.n);
     if (kBounds) {
-      resize_on_huge_pages(bounds_.upper, shard_.n), resize_on_huge_pages(bounds_.lower, shard_.n);
+      resize_on_huge_pages(bounds_.upper, shard_.n), resize_on_huge_pages(bounds_.slack, shard_.n);
       resize_on_huge_pages(bounds_.key, shard_.n);
-      bounds_.drift.reset(k);
+      bounds_.drift.reset(k, d);
     }
     std::vector<ThreadSums> per_thread(static_cast<std::size_t>(omp_get_max_threads()));
     std::vector<int64_t> moved(per_thread.size());
     for (ThreadSums& part : per_thread) part.reset(k, d);
     detail::for_each_tile<kBounds>(shard_, centroids, k, [&](int thread, int64_t first, int count, const TileNearest& found) {
-      if constexpr (kBounds) {
-        detail::tile_bounds(found, count, d, bounds_.upper.data() + first, bounds_.lower.data() + first);
-      }
+      if constexpr (kBounds) set_tile_bounds(found, first, count);
       for (int lane = 0; lane < count; ++lane) {
         const int64_t i = first + lane;
         if (count_moves && bounds_.label[i] != found.index[lane]) ++moved[thread];
@@ -162,15 +162,30 @@ class CpuBackend final : public Backend {
     for (int64_t m : moved) assigned_.moved += m;
   }
 
-  // A bounded pass of the fit's kind; returns its distance work in full searches of a point.
-  double follow(const float* centroids, int k, const Quantization& q, const detail::CentroidMotionView& motion) {
+  // A full pass's bounds of a tile, upper and slack, across SIMD lanes.
+  void set_tile_bounds(const TileNearest& found, int64_t first, int count) {
+    float lower[kLanes];
+    float* __restrict upper = bounds_.upper.data() + first;
+    float* __restrict slack = bounds_.slack.data() + first;
+    detail::tile_bounds(found, count, shard_.d, upper, lower);
+    const detail::FloatProof& proof = bounds_.drift.proof();
+#pragma omp simd
+    for (int lane = 0; lane < count; ++lane) slack[lane] = proof.slack(upper[lane], lower[lane]);
+  }
+
+  // A bounded pass of the fit's kind; true when it cost more than a full pass would have.
+  bool follow(const float* centroids, int k, const Quantization& q, const detail::CentroidMotionView& motion) {
     bounds_.drift.advance(motion);
-    if (kind_ == BoundKind::hamerly)
-      return follow_centroids(centroids, k, motion, [&](ThreadMoves& moves) { return FullSearch(shard_, centroids, k, q, bounds_, moves); });
-    grouped_.follow(centroids, shard_.d, motion);
-    return follow_centroids(centroids, k, motion, [&](ThreadMoves& moves) {
-      return detail::GroupedBounds::Search(grouped_, shard_, q, motion, bounds_, moves);
-    });
+    double work = 0;
+    if (kind_ == BoundKind::hamerly) {
+      work = follow_centroids(centroids, k, motion, [&](ThreadMoves& moves) { return FullSearch(shard_, centroids, k, q, bounds_, moves); });
+    } else {
+      grouped_.follow(centroids, shard_.d, motion);
+      work = follow_centroids(centroids, k, motion, [&](ThreadMoves& moves) {
+        return detail::GroupedBounds::Search(grouped_, shard_, q, motion, bounds_, moves);
+      });
+    }
+    return work > paying_share(k) * static_cast<double>(shard_.n);
   }
 
   // The bounded pass proper: each thread follows its run of points; a point its moved bounds do
@@ -180,59 +195,139 @@ class CpuBackend final : public Backend {
   template <typename MakeSearcher>
   double follow_centroids(const float* centroids, int k, const detail::CentroidMotionView& motion,
                           MakeSearcher make_searcher) {
+    using Searcher = decltype(make_searcher(std::declval<ThreadMoves&>()));
     const int d = shard_.d;
+    const bool retest = retest_ || Searcher::kNeedsOwnDistance;
     std::vector<ThreadMoves> moves(static_cast<std::size_t>(omp_get_max_threads()));
-    using Searcher = decltype(make_searcher(moves.front()));
-#pragma omp parallel
+    Retests retests;
+#pragma omp parallel reduction(+ : retests)
     {
       const int64_t threads = omp_get_num_threads(), thread = omp_get_thread_num();
       moves[thread].reset(k, d);
       auto searcher = make_searcher(moves[thread]);
       const int64_t begin = shard_.n * thread / threads, end = shard_.n * (thread + 1) / threads;
-      // A block's open points are found a block ahead of their search, and their rows asked for:
-      // the search then finds them in cache instead of waiting on memory for each tile (1M x 16,
-      // K = 16 on an AMD EPYC: 3.0 against 2.2 ms an iteration after the fifth; the retailer,
-      // 10M x 6, K = 8: 24 against 19.6).
+      // Three blocks in flight: a block's slack is tested and, for the retest, its candidates'
+      // upper bounds asked for; a block later the retest finds the open points and asks for
+      // their rows; a block later still they are searched. Each step finds in cache what the one
+      // before asked for (the rows' step alone, 1M x 16, K = 16 on an AMD EPYC: 3.0 against
+      // 2.2 ms an iteration after the fifth; the retailer, 10M x 6, K = 8: 24 against 19.6).
+      Candidates candidates[2];
       OpenPoints open[2];
-      int ahead = 0;
-      for (int64_t block = begin; block < end; block += kBoundsBlock) {
-        find_open(block, static_cast<int>(std::min<int64_t>(kBoundsBlock, end - block)), open[ahead]);
-        ahead ^= 1;
-        search_open(centroids, motion, open[ahead], searcher);
+      const int64_t blocks = (end - begin + kBoundsBlock - 1) / kBoundsBlock;
+      for (int64_t j = 0; j < blocks + 2; ++j) {
+        if (j < blocks) {
+          const int64_t first = begin + j * kBoundsBlock;
+          find_candidates(first, static_cast<int>(std::min<int64_t>(kBoundsBlock, end - first)), retest,
+                          candidates[j & 1]);
+        }
+        if (j >= 1 && j <= blocks) find_open(candidates[(j - 1) & 1], retest, open[(j - 1) & 1], retests);
+        if (j >= 2) search_open(centroids, motion, open[j & 1], searcher);
       }
-      search_open(centroids, motion, open[ahead ^ 1], searcher);
       searcher.finish();
     }
+    // The retest proves a share of the candidates while the centroids move far (1M x 32, K = 64:
+    // 45% at the sixth iteration), a few percent once they settle; then its reading of the
+    // candidates' upper bounds costs more than the searches it saves (the same case: 3.5-5 against
+    // 2.2-3.4 ms an iteration), and the passes up to the next full one go without it.
+    if (retest) retest_ = retests.proven * 4 >= retests.candidates;
     return detail::apply_moves(moves, k, assigned_);
   }
 
   // Points whose bounds a bounded pass moves and tests together.
   static constexpr int kBoundsBlock = 256;  // a multiple of 64 (find_open)
 
+  // The points of a block their slack does not prove.
+  struct Candidates {
+    int64_t rows[kBoundsBlock];
+    int count = 0;
+    int64_t first = 0;  // the block: [first, first + size)
+    int size = 0;
+  };
+
   // The points of a block whose moved bounds do not prove their segment.
   struct OpenPoints {
     int64_t rows[kBoundsBlock];
-    float lower[kBoundsBlock];  // as of this pass
+    float lower[kBoundsBlock];  // as of this pass, after a retest
     int count = 0;
   };
 
-  // Points [first, first + count): bounds moved, and those left open listed in `open`, their rows
-  // prefetched.
-  void find_open(int64_t first, int count, OpenPoints& open) {
+  // A pass's candidates, and those its retest proved.
+  struct Retests {
+    int64_t candidates = 0, proven = 0;
+    Retests& operator+=(const Retests& other) {
+      candidates += other.candidates, proven += other.proven;
+      return *this;
+    }
+  };
+#pragma omp declare reduction(+ : Retests : omp_out += omp_in)
+
+  // Points [first, first + count) whose slack falls short of the moves since its pass, listed in
+  // `candidates`, their upper bounds asked for when they are to be retested.
+  void find_candidates(int64_t first, int count, bool retest, Candidates& candidates) {
     uint8_t proven[kBoundsBlock];
-    float lower[kBoundsBlock];
-    move_block_bounds(first, count, lower, proven);
+    test_slack(first, count, proven);
     std::fill(proven + count, proven + kBoundsBlock, uint8_t{1});
-    open.count = 0;
+    candidates.count = 0;
+    candidates.first = first, candidates.size = count;
     for (int word = 0; word < count; word += 64) {  // most points are proven: skip them 64 at a time
-      for (uint64_t left = detail::zero_bytes(proven + word); left != 0; left &= left - 1) {
-        const int b = word + __builtin_ctzll(left);
-        open.rows[open.count] = first + b;
-        open.lower[open.count++] = lower[b];
+      for (uint64_t left = detail::zero_bytes(proven + word); left != 0; left &= left - 1)
+        candidates.rows[candidates.count++] = first + word + __builtin_ctzll(left);
+    }
+    if (retest)
+      for (int c = 0; c < candidates.count; ++c)
+        detail::prefetch_line(reinterpret_cast<std::uintptr_t>(bounds_.upper.data() + candidates.rows[c]));
+  }
+
+  // The candidates left open, their rows asked for. With `retest`, the whole test (which counts
+  // the gap between centroids too) runs on each first: those it proves keep their bounds as of
+  // this pass, so that their slack proves them again while the centroids stand still; the open
+  // ones get their lower bounds as of this pass.
+  void find_open(const Candidates& candidates, bool retest, OpenPoints& open, Retests& retests) {
+    if (!retest) {
+      std::copy_n(candidates.rows, candidates.count, open.rows);
+      open.count = candidates.count;
+    } else {
+      RetestedBlock block;
+      if (candidates.count > kBoundsBlock / 4) block.all(bounds_, candidates.first, candidates.size);
+      else block.only(bounds_, candidates);
+      open.count = 0;
+      for (int c = 0; c < candidates.count; ++c) {
+        const int64_t i = candidates.rows[c];
+        const int at = block.slot(candidates, c);
+        if (block.proven[at]) {
+          bounds_.set(i, bounds_.segment(i), block.upper[at], block.lower[at]);
+        } else {
+          open.rows[open.count] = i;
+          open.lower[open.count++] = block.lower[at];
+        }
       }
+      retests.candidates += candidates.count;
+      retests.proven += candidates.count - open.count;
     }
     for (int o = 0; o < open.count; ++o) detail::prefetch_row(shard_, open.rows[o]);
   }
+
+  // PointBounds::retest of a block's candidates, across SIMD lanes: of the whole block where
+  // most are candidates (contiguous loads beat gathers), of the candidates alone where few are.
+  struct RetestedBlock {
+    uint8_t proven[kBoundsBlock];
+    float upper[kBoundsBlock], lower[kBoundsBlock];
+    bool whole = false;
+
+    void all(const PointBounds& bounds, int64_t first, int size) {
+      whole = true;
+#pragma omp simd
+      for (int b = 0; b < size; ++b) proven[b] = bounds.retest(first + b, upper[b], lower[b]);
+    }
+    void only(const PointBounds& bounds, const Candidates& candidates) {
+#pragma omp simd
+      for (int c = 0; c < candidates.count; ++c) proven[c] = bounds.retest(candidates.rows[c], upper[c], lower[c]);
+    }
+    // Where candidate c's results are.
+    int slot(const Candidates& candidates, int c) const {
+      return whole ? static_cast<int>(candidates.rows[c] - candidates.first) : c;
+    }
+  };
 
   // The searcher takes a block's open points (after their own distance, if it needs that).
   template <typename Searcher>
@@ -259,7 +354,7 @@ class CpuBackend final : public Backend {
     uint8_t proven[kBoundsBlock];
     for (int at = 0; at < count; ++at) {
       const int64_t i = rows[at];
-      label[at] = bounds_.label[i];
+      label[at] = bounds_.segment(i);
       lower[at] = open.lower[at];
       own[at] = squared_distance(shard_.x + i * d, centroids + static_cast<int64_t>(label[at]) * d, d);
     }
@@ -269,28 +364,19 @@ class CpuBackend final : public Backend {
       proven[at] = detail::proves_label(upper[at], detail::gap_lower(upper[at], lower[at], label[at], motion), d);
     }
     for (int at = 0; at < count; ++at) {
-      bounds_.set(rows[at], upper[at], lower[at]);
-      if (!proven[at]) searcher.take(rows[at], own[at]);
+      bounds_.set(rows[at], label[at], upper[at], lower[at]);
+      if (!proven[at]) searcher.take(rows[at], own[at], lower[at]);
     }
   }
 
-  // Points [first, first + count): their bounds moved to this pass (the lower ones into `lower`),
-  // and whether they prove the point's segment; nothing is stored. In float and branch-free, so
-  // that the compiler runs it across 16 SIMD lanes.
-  void move_block_bounds(int64_t first, int count, float* __restrict lower, uint8_t* __restrict proven) const {
-    const float* __restrict upper_then = bounds_.upper.data() + first;
-    const float* __restrict lower_then = bounds_.lower.data() + first;
+  // Points [first, first + count): whether their slack outlasts the moves since its pass. Branch-
+  // free, so that the compiler runs it across 16 SIMD lanes.
+  void test_slack(int64_t first, int count, uint8_t* __restrict proven) const {
+    const float* __restrict slack = bounds_.slack.data() + first;
     const uint16_t* __restrict key = bounds_.key.data() + first;
-    const float* __restrict upper_since = bounds_.drift.upper_since();
-    const float* __restrict lower_since = bounds_.drift.lower_since();
-    const float* __restrict two_half_gap = bounds_.drift.two_half_gap();
-    const detail::FloatProof proof(shard_.d);
+    const float* __restrict used = bounds_.drift.slack_used();
 #pragma omp simd
-    for (int b = 0; b < count; ++b) {
-      const float upper = detail::FloatProof::upper(upper_then[b], upper_since[key[b]]);
-      lower[b] = detail::FloatProof::lower(lower_then[b], lower_since[key[b]]);
-      proven[b] = proof.proves(upper, lower[b], two_half_gap[key[b]]);
-    }
+    for (int b = 0; b < count; ++b) proven[b] = used[key[b]] < slack[b];
   }
 
   // The share of points a bounded pass may search and still beat a full pass. Hamerly: a searched
@@ -302,9 +388,8 @@ class CpuBackend final : public Backend {
   // each dearer than in a tile search of all K; measured break-even 8% at K = 8 and about half at
   // K = 64 (overlapping clusters at K = 100 and 128: 32 and 22 ms an iteration against 37 and 26
   // with Hamerly's shares).
-  bool follow_costs_more(double searched, int k) const {
-    const double share = kind_ == BoundKind::hamerly ? std::clamp(k / 32.0, 0.25, 0.75) : std::clamp(k / 128.0, 0.1, 0.5);
-    return searched > share * static_cast<double>(shard_.n);
+  double paying_share(int k) const {
+    return kind_ == BoundKind::hamerly ? std::clamp(k / 32.0, 0.25, 0.75) : std::clamp(k / 128.0, 0.1, 0.5);
   }
   static constexpr int kMostFullPasses = 8;
   ShardView shard_;
@@ -312,6 +397,7 @@ class CpuBackend final : public Backend {
   LloydSums assigned_;  // this rank's exact sums of bounds_.label
   int full_passes_due_ = 0;  // before the next try at following the centroids
   int backoff_ = 1;          // full passes after the next bounded pass that searches more than pays
+  bool retest_ = true;       // whether a Hamerly pass retests the points their slack leaves open
   BoundKind kind_ = BoundKind::hamerly;
   detail::GroupedBounds grouped_;
 };

@@ -68,9 +68,9 @@ GroupedBounds::Search::Search(GroupedBounds& bounds, const ShardView& shard, con
   for (Bucket& b : buckets_) b.wanted.assign(groups_, 0);
 }
 
-void GroupedBounds::Search::take(int64_t i, float own) {
+void GroupedBounds::Search::take(int64_t i, float own, float hamerly_lower) {
   const int d = shard_.d;
-  const int32_t label = points_.label[i];
+  const int32_t label = points_.segment(i);
   const float upper = points_.upper[i];
   float* lower = group_lower(i);
   const std::vector<double>& drift = bounds_.drift_;
@@ -84,7 +84,7 @@ void GroupedBounds::Search::take(int64_t i, float own) {
     const double* now = drift.data() + drift.size() - groups_;
     const double* then = drift.data() + static_cast<std::size_t>(stamp) * groups_;
     // Every other centroid is at least this far: the point's Hamerly bound and the gap to its own.
-    const float others = gap_lower(upper, points_.lower[i], label, motion_);
+    const float others = gap_lower(upper, hamerly_lower, label, motion_);
     const double proving = proving_square(upper, d);
     open_groups = 0;
 #pragma omp simd reduction(+ : open_groups)
@@ -96,7 +96,7 @@ void GroupedBounds::Search::take(int64_t i, float own) {
     }
   }
   if (open_groups == 0) {  // settled by its groups' bounds
-    points_.lower[i] = std::max(points_.lower[i], *std::min_element(lower, lower + groups_));
+    points_.set(i, label, upper, std::max(hamerly_lower, *std::min_element(lower, lower + groups_)));
     return;
   }
   Bucket& bucket = buckets_[label / kCentroidsPerGroup];
@@ -134,7 +134,7 @@ void GroupedBounds::Search::search_tile(Bucket& bucket) {
     float* lower = group_lower(i);
     s.settle(d, lower);
     moves_.relabel(shard_, q_, points_, i, s.index);
-    points_.set(i, upper_from_squared(s.best, d), *std::min_element(lower, lower + groups_));
+    points_.set(i, s.index, upper_from_squared(s.best, d), *std::min_element(lower, lower + groups_));
   }
   moves_.searched += pending_.count;
   pending_.count = 0;

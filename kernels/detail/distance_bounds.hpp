@@ -36,6 +36,12 @@ KSEG_HD inline float round_down(double value) {
   return value > 0x1p-120 ? rounded : 0.0f;
 }
 
+/// A float ≤ value, of either sign: negative values are widened away from 0 (and by 2^-100, so
+/// that none rounds up to 0 from float's subnormal range).
+KSEG_HD inline float round_toward_minus_infinity(double value) {
+  return value > 0 ? round_down(value) : static_cast<float>(value * (1.0 + 0x1p-22) - 0x1p-100);
+}
+
 /// Upper bound on the true distance, from the canonical squared distance of the same pair.
 KSEG_HD inline float upper_from_squared(float squared, int d) {
   return round_up(sqrt(static_cast<double>(squared) / (1.0 - squared_distance_margin(d))) * (1.0 + 0x1p-50) +
@@ -100,6 +106,23 @@ struct FloatProof {
     return lower > 0x1p-120f ? lower * (1.0f - 0x1p-22f) : 0.0f;
   }
 
+  /// The slack of a point's bounds as a pass set them (`upper` ≥ the distance to its own
+  /// centroid, `lower` ≤ the distance to every other): ≤ min(lower, 2^60) − max(upper·ratio, 2^-50),
+  /// maybe negative. A later pass proves the point's segment whenever its centroid's move since,
+  /// times ratio, plus the most any other moved since, stays below it (slack_used()): then the own
+  /// distance is below min(lower, 2^60)/ratio, the other ones above max(upper·ratio, 2^-50) and
+  /// above the own one times ratio, as proves() demands. One number a point instead of two, and
+  /// one table lookup instead of three, for the test every point takes each pass.
+  float slack(float upper, float lower) const { return round_toward_minus_infinity(room(lower) - reach(upper)); }
+
+  /// ≥ what moves of the own centroid by upper_drift and of the others by lower_drift take from a slack.
+  float slack_used(float upper_drift, float lower_drift) const {
+    return round_up(static_cast<double>(upper_drift) * ratio + lower_drift);  // the product is exact
+  }
+
+  /// A lower bound on the distance to every other centroid, as of the slack's pass: slack + reach ≤ lower.
+  float lower_within(float slack, float upper) const { return round_down(static_cast<double>(slack) + reach(upper)); }
+
   /// `upper` from upper(); `lower` from lower(). Canonical squared distances lie within
   /// (1 ± squared_distance_margin(d)) of the true ones, so the own is strictly nearest once
   /// upper·sqrt((1 + m)/(1 − m)) < the true lower bound, and ratio·(1 − 2^-24) is above that
@@ -109,6 +132,13 @@ struct FloatProof {
     const float other = by_gap > lower ? by_gap : lower;
     return (other > 0x1p-50f) & (upper < 0x1p60f) & (upper * ratio < other * (1.0f - 0x1p-22f));
   }
+
+ private:
+  double reach(float upper) const {
+    const double scaled = static_cast<double>(upper) * ratio;  // exact: two floats' product
+    return scaled > 0x1p-50 ? scaled : 0x1p-50;
+  }
+  static double room(float lower) { return lower < 0x1p60f ? static_cast<double>(lower) : 0x1p60; }
 };
 
 /// How the centroids moved since the bounds were last set, and how far apart they stand: what

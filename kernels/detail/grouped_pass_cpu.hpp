@@ -30,8 +30,9 @@ class GroupedBounds {
 
     Search(GroupedBounds& bounds, const ShardView& shard, const Quantization& q, const CentroidMotionView& motion,
            PointBounds& points, ThreadMoves& moves);
-    /// Point i, its upper bound tightened to `own`, its distance to its centroid.
-    void take(int64_t i, float own);
+    /// Point i, its upper bound tightened to `own`, its distance to its centroid, and its Hamerly
+    /// lower bound as of this pass.
+    void take(int64_t i, float own, float hamerly_lower);
     /// Every search taken in finished, its point settled.
     void finish();
 

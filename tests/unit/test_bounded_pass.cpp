@@ -189,6 +189,53 @@ TEST(DistanceBounds, FloatProofRefusesTiesAndExtremes) {
   EXPECT_FALSE(proof.proves(0.0f, 1e-20f, 0.0f)) << "below the smallest provable";
 }
 
+// The slack test every point takes each pass (one number against one table entry), against
+// exact arithmetic: whatever it proves, the canonical squared distances must order; the lower
+// bound it gives back never exceeds the one it was made from.
+TEST(DistanceBounds, SlackProvesOnlyWhatExactArithmeticDoes) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> unit(0, 1);
+  std::uniform_int_distribution<int> exponent(-70, 70), dims(1, 70);
+  int proven = 0;
+  for (int trial = 0; trial < 200000; ++trial) {
+    const int d = dims(rng);
+    const detail::FloatProof proof(d);
+    const float scale = std::ldexp(1.0f, exponent(rng));
+    const float upper_then = unit(rng) * scale, upper_drift = unit(rng) * scale * 0.01f;
+    const float near = 1.0f + std::ldexp(unit(rng), -(trial % 30));
+    const float lower_then = upper_then * near + unit(rng) * scale * 0.01f, lower_drift = unit(rng) * scale * 0.01f;
+    const float slack = proof.slack(upper_then, lower_then);
+    const float lower_back = proof.lower_within(slack, upper_then);
+    ASSERT_LE(lower_back, lower_then) << "trial " << trial;
+    ASSERT_GE(lower_back, 0.0f) << "trial " << trial;
+    if (!(proof.slack_used(upper_drift, lower_drift) < slack)) continue;
+    ++proven;
+    const long double true_upper = static_cast<long double>(upper_then) + upper_drift;
+    const long double true_lower = static_cast<long double>(lower_then) - lower_drift;
+    const long double margin = detail::squared_distance_margin(d);
+    ASSERT_LT((1 + margin) * true_upper * true_upper, (1 - margin) * true_lower * true_lower) << "trial " << trial;
+    ASSERT_GT(true_lower, 0x1p-50L) << "trial " << trial;
+  }
+  EXPECT_GT(proven, 20000) << "the test should prove many of them";
+}
+
+TEST(DistanceBounds, SlackRefusesTiesAndExtremes) {
+  const detail::FloatProof proof(4);
+  const auto proves = [&](float upper, float lower, float upper_drift, float lower_drift) {
+    return proof.slack_used(upper_drift, lower_drift) < proof.slack(upper, lower);
+  };
+  EXPECT_TRUE(proves(1.0f, 1.01f, 0.004f, 0.004f));
+  EXPECT_FALSE(proves(1.0f, 1.01f, 0.006f, 0.006f)) << "moved past the slack";
+  EXPECT_TRUE(proves(1.0f, INFINITY, 1e6f, 1e6f)) << "a single centroid";
+  EXPECT_FALSE(proves(1.0f, 1.0f, 0.0f, 0.0f)) << "a tie is never proven";
+  EXPECT_FALSE(proves(1.0f, 1.0f + 1e-6f, 0.0f, 0.0f)) << "within the rounding margin";
+  EXPECT_FALSE(proves(1.35e19f, INFINITY, 0.0f, 0.0f)) << "the own squared distance may pass 2^127";
+  EXPECT_FALSE(proves(0.0f, 1e-20f, 0.0f, 0.0f)) << "below the smallest provable";
+  EXPECT_LT(proof.slack(1.0f, 0.5f), 0.0f) << "bounds that prove nothing leave a negative slack";
+  EXPECT_LE(proof.lower_within(proof.slack(1.0f, 0.5f), 1.0f), 0.5f);
+  EXPECT_EQ(proof.lower_within(proof.slack(1e-30f, 1e-40f), 1e-30f), 0.0f) << "no lower bound from nothing";
+}
+
 TEST(CentroidMotion, BoundsTheMovesAndGaps) {
   const std::vector<float> before = {0, 0, 10, 0, 0, 10}, after = {3, 4, 10, 0, 0, 10};
   const CentroidMotion m = measure_motion(before, after, 3, 2);
