@@ -146,34 +146,59 @@ TEST(DistanceBounds, ProveOnlyStrictlyNearerCentroids) {
   EXPECT_FALSE(detail::proves_label(0.0f, 1e-20f, 4)) << "below the smallest provable";
 }
 
+// Bounds set in some pass and the moves since, random over many magnitudes and dimensions, with
+// the lower bound within a hair of the upper one, where the margins decide.
+struct DriftedBounds {
+  int d;
+  float upper_then, upper_drift, lower_then, lower_drift;
+  float near;  // lower_then is about upper_then times this
+
+  long double true_upper() const { return static_cast<long double>(upper_then) + upper_drift; }
+  long double moved_lower() const { return static_cast<long double>(lower_then) - lower_drift; }
+};
+
+class DriftedBoundsCases {
+ public:
+  explicit DriftedBoundsCases(unsigned seed) : rng_(seed) {}
+  DriftedBounds next(int trial) {
+    DriftedBounds b{};
+    b.d = dims_(rng_);
+    const float scale = std::ldexp(1.0f, exponent_(rng_));
+    b.upper_then = unit_(rng_) * scale, b.upper_drift = unit_(rng_) * scale * 0.01f;
+    b.near = 1.0f + std::ldexp(unit_(rng_), -(trial % 30));
+    b.lower_then = b.upper_then * b.near + unit_(rng_) * scale * 0.01f, b.lower_drift = unit_(rng_) * scale * 0.01f;
+    return b;
+  }
+
+ private:
+  std::mt19937 rng_;
+  std::uniform_real_distribution<float> unit_{0, 1};
+  std::uniform_int_distribution<int> exponent_{-70, 70}, dims_{1, 70};
+};
+
+// Whether the canonical squared distances (within the margin of the true ones) order.
+bool canonical_order(int d, long double true_upper, long double true_lower) {
+  const long double margin = detail::squared_distance_margin(d);
+  return (1 + margin) * true_upper * true_upper < (1 - margin) * true_lower * true_lower;
+}
+
 // The float test of a pass over every point's bounds, against exact arithmetic: whatever it
-// proves, the canonical squared distances (within the margin of the true ones) must order.
+// proves, the canonical squared distances must order.
 TEST(DistanceBounds, FloatProofProvesOnlyWhatExactArithmeticDoes) {
-  std::mt19937 rng(6);
-  std::uniform_real_distribution<float> unit(0, 1);
-  std::uniform_int_distribution<int> exponent(-70, 70), dims(1, 70);
+  DriftedBoundsCases cases(6);
   int proven = 0;
   for (int trial = 0; trial < 200000; ++trial) {
-    const int d = dims(rng);
-    const detail::FloatProof proof(d);
-    const float scale = std::ldexp(1.0f, exponent(rng));
-    const float upper_then = unit(rng) * scale, upper_drift = unit(rng) * scale * 0.01f;
-    // Lower bounds and gaps within a hair of the upper bound, where the margins decide.
-    const float near = 1.0f + std::ldexp(unit(rng), -(trial % 30));
-    const float lower_then = upper_then * near + unit(rng) * scale * 0.01f, lower_drift = unit(rng) * scale * 0.01f;
-    const float two_half_gap = trial % 3 ? 0.0f : 2.0f * upper_then * near;
-    const float upper = detail::FloatProof::upper(upper_then, upper_drift);
-    const float lower = detail::FloatProof::lower(lower_then, lower_drift);
-    const long double true_upper = static_cast<long double>(upper_then) + upper_drift;
-    const long double true_lower = std::max(static_cast<long double>(lower_then) - lower_drift,
-                                            static_cast<long double>(two_half_gap) - true_upper);
-    ASSERT_GE(static_cast<long double>(upper), true_upper) << "trial " << trial;
-    ASSERT_LE(static_cast<long double>(lower), std::max(0.0L, static_cast<long double>(lower_then) - lower_drift))
-        << "trial " << trial;
+    const DriftedBounds b = cases.next(trial);
+    const detail::FloatProof proof(b.d);
+    const float two_half_gap = trial % 3 ? 0.0f : 2.0f * b.upper_then * b.near;
+    const float upper = detail::FloatProof::upper(b.upper_then, b.upper_drift);
+    const float lower = detail::FloatProof::lower(b.lower_then, b.lower_drift);
+    const long double true_lower = std::max(b.moved_lower(), static_cast<long double>(two_half_gap) - b.true_upper());
+    ASSERT_GE(static_cast<long double>(upper), b.true_upper()) << "trial " << trial;
+    ASSERT_LE(static_cast<long double>(lower), std::max(0.0L, b.moved_lower())) << "trial " << trial;
     if (!proof.proves(upper, lower, two_half_gap)) continue;
     ++proven;
-    const long double margin = detail::squared_distance_margin(d);
-    ASSERT_LT((1 + margin) * true_upper * true_upper, (1 - margin) * true_lower * true_lower) << "trial " << trial;
+    ASSERT_TRUE(canonical_order(b.d, b.true_upper(), true_lower)) << "trial " << trial;
   }
   EXPECT_GT(proven, 20000) << "the test should prove many of them";
 }
@@ -193,28 +218,19 @@ TEST(DistanceBounds, FloatProofRefusesTiesAndExtremes) {
 // exact arithmetic: whatever it proves, the canonical squared distances must order; the lower
 // bound it gives back never exceeds the one it was made from.
 TEST(DistanceBounds, SlackProvesOnlyWhatExactArithmeticDoes) {
-  std::mt19937 rng(7);
-  std::uniform_real_distribution<float> unit(0, 1);
-  std::uniform_int_distribution<int> exponent(-70, 70), dims(1, 70);
+  DriftedBoundsCases cases(7);
   int proven = 0;
   for (int trial = 0; trial < 200000; ++trial) {
-    const int d = dims(rng);
-    const detail::FloatProof proof(d);
-    const float scale = std::ldexp(1.0f, exponent(rng));
-    const float upper_then = unit(rng) * scale, upper_drift = unit(rng) * scale * 0.01f;
-    const float near = 1.0f + std::ldexp(unit(rng), -(trial % 30));
-    const float lower_then = upper_then * near + unit(rng) * scale * 0.01f, lower_drift = unit(rng) * scale * 0.01f;
-    const float slack = proof.slack(upper_then, lower_then);
-    const float lower_back = proof.lower_within(slack, upper_then);
-    ASSERT_LE(lower_back, lower_then) << "trial " << trial;
+    const DriftedBounds b = cases.next(trial);
+    const detail::FloatProof proof(b.d);
+    const float slack = proof.slack(b.upper_then, b.lower_then);
+    const float lower_back = proof.lower_within(slack, b.upper_then);
+    ASSERT_LE(lower_back, b.lower_then) << "trial " << trial;
     ASSERT_GE(lower_back, 0.0f) << "trial " << trial;
-    if (!(proof.slack_used(upper_drift, lower_drift) < slack)) continue;
+    if (!(proof.slack_used(b.upper_drift, b.lower_drift) < slack)) continue;
     ++proven;
-    const long double true_upper = static_cast<long double>(upper_then) + upper_drift;
-    const long double true_lower = static_cast<long double>(lower_then) - lower_drift;
-    const long double margin = detail::squared_distance_margin(d);
-    ASSERT_LT((1 + margin) * true_upper * true_upper, (1 - margin) * true_lower * true_lower) << "trial " << trial;
-    ASSERT_GT(true_lower, 0x1p-50L) << "trial " << trial;
+    ASSERT_TRUE(canonical_order(b.d, b.true_upper(), b.moved_lower())) << "trial " << trial;
+    ASSERT_GT(b.moved_lower(), 0x1p-50L) << "trial " << trial;
   }
   EXPECT_GT(proven, 20000) << "the test should prove many of them";
 }
