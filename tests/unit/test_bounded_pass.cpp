@@ -182,24 +182,35 @@ bool canonical_order(int d, long double true_upper, long double true_lower) {
   return (1 + margin) * true_upper * true_upper < (1 - margin) * true_lower * true_lower;
 }
 
+// Runs check(bounds, proof, trial, proven) on 200,000 random cases, until one fails; it asserts
+// what must hold of the test it checks, and sets `proven` where that test proved the case.
+// Returns how many it proved.
+template <typename Check>
+int proven_cases(unsigned seed, Check check) {
+  DriftedBoundsCases cases(seed);
+  int proven = 0;
+  for (int trial = 0; trial < 200000 && !::testing::Test::HasFatalFailure(); ++trial) {
+    const DriftedBounds b = cases.next(trial);
+    bool proved = false;
+    check(b, detail::FloatProof(b.d), trial, proved);
+    proven += proved;
+  }
+  return proven;
+}
+
 // The float test of a pass over every point's bounds, against exact arithmetic: whatever it
 // proves, the canonical squared distances must order.
 TEST(DistanceBounds, FloatProofProvesOnlyWhatExactArithmeticDoes) {
-  DriftedBoundsCases cases(6);
-  int proven = 0;
-  for (int trial = 0; trial < 200000; ++trial) {
-    const DriftedBounds b = cases.next(trial);
-    const detail::FloatProof proof(b.d);
+  const int proven = proven_cases(6, [](const DriftedBounds& b, const detail::FloatProof& proof, int trial, bool& proved) {
     const float two_half_gap = trial % 3 ? 0.0f : 2.0f * b.upper_then * b.near;
     const float upper = detail::FloatProof::upper(b.upper_then, b.upper_drift);
     const float lower = detail::FloatProof::lower(b.lower_then, b.lower_drift);
     const long double true_lower = std::max(b.moved_lower(), static_cast<long double>(two_half_gap) - b.true_upper());
     ASSERT_GE(static_cast<long double>(upper), b.true_upper()) << "trial " << trial;
     ASSERT_LE(static_cast<long double>(lower), std::max(0.0L, b.moved_lower())) << "trial " << trial;
-    if (!proof.proves(upper, lower, two_half_gap)) continue;
-    ++proven;
-    ASSERT_TRUE(canonical_order(b.d, b.true_upper(), true_lower)) << "trial " << trial;
-  }
+    proved = proof.proves(upper, lower, two_half_gap);
+    if (proved) ASSERT_TRUE(canonical_order(b.d, b.true_upper(), true_lower)) << "trial " << trial;
+  });
   EXPECT_GT(proven, 20000) << "the test should prove many of them";
 }
 
@@ -218,20 +229,16 @@ TEST(DistanceBounds, FloatProofRefusesTiesAndExtremes) {
 // exact arithmetic: whatever it proves, the canonical squared distances must order; the lower
 // bound it gives back never exceeds the one it was made from.
 TEST(DistanceBounds, SlackProvesOnlyWhatExactArithmeticDoes) {
-  DriftedBoundsCases cases(7);
-  int proven = 0;
-  for (int trial = 0; trial < 200000; ++trial) {
-    const DriftedBounds b = cases.next(trial);
-    const detail::FloatProof proof(b.d);
+  const int proven = proven_cases(7, [](const DriftedBounds& b, const detail::FloatProof& proof, int trial, bool& proved) {
     const float slack = proof.slack(b.upper_then, b.lower_then);
     const float lower_back = proof.lower_within(slack, b.upper_then);
     ASSERT_LE(lower_back, b.lower_then) << "trial " << trial;
     ASSERT_GE(lower_back, 0.0f) << "trial " << trial;
-    if (!(proof.slack_used(b.upper_drift, b.lower_drift) < slack)) continue;
-    ++proven;
+    proved = proof.slack_used(b.upper_drift, b.lower_drift) < slack;
+    if (!proved) return;
     ASSERT_TRUE(canonical_order(b.d, b.true_upper(), b.moved_lower())) << "trial " << trial;
     ASSERT_GT(b.moved_lower(), 0x1p-50L) << "trial " << trial;
-  }
+  });
   EXPECT_GT(proven, 20000) << "the test should prove many of them";
 }
 
