@@ -133,15 +133,14 @@ class CpuBackend final : public Backend {
 
  private:
   // A full pass that sets every point's segment, with kBounds its bounds, and this rank's sums;
-  // `count_moves` when the labels before it belong to the same fit. Without bounds it is cheaper
+  // `count_moves` when the segments recorded before it belong to the same fit. Without bounds it is cheaper
   // (no runner-up), for the full passes that are not followed by a bounded one.
   template <bool kBounds>
   void full_pass(const float* centroids, int k, const Quantization& q, bool count_moves) {
     const int d = shard_.d;
-    resize_on_huge_pages(bounds_.label, shard_.n);
+    resize_on_huge_pages(bounds_.key, shard_.n);
     if (kBounds) {
       resize_on_huge_pages(bounds_.upper, shard_.n), resize_on_huge_pages(bounds_.slack, shard_.n);
-      resize_on_huge_pages(bounds_.key, shard_.n);
       bounds_.drift.reset(k, d);
     }
     std::vector<ThreadSums> per_thread(static_cast<std::size_t>(omp_get_max_threads()));
@@ -151,9 +150,8 @@ class CpuBackend final : public Backend {
       if constexpr (kBounds) set_tile_bounds(found, first, count);
       for (int lane = 0; lane < count; ++lane) {
         const int64_t i = first + lane;
-        if (count_moves && bounds_.label[i] != found.index[lane]) ++moved[thread];
-        bounds_.label[i] = found.index[lane];
-        if constexpr (kBounds) bounds_.key[i] = bounds_.drift.key(found.index[lane]);
+        if (count_moves && bounds_.segment(i) != found.index[lane]) ++moved[thread];
+        bounds_.key[i] = bounds_.drift.key(found.index[lane]);  // without bounds, for its segment alone
         per_thread[thread].add_row(shard_.x + i * d, d, found.index[lane], q);
       }
     });
@@ -394,7 +392,7 @@ class CpuBackend final : public Backend {
   static constexpr int kMostFullPasses = 8;
   ShardView shard_;
   PointBounds bounds_;
-  LloydSums assigned_;  // this rank's exact sums of bounds_.label
+  LloydSums assigned_;  // this rank's exact sums of the segments bounds_ records
   int full_passes_due_ = 0;  // before the next try at following the centroids
   int backoff_ = 1;          // full passes after the next bounded pass that searches more than pays
   bool retest_ = true;       // whether a Hamerly pass retests the points their slack leaves open

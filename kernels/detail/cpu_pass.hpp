@@ -201,14 +201,13 @@ class BoundDrift {
 // Per point between bounded passes: its segment and the bounds that may prove it, as of the pass
 // of its drift key: the upper one, and the lower one within the slack.
 struct PointBounds {
-  std::vector<int32_t> label;
   std::vector<float> upper;  // ≥ the distance to its centroid
   std::vector<float> slack;  // FloatProof::slack of the upper bound and a lower one (≤ the distance to every other centroid)
-  std::vector<uint16_t> key;  // BoundDrift::key(label) of the pass that set the bounds
+  std::vector<uint16_t> key;  // BoundDrift::key(segment) of the pass that set the bounds
   BoundDrift drift;
 
-  /// Point i's segment, as its drift key records it: a bounded pass reads the key with the slack,
-  /// while a read of `label` missed the cache for every searched point.
+  /// Point i's segment, as its drift key records it: no array of labels, which a bounded pass read
+  /// for every searched point (a cache miss each) and a full pass wrote (4 bytes a point).
   int32_t segment(int64_t i) const { return drift.segment(key[i]); }
 
   /// Point i's bounds as of this pass, and its segment (after any change).
@@ -254,13 +253,13 @@ struct ThreadMoves {
     moved = searched = 0;
     work = 0;
   }
-  /// Point i's segment becomes `to`.
+  /// Point i's row moved from its segment's sums to those of `to`, if that differs; the caller's
+  /// PointBounds::set() then records the segment.
   void relabel(const ShardView& shard, const Quantization& q, PointBounds& points, int64_t i, int32_t to) {
     const int32_t from = points.segment(i);
     if (to == from) return;
     departures.add_row(shard.x + i * shard.d, shard.d, from, q);
     arrivals.add_row(shard.x + i * shard.d, shard.d, to, q);
-    points.label[i] = to;
     ++moved;
   }
 };

@@ -10,13 +10,13 @@
 namespace kseg::detail {
 
 /// The grouped (Yinyang) bounds of the CPU backend's bounded pass (group_bounds.hpp). A point
-/// keeps the Hamerly pass's three words, which settle most points with one test, and for those
+/// keeps the Hamerly pass's bounds, which settle most points with one test, and for those
 /// they do not, one lower bound per group of centroids, so that its search covers only the
 /// groups left open: (4 + groups) words per point. Group bounds are brought up to date only when
 /// a point needs them, by the sum of its groups' largest moves since it last did.
 class GroupedBounds {
  public:
-  /// After a full pass of the Hamerly pass, which set every point's label and three words: no
+  /// After a full pass of the Hamerly pass, which set every point's segment and bounds: no
   /// point has group bounds yet (the first search of a point covers every group and sets them).
   void reset(int64_t n, int k);
 
