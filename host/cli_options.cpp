@@ -96,7 +96,7 @@ void add_kmeans_options(CLI::App& cmd, RunCommandOptions& c) {
          "--acceleration", [&o](const std::string& name) { o.kmeans.acceleration = *acceleration_named(name); },
          "How Lloyd iterations skip the distances that bounds prove unneeded; the result is bit-identical "
          "either way. hamerly: one bound for all other segments (10 bytes of memory per customer on the CPU); yinyang: and one "
-         "per group of 8 segments for the customers that bound leaves open (4 + K/8 words; slower than hamerly "
+         "per group of 8 segments for the customers that bound leaves open (1 + K/8 words more; slower than hamerly "
          "on the CPUs measured, see the README); none: every distance every iteration")
       ->default_str(to_string(o.kmeans.acceleration))
       ->check(CLI::IsMember({"hamerly", "yinyang", "none"}));
