@@ -78,7 +78,7 @@ struct LloydSums {
 /// Which bounds a bounded pass keeps per point; the labels and sums are a full pass's either way.
 enum class BoundKind {
   hamerly,  ///< one lower bound for every other centroid: 3 words per point on CUDA; on the CPU an upper bound, a slack and a 16-bit key (detail/cpu_pass.hpp)
-  grouped,  ///< Yinyang: one lower bound per group of 8 centroids, 2 + ⌈K/8⌉ words (detail/group_bounds.hpp)
+  grouped,  ///< Yinyang: one lower bound per group of 8 centroids, 1 + ⌈K/8⌉ words more than hamerly (detail/group_bounds.hpp)
 };
 
 /// What a rank asks of its device. One implementation per device kind; the algorithms in

@@ -12,8 +12,9 @@ namespace kseg::detail {
 /// The grouped (Yinyang) bounds of the CPU backend's bounded pass (group_bounds.hpp). A point
 /// keeps the Hamerly pass's bounds, which settle most points with one test, and for those
 /// they do not, one lower bound per group of centroids, so that its search covers only the
-/// groups left open: (4 + groups) words per point. Group bounds are brought up to date only when
-/// a point needs them, by the sum of its groups' largest moves since it last did.
+/// groups left open: a stamp and a float per group, 1 + groups words a point more than Hamerly's.
+/// Group bounds are brought up to date only when a point needs them, by the sum of its groups'
+/// largest moves since it last did.
 class GroupedBounds {
  public:
   /// After a full pass of the Hamerly pass, which set every point's segment and bounds: no
