@@ -34,9 +34,10 @@ class FullSearch {
  public:
   static constexpr bool kNeedsOwnDistance = false;
 
+  // `retesting`: whether passes up to the next full one may retest, and so read upper bounds.
   FullSearch(const ShardView& shard, const float* centroids, int k, const Quantization& q, PointBounds& points,
-             ThreadMoves& moves)
-      : shard_(shard), centroids_(centroids), k_(k), q_(q), points_(points), moves_(moves) {}
+             ThreadMoves& moves, bool retesting)
+      : shard_(shard), centroids_(centroids), k_(k), q_(q), points_(points), moves_(moves), retesting_(retesting) {}
 
   void take(int64_t i) {
     pending_.rows[pending_.count++] = i;
@@ -56,7 +57,10 @@ class FullSearch {
     for (int lane = 0; lane < pending_.count; ++lane) {
       const int64_t i = pending_.rows[lane];
       moves_.relabel(shard_, q_, points_, i, found_.index[lane]);
-      points_.set(i, found_.index[lane], upper[lane], lower[lane]);
+      // Without a retest the upper bound is not written: each searched point dirtied a cache line
+      // of them (10M x 6, K = 8 on an AMD EPYC: the 8th to 17th passes of a fit 5-10% faster).
+      if (retesting_) points_.set(i, found_.index[lane], upper[lane], lower[lane]);
+      else points_.set_slack(i, found_.index[lane], upper[lane], lower[lane]);
     }
     moves_.searched += pending_.count;
     moves_.work += pending_.count;
@@ -69,6 +73,7 @@ class FullSearch {
   const Quantization& q_;
   PointBounds& points_;
   ThreadMoves& moves_;
+  bool retesting_;
   Tile tile_;
   TileNearest found_;
   PendingRows pending_;
@@ -187,7 +192,7 @@ class CpuBackend final : public Backend {
     bounds_.drift.advance(motion);
     double work = 0;
     if (kind_ == BoundKind::hamerly) {
-      work = follow_centroids(centroids, k, motion, [&](ThreadMoves& moves) { return FullSearch(shard_, centroids, k, q, bounds_, moves); });
+      work = follow_centroids(centroids, k, motion, [&](ThreadMoves& moves) { return FullSearch(shard_, centroids, k, q, bounds_, moves, retest_); });
     } else {
       grouped_.follow(centroids, shard_.d, motion);
       work = follow_centroids(centroids, k, motion, [&](ThreadMoves& moves) {

@@ -213,6 +213,11 @@ struct PointBounds {
   /// Point i's bounds as of this pass, and its segment (after any change).
   void set(int64_t i, int32_t segment, float upper_now, float lower_now) {
     upper[i] = upper_now;
+    set_slack(i, segment, upper_now, lower_now);
+  }
+  /// As set(), the upper bound left as it was: for passes that do not retest, up to the next
+  /// full pass, which sets every upper bound again (the retest alone reads them).
+  void set_slack(int64_t i, int32_t segment, float upper_now, float lower_now) {
     slack[i] = drift.proof().slack(upper_now, lower_now);
     key[i] = drift.key(segment);
   }
