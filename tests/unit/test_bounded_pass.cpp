@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <random>
+#include <utility>
 
 #include "cluster/lloyd.hpp"
 #include "kernels/centroid_motion.hpp"
@@ -29,11 +30,19 @@ void expect_same_sums(const LloydSums& bounded, const LloydSums& full, const std
   }
 }
 
-// Lloyd iterations from k of the points (ties and zero distances included); at each, the bounded
-// pass at the same centroids must equal the full one, and count as moved exactly the customers
-// whose segment changed. Returns the share of customers searched from the 7th iteration on (the
-// backend may run full passes before that while its bounded passes still search many).
-double expect_bounded_equals_full(const std::vector<float>& x, const Size& s, int iterations = 12) {
+// Lloyd's next centroids: the means of the full pass's segments.
+std::vector<float> lloyd_next(const LloydSums& full, const Quantization& q, const std::vector<float>& centroids) {
+  return centroids_from_sums(full, q, centroids);
+}
+
+// Passes from k of the points (ties and zero distances included), the centroids of each from
+// next(full pass's sums, q, centroids): Lloyd iterations unless told otherwise. At each,
+// the bounded pass at the same centroids must equal the full one, and count as moved exactly the
+// customers whose segment changed. Returns the share of customers searched from the 7th pass on
+// (the backend may run full passes before that while its bounded passes still search many).
+template <typename Next = decltype(&lloyd_next)>
+double expect_bounded_equals_full(const std::vector<float>& x, const Size& s, int iterations = 12,
+                                  Next next = &lloyd_next) {
   constexpr int kSettled = 6;
   double late_share = 0;
   for (BoundKind kind : {BoundKind::hamerly, BoundKind::grouped})
@@ -63,7 +72,7 @@ double expect_bounded_equals_full(const std::vector<float>& x, const Size& s, in
       if (it >= kSettled) searched += bounded.searched;
       labels_before = labels;
       before = centroids;
-      centroids = centroids_from_sums(full, q, centroids);
+      centroids = next(full, q, centroids);
     }
     late_share = std::max(late_share, static_cast<double>(searched) / static_cast<double>((iterations - kSettled) * s.n));
   }
@@ -103,6 +112,35 @@ TEST_P(BoundedPass, SparesMostSearchesOnSeparatedSegments) {
   std::vector<int32_t> truth(s.n);
   generate_rows(model, 0, s.n, ids.data(), x.data(), truth.data());
   EXPECT_LT(expect_bounded_equals_full(x, s), 0.25);
+}
+
+// Centroids that jump and come back, as in a swap trial, or drift by any amount: customers
+// change segment and change back while the bounds of the passes between still stand.
+TEST_P(BoundedPass, FollowsCentroidsThatJumpAndReturn) {
+  const Size s = GetParam();
+  const std::vector<float> x = testing::random_matrix(s.n, s.d, 25);
+  std::mt19937 rng(26);
+  std::vector<float> away;  // the centroids a jump left, to come back to
+  const auto jump_or_drift = [&](const LloydSums& full, const Quantization& q, const std::vector<float>& centroids) {
+    if (!away.empty()) return std::exchange(away, {});
+    std::vector<float> next = centroids_from_sums(full, q, centroids);
+    std::uniform_int_distribution<int> segment(0, s.k - 1), kind(0, 2), row(0, static_cast<int>(s.n) - 1);
+    std::normal_distribution<float> step(0.0f, 1.0f);
+    const int c = segment(rng);
+    switch (kind(rng)) {
+      case 0:  // onto a customer, and back the pass after
+        away = next;
+        std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(row(rng)) * s.d, s.d, next.begin() + static_cast<std::ptrdiff_t>(c) * s.d);
+        break;
+      case 1:  // one centroid far
+        for (int j = 0; j < s.d; ++j) next[static_cast<std::size_t>(c) * s.d + j] += 30.0f * step(rng);
+        break;
+      default:  // every centroid a little
+        for (float& v : next) v += 0.05f * step(rng);
+    }
+    return next;
+  };
+  expect_bounded_equals_full(x, s, 24, jump_or_drift);
 }
 
 // Bounds are kept as of the pass that set them, under a 16-bit key (pass · K + segment): at
