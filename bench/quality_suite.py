@@ -75,9 +75,8 @@ def arff_sets(paths):
                 elif in_data:
                     *values, label = line.split(",")
                     rows.append(([float(v) for v in values], label.strip()))
-        classes = sorted({label for _, label in rows})
+        classes, truth = np.unique([label for _, label in rows], return_inverse=True)
         x = np.array([values for values, _ in rows], np.float32)
-        truth = np.array([classes.index(label) for _, label in rows])
         mu = np.array([x[truth == c].astype(np.float64).mean(0) for c in range(len(classes))])
         yield os.path.splitext(os.path.basename(path))[0], x, truth, mu
 
