@@ -107,7 +107,7 @@ class Backend {
   /// only for points whose bounds do not prove their segment. The backend keeps each point's
   /// segment and bounds of `kind` between calls; `motion` null starts over with a full pass (a
   /// fit's first iteration, a resume), else it says how the centroids moved since the previous
-  /// call. A backend may keep Hamerly bounds where asked for grouped ones (the CUDA backend does).
+  /// call.
   virtual void assign_bounded(const float* centroids, int k, const Quantization& q, const CentroidMotion* motion,
                               BoundKind kind, LloydSums* sums) = 0;
 };

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "kernels/backend.hpp"
+#include "kernels/detail/bounded_point.hpp"
 #include "kernels/detail/cuda_check.hpp"
-#include "kernels/detail/distance_bounds.hpp"
 #include "kernels/device.hpp"
 #include "kernels/distance.hpp"
 #include "kernels/fixed_point.hpp"
@@ -44,12 +44,10 @@ struct PassArgs {
   int32_t* labels;                    // nullable, chunk-relative
   float* sq_distances;                // nullable
   float* min_sq;                      // nullable: lower_min mode
-  // Bounded passes (Backend::assign_bounded); bound_label null otherwise. Chunk-relative.
-  int32_t* bound_label;
-  float* upper;
-  float* lower;
-  bool follow;                        // bounds follow `motion` (and moves are counted); false: a full pass sets them
-  detail::CentroidMotionView motion;  // device pointers
+  // Bounded passes (Backend::assign_bounded); points.label null otherwise. Chunk-relative.
+  detail::PointStates points;
+  detail::CentroidMotionView motion;  // device pointers; follow_kernel only
+  detail::GroupDriftView drift;       // device pointer; follow_kernel with group bounds only
   unsigned long long* counters;       // points moved, points searched
 };
 
@@ -70,42 +68,57 @@ __device__ void add_off_grid(const PassArgs& a, int64_t slot, double value) {
   atomicAdd(a.off_grid_count, 1ull);
 }
 
+// A row into (sign 1) or out of (sign -1) its segment's sums and count.
+__device__ void add_row(const PassArgs& a, long long* my_sums, const float* row, int segment, int sign) {
+  for (int j = 0; j < a.d; ++j) {
+    int64_t q = 0;
+    if (GridSum::lands_on_grid(row[j], a.feature_scale[j], &q))
+      atomicAdd(reinterpret_cast<unsigned long long*>(&my_sums[segment * a.d + j]), static_cast<unsigned long long>(sign * q));
+    else
+      add_off_grid(a, static_cast<int64_t>(segment) * a.d + j, sign * row[j]);
+  }
+  atomicAdd(reinterpret_cast<unsigned long long*>(&my_sums[a.k * a.d + segment]), static_cast<unsigned long long>(sign));
+}
+
+// The points of block `blockIdx.x`: at most FixedPoint::kInt64Block, so its int64 sums cannot overflow.
+__device__ void block_range(int64_t n, int64_t* begin, int64_t* end) {
+  const int64_t per_block = (n + gridDim.x - 1) / gridDim.x;
+  *begin = blockIdx.x * per_block;
+  *end = min(n, *begin + per_block);
+}
+
+__device__ long long* sums_of_block(const PassArgs& a) {
+  return a.block_sums ? a.block_sums + static_cast<int64_t>(blockIdx.x) * (a.k * a.d + a.k) : nullptr;
+}
+
+__device__ void count_points(const PassArgs& a, unsigned long long moved, unsigned long long searched) {
+  if (a.counters && moved) atomicAdd(&a.counters[0], moved);
+  if (a.counters && searched) atomicAdd(&a.counters[1], searched);
+}
+
 // One pass over the chunk: every block stages the centroids tile by tile in shared memory and
-// each thread keeps its point's best distance across tiles; a block handles at most
-// FixedPoint::kInt64Block points, so its int64 sums cannot overflow.
+// each thread keeps its point's best distance across tiles. With points.label it is a bounded
+// pass's first: every point's segment and bounds are set (and counted as searched).
 __global__ void pass_kernel(PassArgs a) {
   __shared__ float tile[kTileFloats];
-  const int64_t per_block = (a.n + gridDim.x - 1) / gridDim.x;
-  const int64_t begin = blockIdx.x * per_block, end = min(a.n, begin + per_block);
+  int64_t begin = 0, end = 0;
+  block_range(a.n, &begin, &end);
   const int per_tile = max(1, kTileFloats / a.d);
-  long long* my_sums = a.block_sums ? a.block_sums + static_cast<int64_t>(blockIdx.x) * (a.k * a.d + a.k) : nullptr;
+  long long* my_sums = sums_of_block(a);
   __int128 inertia = 0;
-  unsigned long long moved = 0, searched = 0;
+  unsigned long long searched = 0;
   for (int64_t base = begin; base < end; base += blockDim.x) {
     const int64_t i = base + threadIdx.x;
     const bool mine = i < end;
     const float* row = a.x + i * a.d;
-    bool search = mine;
-    int label = 0;
-    float upper = 0, lower = 0;
-    if (mine && a.bound_label && a.follow) {  // the same rules as the CPU backend's bounded pass
-      label = a.bound_label[i];
-      upper = a.upper[i];
-      lower = a.lower[i];
-      search = !detail::proves_label(upper, detail::move_bounds(upper, lower, label, a.motion), a.d);
-      if (search) {
-        upper = detail::upper_from_squared(squared_distance(row, a.centroids + static_cast<int64_t>(label) * a.d, a.d), a.d);
-        search = !detail::proves_label(upper, detail::gap_lower(upper, lower, label, a.motion), a.d);
-      }
-    }
     float best = INFINITY, second = INFINITY;
-    int best_c = search ? 0 : label;
+    int best_c = 0;
     for (int first = 0; first < a.k; first += per_tile) {
       const int count = min(per_tile, a.k - first);
       __syncthreads();
       for (int f = threadIdx.x; f < count * a.d; f += blockDim.x) tile[f] = a.centroids[first * a.d + f];
       __syncthreads();
-      if (!search) continue;
+      if (!mine) continue;
       for (int c = 0; c < count; ++c) {
         const float dist = squared_distance(row, tile + c * a.d, a.d);
         if (dist < best) second = best, best = dist, best_c = first + c;
@@ -113,36 +126,42 @@ __global__ void pass_kernel(PassArgs a) {
       }
     }
     if (!mine) continue;
-    if (a.bound_label) {
-      if (search) {
-        if (a.follow && a.bound_label[i] != best_c) ++moved;
-        ++searched;
-        a.bound_label[i] = best_c;
-        detail::bounds_from_search(best, second, a.d, upper, lower);
-      }
-      a.upper[i] = upper;
-      a.lower[i] = lower;
+    if (a.points.label) {
+      detail::start_point(a.points, i, detail::GroupNearest{best, best_c, second}, a.d);
+      ++searched;
     }
     if (a.min_sq) a.min_sq[i] = fminf(a.min_sq[i], best);
     if (a.labels) a.labels[i] = best_c;
     if (a.sq_distances) a.sq_distances[i] = best;
     if (!my_sums) continue;
-    for (int j = 0; j < a.d; ++j) {
-      int64_t q = 0;
-      if (GridSum::lands_on_grid(row[j], a.feature_scale[j], &q))
-        atomicAdd(reinterpret_cast<unsigned long long*>(&my_sums[best_c * a.d + j]), static_cast<unsigned long long>(q));
-      else
-        add_off_grid(a, static_cast<int64_t>(best_c) * a.d + j, row[j]);
-    }
-    atomicAdd(reinterpret_cast<unsigned long long*>(&my_sums[a.k * a.d + best_c]), 1ull);
-    if (a.bound_label) continue;  // a bounded pass computes no inertia
+    add_row(a, my_sums, row, best_c, 1);
+    if (a.points.label) continue;  // a bounded pass computes no inertia
     int64_t q = 0;
     if (GridSum::lands_on_grid(best, a.distance_scale, &q)) inertia += q;
     else add_off_grid(a, static_cast<int64_t>(a.k) * a.d, best);
   }
   if (my_sums && inertia != 0) atomic_add_i128(a.inertia, inertia);
-  if (a.counters && moved) atomicAdd(&a.counters[0], moved);
-  if (a.counters && searched) atomicAdd(&a.counters[1], searched);
+  count_points(a, 0, searched);
+}
+
+// A bounded pass after the first, a thread per point (detail/bounded_point.hpp): the sums change
+// by the rows of the points that changed segment alone, so a point its bounds prove costs its
+// state (3 words, Hamerly) and not its row.
+__global__ void follow_kernel(PassArgs a) {
+  int64_t begin = 0, end = 0;
+  block_range(a.n, &begin, &end);
+  long long* my_sums = sums_of_block(a);
+  unsigned long long moved = 0, searched = 0;
+  for (int64_t i = begin + threadIdx.x; i < end; i += blockDim.x) {
+    const float* row = a.x + i * a.d;
+    const detail::FollowedPoint point = detail::follow_point(row, a.centroids, a.k, a.d, i, a.motion, a.drift, a.points);
+    searched += point.searched > 0;
+    if (point.from == point.to) continue;
+    ++moved;
+    add_row(a, my_sums, row, point.from, -1);
+    add_row(a, my_sums, row, point.to, 1);
+  }
+  count_points(a, moved, searched);
 }
 
 // Per entry of k·d + k: the exact sum over blocks, as a 128-bit integer.
@@ -250,41 +269,71 @@ class CudaBackend final : public Backend {
     run_chunks(k, nullptr, nullptr, nullptr, min_sq_distances);
   }
 
-  // Sums are recomputed in every pass (the rows are read for them anyway); the bounds spare the
-  // distance computations, a GPU's larger cost at many segments.
-  // Hamerly bounds whatever `kind` asks for: the grouped pass is the CPU's (same labels and sums).
+  // The first pass of a fit sets every point's segment, bounds and sums; the passes after it
+  // change the sums by the rows that changed segment (exact integer sums).
   void assign_bounded(const float* centroids, int k, const Quantization& q, const CentroidMotion* motion,
-                      BoundKind /*kind*/, LloydSums* sums) override {
+                      BoundKind kind, LloydSums* sums) override {
     upload_model(centroids, k, q);
-    sums->reset(k, shard_.d);
     const std::size_t points = static_cast<std::size_t>(std::max<int64_t>(shard_.n, 1));
-    const bool fresh = bounds_.label.size < points;
-    bounds_.label.ensure(points);
-    bounds_.upper.ensure(points);
-    bounds_.lower.ensure(points);
+    const bool fresh = !motion || kind != bounds_.kind || bounds_.label.size < points;
+    bounds_.kind = kind;
     bounds_.counters.ensure(2);
     KSEG_CUDA_CHECK(cudaMemset(bounds_.counters.data, 0, 2 * sizeof(unsigned long long)));
-    bounds_.follow = motion != nullptr && !fresh;
-    if (bounds_.follow) {
-      bounds_.moved.ensure(k);
-      bounds_.half_gap.ensure(k);
-      KSEG_CUDA_CHECK(cudaMemcpy(bounds_.moved.data, motion->moved.data(), sizeof(double) * k, cudaMemcpyHostToDevice));
-      KSEG_CUDA_CHECK(cudaMemcpy(bounds_.half_gap.data, motion->half_gap.data(), sizeof(double) * k, cudaMemcpyHostToDevice));
-      bounds_.motion = motion->view();
-      bounds_.motion.moved = bounds_.moved.data;
-      bounds_.motion.half_gap = bounds_.half_gap.data;
-      bounds_.motion.group_moved = nullptr;  // host memory, and not used by Hamerly
+    if (fresh) {
+      start_bounds(k, kind);
+      bounds_.assigned.reset(k, shard_.d);
+      run_chunks(k, &bounds_.assigned, nullptr, nullptr, nullptr);
+    } else {
+      follow_motion(*motion);
+      LloydSums moves;
+      moves.reset(k, shard_.d);
+      run_chunks(k, &moves, nullptr, nullptr, nullptr);
+      bounds_.assigned.add(moves);
     }
-    bounds_.active = true;
-    run_chunks(k, sums, nullptr, nullptr, nullptr);
-    bounds_.active = false;
+    bounds_.pass = BoundsState::Pass::none;
     unsigned long long counters[2] = {0, 0};
     KSEG_CUDA_CHECK(cudaMemcpy(counters, bounds_.counters.data, sizeof counters, cudaMemcpyDeviceToHost));
-    sums->moved = static_cast<int64_t>(counters[0]);
-    sums->searched = static_cast<int64_t>(counters[1]);
+    bounds_.assigned.moved = static_cast<int64_t>(counters[0]);
+    bounds_.assigned.searched = static_cast<int64_t>(counters[1]);
+    *sums = bounds_.assigned;
   }
 
  private:
+  // Room for every point's state of `kind`; no point has group bounds yet.
+  void start_bounds(int k, BoundKind kind) {
+    const std::size_t points = static_cast<std::size_t>(std::max<int64_t>(shard_.n, 1));
+    bounds_.label.ensure(points);
+    bounds_.upper.ensure(points);
+    bounds_.lower.ensure(points);
+    bounds_.groups = kind == BoundKind::grouped ? detail::group_count(k) : 0;
+    if (bounds_.groups > 0) {
+      bounds_.group_lower.ensure(points * bounds_.groups);
+      bounds_.stamp.ensure(points);
+      bounds_.drift.reset(bounds_.groups);
+    }
+    bounds_.pass = BoundsState::Pass::start;
+  }
+
+  // Before a bounded pass after the first: the centroids' moves, and each group's summed moves.
+  void follow_motion(const CentroidMotion& motion) {
+    const int k = static_cast<int>(motion.moved.size());
+    bounds_.moved.ensure(k);
+    bounds_.half_gap.ensure(k);
+    KSEG_CUDA_CHECK(cudaMemcpy(bounds_.moved.data, motion.moved.data(), sizeof(double) * k, cudaMemcpyHostToDevice));
+    KSEG_CUDA_CHECK(cudaMemcpy(bounds_.half_gap.data, motion.half_gap.data(), sizeof(double) * k, cudaMemcpyHostToDevice));
+    bounds_.motion = motion.view();
+    bounds_.motion.moved = bounds_.moved.data;
+    bounds_.motion.half_gap = bounds_.half_gap.data;
+    bounds_.motion.group_moved = nullptr;  // host memory: summed into the drift table instead
+    if (bounds_.groups > 0) {
+      bounds_.drift.advance(motion.group_moved.data());
+      const std::vector<double>& table = bounds_.drift.table();
+      bounds_.drift_table.ensure(table.size());
+      KSEG_CUDA_CHECK(cudaMemcpy(bounds_.drift_table.data, table.data(), sizeof(double) * table.size(), cudaMemcpyHostToDevice));
+    }
+    bounds_.pass = BoundsState::Pass::follow;
+  }
+
   void upload_model(const float* centroids, int k, const Quantization& q) {
     centroids_.ensure(static_cast<std::size_t>(k) * shard_.d);
     KSEG_CUDA_CHECK(cudaMemcpy(centroids_.data, centroids, sizeof(float) * k * shard_.d, cudaMemcpyHostToDevice));
@@ -324,12 +373,13 @@ class CudaBackend final : public Backend {
         a.off_grid = s.off_grid.data;
         a.off_grid_count = s.off_grid_count.data;
       }
-      if (bounds_.active) {
-        a.bound_label = bounds_.label.data + first;
-        a.upper = bounds_.upper.data + first;
-        a.lower = bounds_.lower.data + first;
-        a.follow = bounds_.follow;
+      if (bounds_.pass != BoundsState::Pass::none) {
+        const int groups = bounds_.groups;
+        a.points = {bounds_.label.data + first, bounds_.upper.data + first, bounds_.lower.data + first,
+                    groups ? bounds_.group_lower.data + first * groups : nullptr, groups ? bounds_.stamp.data + first : nullptr,
+                    groups};
         a.motion = bounds_.motion;
+        a.drift = {bounds_.drift_table.data, groups ? bounds_.drift.pass() : 0};
         a.counters = bounds_.counters.data;
       }
       if (labels) s.labels.ensure(n), a.labels = s.labels.data;
@@ -339,7 +389,8 @@ class CudaBackend final : public Backend {
         KSEG_CUDA_CHECK(cudaMemcpyAsync(s.min_sq.data, min_sq + first, sizeof(float) * n, cudaMemcpyHostToDevice, s.stream));
         a.min_sq = s.min_sq.data;
       }
-      pass_kernel<<<blocks, kThreads, 0, s.stream>>>(a);
+      if (bounds_.pass == BoundsState::Pass::follow) follow_kernel<<<blocks, kThreads, 0, s.stream>>>(a);
+      else pass_kernel<<<blocks, kThreads, 0, s.stream>>>(a);
       KSEG_CUDA_CHECK(cudaGetLastError());
       if (sums) {
         s.totals.ensure(entries);
@@ -404,13 +455,17 @@ class CudaBackend final : public Backend {
   DeviceArray<double> scale_;
   double distance_scale_ = 1.0;
   StreamState streams_[2];
-  struct BoundsState {  // per point, resident for the whole shard (3 words per point)
-    DeviceArray<int32_t> label;
-    DeviceArray<float> upper, lower;
-    DeviceArray<double> moved, half_gap;
+  struct BoundsState {  // per point, resident for the whole shard: 3 words, and 1 + groups with group bounds
+    DeviceArray<int32_t> label, stamp;
+    DeviceArray<float> upper, lower, group_lower;
+    DeviceArray<double> moved, half_gap, drift_table;
     DeviceArray<unsigned long long> counters;
     detail::CentroidMotionView motion{};
-    bool follow = false, active = false;
+    detail::GroupDrift drift;
+    BoundKind kind = BoundKind::hamerly;
+    int groups = 0;
+    LloydSums assigned;  // the sums of the segments as the last pass left them
+    enum class Pass { none, start, follow } pass = Pass::none;  // what run_chunks runs
   } bounds_;
 };
 

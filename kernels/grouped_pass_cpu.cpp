@@ -49,16 +49,13 @@ void GroupedBounds::set_centroids(const float* centroids, int d) {
 void GroupedBounds::reset(int64_t n, int k) {
   k_ = k;
   group_lower_.resize(static_cast<std::size_t>(n) * group_count(k));
-  stamp_.assign(n, kUnset);
-  drift_.assign(group_count(k), 0.0);
+  stamp_.assign(n, kNoGroupBounds);
+  drift_.reset(group_count(k));
 }
 
 void GroupedBounds::follow(const float* centroids, int d, const CentroidMotionView& motion) {
   set_centroids(centroids, d);
-  const int groups = group_count(k_);
-  const std::size_t last = drift_.size() - groups;
-  for (int g = 0; g < groups; ++g)  // rounded up: the sum of moves stays above the true one
-    drift_.push_back((drift_[last + g] + motion.group_moved[g]) * (1.0 + 0x1p-50));
+  drift_.advance(motion.group_moved);
 }
 
 GroupedBounds::Search::Search(GroupedBounds& bounds, const ShardView& shard, const Quantization& q,
@@ -73,12 +70,12 @@ void GroupedBounds::Search::take(int64_t i, float own, float hamerly_lower) {
   const int32_t label = points_.segment(i);
   const float upper = points_.upper[i];
   float* lower = group_lower(i);
-  const std::vector<double>& drift = bounds_.drift_;
+  const std::vector<double>& drift = bounds_.drift_.table();
   const int32_t stamp = bounds_.stamp_[i];
-  bounds_.stamp_[i] = static_cast<int32_t>(drift.size() / groups_ - 1);
+  bounds_.stamp_[i] = bounds_.drift_.pass();
   uint8_t* settled = settled_.data();
   int open_groups = groups_;
-  if (stamp == kUnset) {  // no group bounds yet: every group is searched, and gets its bound
+  if (stamp == kNoGroupBounds) {  // no group bounds yet: every group is searched, and gets its bound
     std::fill_n(settled, groups_, uint8_t{0});
   } else {
     const double* now = drift.data() + drift.size() - groups_;
@@ -88,8 +85,8 @@ void GroupedBounds::Search::take(int64_t i, float own, float hamerly_lower) {
     const double proving = proving_square(upper, d);
     open_groups = 0;
 #pragma omp simd reduction(+ : open_groups)
-    for (int g = 0; g < groups_; ++g) {  // the difference of two sums rounds too: widened
-      lower[g] = moved_lower(lower[g], (now[g] - then[g]) * (1.0 + 0x1p-50));
+    for (int g = 0; g < groups_; ++g) {
+      lower[g] = drifted_group_lower(lower[g], now[g], then[g]);
       const double bound = lower[g] > others ? lower[g] : others;
       settled[g] = bound * bound > proving;
       open_groups += settled[g] ? 0 : 1;

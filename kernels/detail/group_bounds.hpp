@@ -10,6 +10,7 @@
 // pass, so the labels stay those of a full pass, bit for bit.
 
 #include <cstdint>
+#include <vector>
 
 #include "common/hd.hpp"
 #include "kernels/detail/distance_bounds.hpp"
@@ -20,6 +21,37 @@ namespace kseg::detail {
 inline constexpr int kCentroidsPerGroup = 8;
 
 KSEG_HD inline int group_count(int k) { return (k + kCentroidsPerGroup - 1) / kCentroidsPerGroup; }
+
+/// Each group's largest moves summed over the bounded passes since a full pass, rounded up: a
+/// point's group bounds are brought up to date only when it needs them, by the difference of two
+/// rows. Row p holds the sums as of pass p (row 0: the full pass).
+class GroupDrift {
+ public:
+  void reset(int groups) {
+    groups_ = groups;
+    sums_.assign(groups, 0.0);
+  }
+  /// Before a bounded pass: `group_moved` (group_count(k)) is how far each group moved since the last.
+  void advance(const double* group_moved) {
+    const std::size_t last = sums_.size() - groups_;
+    for (int g = 0; g < groups_; ++g) sums_.push_back((sums_[last + g] + group_moved[g]) * (1.0 + 0x1p-50));
+  }
+  int32_t pass() const { return static_cast<int32_t>(sums_.size() / groups_ - 1); }
+  const std::vector<double>& table() const { return sums_; }
+
+ private:
+  int groups_ = 0;
+  std::vector<double> sums_;  // (passes + 1) × groups
+};
+
+/// A point's stamp before its first group bounds: the pass after a full pass searches every group.
+inline constexpr int32_t kNoGroupBounds = -1;
+
+/// A group bound set as of one row of GroupDrift moved to another: down by the group's summed moves
+/// between them (the difference of two sums rounds too: widened).
+KSEG_HD inline float drifted_group_lower(float lower, double drift_now, double drift_then) {
+  return moved_lower(lower, (drift_now - drift_then) * (1.0 + 0x1p-50));
+}
 
 /// The nearest of a group's centroids to a point as a search saw it: the smallest canonical
 /// squared distance and its centroid (ties: the smaller index), and the second smallest.

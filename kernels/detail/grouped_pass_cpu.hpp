@@ -64,12 +64,11 @@ class GroupedBounds {
  private:
   void set_centroids(const float* centroids, int d);
 
-  static constexpr int32_t kUnset = -1;  // a stamp: no group bounds yet
   int k_ = 0;
   std::vector<float> padded_;          // groups × kCentroidsPerGroup rows; those past k infinitely far
   std::vector<float> group_lower_;     // n × groups
-  std::vector<int32_t> stamp_;         // n: the bounded pass a point's group bounds were last moved in, or kUnset
-  std::vector<double> drift_;          // (passes + 1) × groups: ≥ each group's summed largest moves
+  std::vector<int32_t> stamp_;         // n: the bounded pass a point's group bounds were last moved in, or kNoGroupBounds
+  GroupDrift drift_;
 };
 
 }  // namespace kseg::detail

@@ -52,33 +52,36 @@ TEST_P(CudaBackend, BitIdenticalToCpuResidentAndStreamed) {
   expect_identical(run_pass(*make_cuda_backend({chunk}), fit, centroids, s.k), cpu, "streamed");
 }
 
-// The bounded pass along Lloyd iterations: the CUDA backend's sums and counts of moved customers
-// equal the CPU backend's at every iteration, resident and streamed.
+// The bounded passes along Lloyd iterations, Hamerly and grouped: the CUDA backend's sums and
+// counts of moved customers equal the CPU backend's at every iteration, resident and streamed.
 TEST_P(CudaBackend, BoundedPassBitIdenticalToCpu) {
   KSEG_REQUIRE_CUDA_DEVICE();
   const Size s = GetParam();
   if (s.n > 1000000) GTEST_SKIP() << "the bounded pass is checked up to 1M customers";
   const testing::LocalFit fit(testing::random_matrix(s.n, s.d, 31), testing::sequential_ids(s.n), s.d);
   const int64_t chunk = std::max<int64_t>(1, s.n / 3 + 7);
-  std::unique_ptr<Backend> cpu = make_cpu_backend(), resident = make_cuda_backend({}), streamed = make_cuda_backend({chunk});
-  for (Backend* b : {cpu.get(), resident.get(), streamed.get()}) b->load_shard(fit.view);
-  std::vector<float> centroids(fit.x.begin(), fit.x.begin() + std::min<int64_t>(s.k, s.n) * s.d), before;
-  centroids.resize(static_cast<std::size_t>(s.k) * s.d, 0.5f);
-  for (int it = 0; it < 8; ++it) {
-    const CentroidMotion motion = before.empty() ? CentroidMotion{} : measure_motion(before, centroids, s.k, s.d);
-    const CentroidMotion* moved = before.empty() ? nullptr : &motion;
-    LloydSums want, got_resident, got_streamed;
-    cpu->assign_bounded(centroids.data(), s.k, fit.summary.quantization, moved, BoundKind::grouped, &want);
-    resident->assign_bounded(centroids.data(), s.k, fit.summary.quantization, moved, BoundKind::grouped, &got_resident);
-    streamed->assign_bounded(centroids.data(), s.k, fit.summary.quantization, moved, BoundKind::grouped, &got_streamed);
-    for (const LloydSums* got : {&got_resident, &got_streamed}) {
-      const std::string what = (got == &got_resident ? "resident" : "streamed") + std::string(", iteration ") + std::to_string(it);
-      EXPECT_TRUE(got->feature_sums == want.feature_sums) << what;
-      EXPECT_EQ(got->counts, want.counts) << what;
-      EXPECT_EQ(got->moved, want.moved) << what;
+  for (BoundKind kind : {BoundKind::hamerly, BoundKind::grouped}) {
+    std::unique_ptr<Backend> cpu = make_cpu_backend(), resident = make_cuda_backend({}), streamed = make_cuda_backend({chunk});
+    for (Backend* b : {cpu.get(), resident.get(), streamed.get()}) b->load_shard(fit.view);
+    std::vector<float> centroids(fit.x.begin(), fit.x.begin() + std::min<int64_t>(s.k, s.n) * s.d), before;
+    centroids.resize(static_cast<std::size_t>(s.k) * s.d, 0.5f);
+    for (int it = 0; it < 8; ++it) {
+      const CentroidMotion motion = before.empty() ? CentroidMotion{} : measure_motion(before, centroids, s.k, s.d);
+      const CentroidMotion* moved = before.empty() ? nullptr : &motion;
+      LloydSums want, got_resident, got_streamed;
+      cpu->assign_bounded(centroids.data(), s.k, fit.summary.quantization, moved, kind, &want);
+      resident->assign_bounded(centroids.data(), s.k, fit.summary.quantization, moved, kind, &got_resident);
+      streamed->assign_bounded(centroids.data(), s.k, fit.summary.quantization, moved, kind, &got_streamed);
+      for (const LloydSums* got : {&got_resident, &got_streamed}) {
+        const std::string what = std::string(kind == BoundKind::grouped ? "grouped, " : "hamerly, ") +
+                                 (got == &got_resident ? "resident" : "streamed") + ", iteration " + std::to_string(it);
+        EXPECT_TRUE(got->feature_sums == want.feature_sums) << what;
+        EXPECT_EQ(got->counts, want.counts) << what;
+        EXPECT_EQ(got->moved, want.moved) << what;
+      }
+      before = centroids;
+      centroids = centroids_from_sums(want, fit.summary.quantization, centroids);
     }
-    before = centroids;
-    centroids = centroids_from_sums(want, fit.summary.quantization, centroids);
   }
 }
 

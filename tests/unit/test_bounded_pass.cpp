@@ -247,7 +247,9 @@ TEST(DistanceBounds, FloatProofProvesOnlyWhatExactArithmeticDoes) {
     ASSERT_GE(static_cast<long double>(upper), b.true_upper()) << "trial " << trial;
     ASSERT_LE(static_cast<long double>(lower), std::max(0.0L, b.moved_lower())) << "trial " << trial;
     proved = proof.proves(upper, lower, two_half_gap);
-    if (proved) ASSERT_TRUE(canonical_order(b.d, b.true_upper(), true_lower)) << "trial " << trial;
+    if (proved) {
+      ASSERT_TRUE(canonical_order(b.d, b.true_upper(), true_lower)) << "trial " << trial;
+    }
   });
   EXPECT_GT(proven, 20000) << "the test should prove many of them";
 }

@@ -54,7 +54,7 @@ TEST(Transforms, SavedScalerReproducesTheFitBitForBit) {
   const std::vector<float> raw = x;
   const std::vector<int64_t> ids = testing::sequential_ids(n);
   const std::vector<FeatureTransform> steps(2, parse_feature_transform("log1p+winsorize+standardize"));
-  const Scaler s = fit_and_apply_transforms(x.data(), n, 2, steps, {0.05, 0.95}, ids.data(), Communicator(MPI_COMM_SELF));
+  const Scaler s = fit_and_apply_transforms(x.data(), n, 2, steps, {0.05, 0.95, {}}, ids.data(), Communicator(MPI_COMM_SELF));
   std::vector<float> again = raw;
   s.apply(again.data(), n);
   EXPECT_EQ(again, x);
