@@ -17,15 +17,16 @@ constexpr int kSourcesPerDestination = 3;
 constexpr int kMostTrialsPerSegment = 4;
 
 // Centroids with what a swap decision needs: this rank's labels and squared distances, the
-// inertia of that assignment, and the segments ordered cheapest to lose first and most spread
-// out first (from global counts and exact sums, the same on every rank).
+// inertia of that assignment, the segments ordered cheapest to lose first, and the ones to split,
+// the most spread out and the heaviest-tailed in turn (from global counts and exact sums, the
+// same on every rank).
 struct Placement {
   std::vector<float> centroids;
   std::vector<int32_t> labels;
   std::vector<float> sq;
   double inertia = 0;
   std::vector<int> cheapest_to_lose;
-  std::vector<int> most_spread;
+  std::vector<int> destinations;  // the segments a swap tries to split, in order
 };
 
 // Ward cost of merging each centroid into its nearest other one: what losing it would cost.
@@ -53,19 +54,52 @@ std::vector<int> ranked(const std::vector<double>& key, bool descending) {
   return order;
 }
 
+// a[0], b[0], a[1], b[1], … each segment once, where first met.
+std::vector<int> interleaved(const std::vector<int>& a, const std::vector<int>& b) {
+  std::vector<int> order;
+  std::vector<bool> taken(a.size(), false);
+  for (std::size_t r = 0; r < a.size(); ++r)
+    for (int s : {a[r], b[r]})
+      if (!taken[s]) taken[s] = true, order.push_back(s);
+  return order;
+}
+
+// Per segment, from exact sums of its customers' squared distances sq and of their squares: the
+// mean sq, and the weight of its tail, Σsq²/mean − (1 + 2/d)·Σsq. For a round Gaussian blob
+// E[sq²] = (1 + 2/d)·E[sq]², so the tail is near 0 there, negative for two equal blobs merged
+// (every customer about as far out), and large where a few customers sit far out: a small cluster
+// merged into a large one, which the mean hardly shows.
+void segment_spreads(const FitContext& ctx, const Placement& p, const std::vector<int64_t>& counts,
+                     std::vector<double>& spread, std::vector<double>& tail) {
+  const int k = static_cast<int>(counts.size());
+  const double scale = ctx.summary.quantization.distance_scale;
+  std::vector<GridSum> moments(2 * static_cast<std::size_t>(k));  // per segment: Σsq, Σsq²
+  for (int s = 0; s < k; ++s) moments[2 * s] = GridSum(scale), moments[2 * s + 1] = GridSum(scale * scale);
+  for (int64_t i = 0; i < ctx.shard.n; ++i) {
+    const double sq = p.sq[i];
+    moments[2 * p.labels[i]].add(sq);
+    moments[2 * p.labels[i] + 1].add(sq * sq);  // exact: a float's square fits a double
+  }
+  ctx.comm.sum(moments.data(), moments.size());
+  const double gaussian = 1.0 + 2.0 / ctx.shard.d;
+  for (int s = 0; s < k; ++s) {
+    const double sum = moments[2 * s].value();
+    const double mean = counts[s] > 0 ? sum / static_cast<double>(counts[s]) : 0.0;
+    spread[s] = mean;
+    tail[s] = mean > 0 ? moments[2 * s + 1].value() / mean - gaussian * sum : 0.0;
+  }
+}
+
 Placement place(const FitContext& ctx, std::vector<float> centroids, int k) {
   Placement p{std::move(centroids), std::vector<int32_t>(ctx.shard.n), std::vector<float>(ctx.shard.n), 0, {}, {}};
   LloydSums sums;
   ctx.backend.assign_and_accumulate(p.centroids.data(), k, ctx.summary.quantization, &sums, p.labels.data(), p.sq.data());
   sum_over_ranks(ctx.comm, sums);
   p.inertia = sums.inertia_total(ctx.summary.quantization);
-  std::vector<GridSum> segment_sq(k, GridSum(ctx.summary.quantization.distance_scale));
-  for (int64_t i = 0; i < ctx.shard.n; ++i) segment_sq[p.labels[i]].add(p.sq[i]);
-  ctx.comm.sum(segment_sq.data(), segment_sq.size());
-  std::vector<double> spread(k);
-  for (int s = 0; s < k; ++s) spread[s] = sums.counts[s] > 0 ? segment_sq[s].value() / static_cast<double>(sums.counts[s]) : 0.0;
+  std::vector<double> spread(k), tail(k);
+  segment_spreads(ctx, p, sums.counts, spread, tail);
   p.cheapest_to_lose = ranked(merge_costs(p.centroids, sums.counts, k, ctx.shard.d), false);
-  p.most_spread = ranked(spread, true);
+  p.destinations = interleaved(ranked(spread, true), ranked(tail, true));
   return p;
 }
 
@@ -83,7 +117,7 @@ SwapOutcome refine_by_swaps(const FitContext& ctx, const KMeansParams& params, s
     const int destination_rank = failed / sources_per_destination;
     if (destination_rank >= k) break;
     const int source = best.cheapest_to_lose[failed % sources_per_destination];
-    const int destination = best.most_spread[destination_rank];
+    const int destination = best.destinations[destination_rank];
     if (source == destination) {  // a segment cannot be moved into itself
       ++failed;
       continue;

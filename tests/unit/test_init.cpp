@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 #include <set>
 
 #include "cluster/lloyd.hpp"
@@ -177,6 +178,38 @@ TEST(SwapRefinement, MovesACentroidOutOfASharedBlobIntoTheMergedOne) {
   EXPECT_EQ(refine_by_swaps(fit.context(), p, stuck).centroids, refined) << "deterministic";
   p.swap_patience = 0;
   EXPECT_EQ(refine_by_swaps(fit.context(), p, stuck).centroids, stuck) << "patience 0: no swap";
+}
+
+// A small cluster inside a large one's segment raises its mean squared distance little: here six
+// wide blobs (too few customers for a split of one to pay) stand before it by that measure. Its
+// tail does not: a swap tries the segment whose squared distances have the heaviest tail beside
+// the most spread out, and finds it at once.
+TEST(SwapRefinement, FindsASmallClusterMergedIntoALargeOne) {
+  struct Blob {
+    float x, y, sd;
+    int customers;
+  };
+  std::vector<Blob> blobs = {{0, 0, 0.5f, 600}, {20, 0, 0.5f, 600}, {20, 4, 0.5f, 40}};
+  for (int w = 0; w < 6; ++w) blobs.push_back({-30.0f + 12.0f * w, 30, 1.5f, 30});
+  std::mt19937 rng(32);
+  std::normal_distribution<float> unit(0.0f, 1.0f);
+  std::vector<float> x;
+  for (const Blob& b : blobs)
+    for (int i = 0; i < b.customers; ++i) x.push_back(b.x + b.sd * unit(rng)), x.push_back(b.y + b.sd * unit(rng));
+  const int64_t n = static_cast<int64_t>(x.size() / 2);
+  testing::LocalFit fit(x, testing::sequential_ids(n), 2);
+  KMeansParams p;
+  p.k = 9;
+  std::vector<float> stuck = {0, 0.2f, 0, -0.2f, 20, 0.25f};  // two share the first blob, one takes the pair
+  for (std::size_t w = 3; w < blobs.size(); ++w) stuck.push_back(blobs[w].x), stuck.push_back(blobs[w].y);
+  const SwapOutcome swapped = refine_by_swaps(fit.context(), p, stuck);
+  EXPECT_GE(swapped.accepted, 1);
+  for (const Blob& b : blobs) {
+    double nearest = INFINITY;
+    for (int c = 0; c < p.k; ++c)
+      nearest = std::min(nearest, static_cast<double>(std::hypot(swapped.centroids[c * 2] - b.x, swapped.centroids[c * 2 + 1] - b.y)));
+    EXPECT_LT(nearest, b.sd) << "no centroid near (" << b.x << ", " << b.y << ")";
+  }
 }
 
 }  // namespace
