@@ -6,13 +6,12 @@
 
 #include <cmath>
 #include <random>
-#include <utility>
 
 #include "cluster/lloyd.hpp"
 #include "kernels/centroid_motion.hpp"
 #include "kernels/detail/distance_bounds.hpp"
 #include "kernels/distance.hpp"
-#include "synth/synthetic_blobs.hpp"
+#include "tests/support/bounded_pass_cases.hpp"
 #include "tests/support/test_data.hpp"
 
 namespace kseg {
@@ -30,19 +29,14 @@ void expect_same_sums(const LloydSums& bounded, const LloydSums& full, const std
   }
 }
 
-// Lloyd's next centroids: the means of the full pass's segments.
-std::vector<float> lloyd_next(const LloydSums& full, const Quantization& q, const std::vector<float>& centroids) {
-  return centroids_from_sums(full, q, centroids);
-}
-
 // Passes from k of the points (ties and zero distances included), the centroids of each from
 // next(full pass's sums, q, centroids): Lloyd iterations unless told otherwise. At each,
 // the bounded pass at the same centroids must equal the full one, and count as moved exactly the
 // customers whose segment changed. Returns the share of customers searched from the 7th pass on
 // (the backend may run full passes before that while its bounded passes still search many).
-template <typename Next = decltype(&lloyd_next)>
+template <typename Next = decltype(&testing::lloyd_next)>
 double expect_bounded_equals_full(const std::vector<float>& x, const Size& s, int iterations = 12,
-                                  Next next = &lloyd_next) {
+                                  Next next = &testing::lloyd_next) {
   constexpr int kSettled = 6;
   double late_share = 0;
   for (BoundKind kind : {BoundKind::hamerly, BoundKind::grouped})
@@ -90,9 +84,7 @@ TEST_P(BoundedPass, EqualsTheFullPassAlongLloydIterations) {
 // Small integers: many customers at exactly equal distance from two centroids.
 TEST_P(BoundedPass, TiesGoWhereTheFullPassSendsThem) {
   const Size s = GetParam();
-  std::vector<float> x = testing::random_matrix(s.n, s.d, 22);
-  for (float& v : x) v = std::round(v / 4);
-  expect_bounded_equals_full(x, s);
+  expect_bounded_equals_full(testing::tied_matrix(s.n, s.d, 22), s);
 }
 
 // Off-grid values, and one customer so far out that its squared distances come near float's
@@ -106,12 +98,7 @@ TEST_P(BoundedPass, OffGridAndHugeDistancesMatch) {
 TEST_P(BoundedPass, SparesMostSearchesOnSeparatedSegments) {
   const Size s = GetParam();
   if (s.n < 1000) GTEST_SKIP() << "too few customers for a share to mean anything";
-  const BlobModel model = make_blob_model(s.k, s.d, 9, 6.0);
-  std::vector<int64_t> ids(s.n);
-  std::vector<float> x(static_cast<std::size_t>(s.n) * s.d);
-  std::vector<int32_t> truth(s.n);
-  generate_rows(model, 0, s.n, ids.data(), x.data(), truth.data());
-  EXPECT_LT(expect_bounded_equals_full(x, s), 0.25);
+  EXPECT_LT(expect_bounded_equals_full(testing::separated_blobs(s), s), 0.25);
 }
 
 // Centroids that jump and come back, as in a swap trial, or drift by any amount: customers
@@ -119,28 +106,7 @@ TEST_P(BoundedPass, SparesMostSearchesOnSeparatedSegments) {
 TEST_P(BoundedPass, FollowsCentroidsThatJumpAndReturn) {
   const Size s = GetParam();
   const std::vector<float> x = testing::random_matrix(s.n, s.d, 25);
-  std::mt19937 rng(26);
-  std::vector<float> away;  // the centroids a jump left, to come back to
-  const auto jump_or_drift = [&](const LloydSums& full, const Quantization& q, const std::vector<float>& centroids) {
-    if (!away.empty()) return std::exchange(away, {});
-    std::vector<float> next = centroids_from_sums(full, q, centroids);
-    std::uniform_int_distribution<int> segment(0, s.k - 1), kind(0, 2), row(0, static_cast<int>(s.n) - 1);
-    std::normal_distribution<float> step(0.0f, 1.0f);
-    const int c = segment(rng);
-    switch (kind(rng)) {
-      case 0:  // onto a customer, and back the pass after
-        away = next;
-        std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(row(rng)) * s.d, s.d, next.begin() + static_cast<std::ptrdiff_t>(c) * s.d);
-        break;
-      case 1:  // one centroid far
-        for (int j = 0; j < s.d; ++j) next[static_cast<std::size_t>(c) * s.d + j] += 30.0f * step(rng);
-        break;
-      default:  // every centroid a little
-        for (float& v : next) v += 0.05f * step(rng);
-    }
-    return next;
-  };
-  expect_bounded_equals_full(x, s, 24, jump_or_drift);
+  expect_bounded_equals_full(x, s, 24, testing::JumpOrDrift(x, s, 26));
 }
 
 // Bounds are kept as of the pass that set them, under a 16-bit key (pass · K + segment): at
@@ -151,11 +117,7 @@ TEST(BoundedPassDriftKeys, OutlastTheirSixteenBits) {
   expect_bounded_equals_full(testing::random_matrix(s.n, s.d, 24), s, 80);
 }
 
-INSTANTIATE_TEST_SUITE_P(Sizes, BoundedPass,
-                         ::testing::Values(Size{1, 1, 1}, Size{7, 1, 3}, Size{9, 2, 12}, Size{1001, 5, 7},
-                                           Size{2003, 3, 9}, Size{4099, 16, 16}, Size{10007, 33, 64},
-                                           Size{3001, 64, 100}),
-                         testing::size_name);
+INSTANTIATE_TEST_SUITE_P(Sizes, BoundedPass, ::testing::ValuesIn(testing::bounded_pass_sizes()), testing::size_name);
 
 // The rules' margins against exact arithmetic, on random rows of many magnitudes.
 TEST(DistanceBounds, HoldAgainstExactDistances) {

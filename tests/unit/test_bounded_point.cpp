@@ -5,13 +5,10 @@
 // and spare distances once the segments settle.
 #include <gtest/gtest.h>
 
-#include <random>
-#include <utility>
-
 #include "cluster/lloyd.hpp"
 #include "kernels/centroid_motion.hpp"
 #include "kernels/detail/bounded_point.hpp"
-#include "synth/synthetic_blobs.hpp"
+#include "tests/support/bounded_pass_cases.hpp"
 #include "tests/support/test_data.hpp"
 
 namespace kseg {
@@ -63,16 +60,12 @@ class PointAtATimePass {
   int64_t moved_ = 0, searched_ = 0;
 };
 
-std::vector<float> lloyd_next(const LloydSums& full, const Quantization& q, const std::vector<float>& centroids) {
-  return centroids_from_sums(full, q, centroids);
-}
-
 // Passes from k of the customers, the centroids of each from next(full pass's sums, q, centroids):
 // at each, the customers' segments must be the full pass's, and the moves counted those that
 // changed. Returns the distances searched from the 7th pass on, per customer and pass.
-template <typename Next = decltype(&lloyd_next)>
+template <typename Next = decltype(&testing::lloyd_next)>
 double expect_full_pass_segments(const std::vector<float>& x, const Size& s, int groups, int iterations = 12,
-                                 Next next = &lloyd_next) {
+                                 Next next = &testing::lloyd_next) {
   constexpr int kSettled = 6;
   testing::LocalFit fit(x, testing::sequential_ids(s.n), s.d);
   const Quantization& q = fit.summary.quantization;
@@ -121,9 +114,7 @@ TEST_P(BoundedPoint, KeepsTheFullPassSegmentsAlongLloydIterations) {
 // Small integers: many customers at exactly equal distance from two centroids.
 TEST_P(BoundedPoint, SendsTiesWhereTheFullPassDoes) {
   const Size s = GetParam();
-  std::vector<float> x = testing::random_matrix(s.n, s.d, 42);
-  for (float& v : x) v = std::round(v / 4);
-  expect_full_pass_segments_either_way(x, s);
+  expect_full_pass_segments_either_way(testing::tied_matrix(s.n, s.d, 42), s);
 }
 
 TEST_P(BoundedPoint, HandlesOffGridAndHugeDistances) {
@@ -135,30 +126,7 @@ TEST_P(BoundedPoint, HandlesOffGridAndHugeDistances) {
 TEST_P(BoundedPoint, FollowsCentroidsThatJumpAndReturn) {
   const Size s = GetParam();
   const std::vector<float> x = testing::random_matrix(s.n, s.d, 44);
-  for (int groups : {0, detail::group_count(s.k)}) {
-    std::mt19937 rng(45);
-    std::vector<float> away;
-    const auto jump_or_drift = [&](const LloydSums& full, const Quantization& q, const std::vector<float>& centroids) {
-      if (!away.empty()) return std::exchange(away, {});
-      std::vector<float> next = centroids_from_sums(full, q, centroids);
-      std::uniform_int_distribution<int> segment(0, s.k - 1), kind(0, 2), row(0, static_cast<int>(s.n) - 1);
-      std::normal_distribution<float> step(0.0f, 1.0f);
-      const int c = segment(rng);
-      switch (kind(rng)) {
-        case 0:
-          away = next;
-          std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(row(rng)) * s.d, s.d, next.begin() + static_cast<std::ptrdiff_t>(c) * s.d);
-          break;
-        case 1:
-          for (int j = 0; j < s.d; ++j) next[static_cast<std::size_t>(c) * s.d + j] += 30.0f * step(rng);
-          break;
-        default:
-          for (float& v : next) v += 0.05f * step(rng);
-      }
-      return next;
-    };
-    expect_full_pass_segments(x, s, groups, 24, jump_or_drift);
-  }
+  for (int groups : {0, detail::group_count(s.k)}) expect_full_pass_segments(x, s, groups, 24, testing::JumpOrDrift(x, s, 45));
 }
 
 // On segments that stand apart the bounds settle nearly every customer, and at many segments
@@ -166,11 +134,7 @@ TEST_P(BoundedPoint, FollowsCentroidsThatJumpAndReturn) {
 TEST_P(BoundedPoint, SparesDistancesOnSeparatedSegments) {
   const Size s = GetParam();
   if (s.n < 1000) GTEST_SKIP() << "too few customers for a share to mean anything";
-  const BlobModel model = make_blob_model(s.k, s.d, 9, 6.0);
-  std::vector<int64_t> ids(s.n);
-  std::vector<float> x(static_cast<std::size_t>(s.n) * s.d);
-  std::vector<int32_t> truth(s.n);
-  generate_rows(model, 0, s.n, ids.data(), x.data(), truth.data());
+  const std::vector<float> x = testing::separated_blobs(s);
   const double hamerly = expect_full_pass_segments(x, s, 0);
   const double grouped = expect_full_pass_segments(x, s, detail::group_count(s.k));
   EXPECT_LT(hamerly, 0.25 * s.k) << "centroid distances per customer and pass";
@@ -180,11 +144,7 @@ TEST_P(BoundedPoint, SparesDistancesOnSeparatedSegments) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Sizes, BoundedPoint,
-                         ::testing::Values(Size{1, 1, 1}, Size{7, 1, 3}, Size{9, 2, 12}, Size{1001, 5, 7},
-                                           Size{2003, 3, 9}, Size{4099, 16, 16}, Size{10007, 33, 64},
-                                           Size{3001, 64, 100}),
-                         testing::size_name);
+INSTANTIATE_TEST_SUITE_P(Sizes, BoundedPoint, ::testing::ValuesIn(testing::bounded_pass_sizes()), testing::size_name);
 
 }  // namespace
 }  // namespace kseg
