@@ -89,7 +89,7 @@ Fit<BgNbd> fit_bgnbd(const std::vector<RepeatSummary>& customers, const Communic
   return fit<BgNbd, 4>(
       customers, comm,
       [](const Point<4>& p) { return BgNbd{std::exp(p[0]), std::exp(p[1]), std::exp(p[2]), std::exp(p[3])}; },
-      bgnbd_log_likelihood);
+      bgnbd_log_likelihood, detail::purchase_history);
 }
 
 Fit<GammaGamma> fit_gamma_gamma(const std::vector<RepeatSummary>& customers, const Communicator& comm) {
@@ -98,7 +98,7 @@ Fit<GammaGamma> fit_gamma_gamma(const std::vector<RepeatSummary>& customers, con
                is_repeat_buyer);
   return fit<GammaGamma, 3>(
       repeat, comm, [](const Point<3>& p) { return GammaGamma{std::exp(p[0]), std::exp(p[1]), std::exp(p[2])}; },
-      gamma_gamma_log_likelihood);
+      gamma_gamma_log_likelihood, detail::spend_history);
 }
 
 }  // namespace kseg

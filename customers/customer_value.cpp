@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <numeric>
+#include <tuple>
 
 namespace kseg {
 
@@ -13,17 +17,55 @@ int64_t repeat_buyers(const std::vector<RepeatSummary>& bought, const Communicat
   return comm.sum(n);
 }
 
+// What the purchase model says of one purchase history (x, t_x, T): the same for every customer
+// who has it, so computed once per distinct history.
+struct HistoryValue {
+  double p_alive = NAN, churn_risk = NAN, expected_purchases = NAN;
+  std::vector<double> purchases_by_month;  // expected purchases up to the end of each month of the horizon
+};
+
+HistoryValue value_history(const PurchaseModel& model, const RepeatSummary& c, const ClvOptions& o, bool with_months) {
+  const double month = 30.4375 / o.unit_days;  // in the summary's unit
+  HistoryValue v;
+  v.p_alive = probability_alive(model, c);
+  v.churn_risk = probability_no_purchase(model, c, o.churn_period_days / o.unit_days);
+  v.expected_purchases = expected_purchases(model, c, o.horizon_months * month);
+  const int whole_months = with_months ? static_cast<int>(std::ceil(o.horizon_months)) : 0;
+  for (int m = 1; m <= whole_months; ++m)
+    v.purchases_by_month.push_back(expected_purchases(model, c, std::min<double>(m, o.horizon_months) * month));
+  return v;
+}
+
 // CLV: expected purchases month by month × expected spend, discounted monthly.
-double lifetime_value(const PurchaseModel& model, const RepeatSummary& c, double spend, const ClvOptions& o) {
-  const double month = 30.4375 / o.unit_days;
-  const int whole_months = static_cast<int>(std::ceil(o.horizon_months));
+double lifetime_value(const HistoryValue& history, double spend, const ClvOptions& o) {
   double clv = 0, before = 0;
-  for (int m = 1; m <= whole_months; ++m) {
-    const double upto = expected_purchases(model, c, std::min<double>(m, o.horizon_months) * month);
-    clv += (upto - before) * spend / std::pow(1 + o.monthly_discount, m);
+  for (std::size_t m = 1; m <= history.purchases_by_month.size(); ++m) {
+    const double upto = history.purchases_by_month[m - 1];
+    clv += (upto - before) * spend / std::pow(1 + o.monthly_discount, static_cast<double>(m));
     before = upto;
   }
   return clv;
+}
+
+uint64_t bits_of(double value) {
+  uint64_t bits = 0;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits;
+}
+
+// A purchase history as bits: customers alike in it get the same figures from a purchase model.
+std::tuple<uint64_t, uint64_t, uint64_t> history_of(const RepeatSummary& c) {
+  return {bits_of(c.x), bits_of(c.t_x), bits_of(c.T)};
+}
+
+// Positions of the customers, those of the same purchase history next to each other: a
+// 10M-customer synthetic retailer has 596,211 distinct histories.
+std::vector<int64_t> by_history(const std::vector<RepeatSummary>& customers) {
+  std::vector<int64_t> order(customers.size());
+  std::iota(order.begin(), order.end(), int64_t{0});
+  std::sort(order.begin(), order.end(),
+            [&](int64_t a, int64_t b) { return history_of(customers[a]) < history_of(customers[b]); });
+  return order;
 }
 
 }  // namespace
@@ -43,15 +85,33 @@ CustomerValue customer_value(const std::vector<RepeatSummary>& customers, const 
                                       "CLV is unknown");
   v.purchases.model.kind = *o.model;
   const PurchaseModel& model = v.purchases.model;
-  const double horizon = o.horizon_months * (30.4375 / o.unit_days);  // in the summary's unit
-  for (const RepeatSummary& c : customers) {
-    const bool valued = any_buyer && c.purchased;
-    const double spend = spend_known && valued ? gamma_gamma_expected_spend(v.gamma_gamma.model, c) : NAN;
-    v.p_alive.push_back(valued ? static_cast<float>(probability_alive(model, c)) : NAN);
-    v.churn_risk.push_back(valued ? static_cast<float>(probability_no_purchase(model, c, o.churn_period_days / o.unit_days)) : NAN);
-    v.expected_purchases.push_back(valued ? static_cast<float>(expected_purchases(model, c, horizon)) : NAN);
-    v.expected_spend.push_back(static_cast<float>(spend));
-    v.clv.push_back(spend_known && valued ? static_cast<float>(lifetime_value(model, c, spend, o)) : NAN);
+  const std::size_t n = customers.size();
+  for (std::vector<float>* figure : {&v.p_alive, &v.churn_risk, &v.expected_purchases, &v.expected_spend, &v.clv})
+    figure->assign(n, NAN);
+  const std::vector<int64_t> order = by_history(customers);
+  std::vector<std::size_t> first_of_history;  // where each history's run starts in `order`
+  for (std::size_t at = 0; at < n; ++at)
+    if (at == 0 || history_of(customers[order[at]]) != history_of(customers[order[at - 1]])) first_of_history.push_back(at);
+  first_of_history.push_back(n);
+  const int64_t histories = static_cast<int64_t>(first_of_history.size()) - 1;
+  // Each customer's figures are written by one thread, from its own history's: any thread count
+  // gives the same bits.
+#pragma omp parallel for schedule(dynamic, 256)
+  for (int64_t h = 0; h < histories; ++h) {
+    HistoryValue history;
+    if (any_buyer) history = value_history(model, customers[order[first_of_history[h]]], o, spend_known);
+    for (std::size_t at = first_of_history[h]; at < first_of_history[h + 1]; ++at) {
+      const int64_t i = order[at];
+      const RepeatSummary& c = customers[i];
+      if (!(any_buyer && c.purchased)) continue;  // never bought: every figure unknown
+      v.p_alive[i] = static_cast<float>(history.p_alive);
+      v.churn_risk[i] = static_cast<float>(history.churn_risk);
+      v.expected_purchases[i] = static_cast<float>(history.expected_purchases);
+      if (!spend_known) continue;
+      const double spend = gamma_gamma_expected_spend(v.gamma_gamma.model, c);
+      v.expected_spend[i] = static_cast<float>(spend);
+      v.clv[i] = static_cast<float>(lifetime_value(history, spend, o));
+    }
   }
   return v;
 }

@@ -164,7 +164,7 @@ Fit<PurchaseModel> fit_purchase_model(PurchaseModelKind kind, const std::vector<
       [kind](const detail::Point<4>& p) {
         return PurchaseModel{kind, {std::exp(p[0]), std::exp(p[1]), std::exp(p[2]), std::exp(p[3])}};
       },
-      [](const PurchaseModel& m, const RepeatSummary& c) { return log_likelihood(m, c); });
+      [](const PurchaseModel& m, const RepeatSummary& c) { return log_likelihood(m, c); }, detail::purchase_history);
 }
 
 std::vector<std::string> fit_warnings(const Fit<PurchaseModel>& f) {
