@@ -1,7 +1,9 @@
 // BG/NBD and Gamma-Gamma against the published CDNOW fits (Fader, Hardie & Lee 2005; BTYD).
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <random>
@@ -10,6 +12,7 @@
 
 #include "common/errors.hpp"
 #include "customers/clv_models.hpp"
+#include "customers/customer_value.hpp"
 #include "customers/purchase_models.hpp"
 
 namespace kseg {
@@ -165,6 +168,51 @@ TEST(ClvModels, RepeatSummariesRefuseATableWithoutTheBgNbdColumns) {
     EXPECT_NE(std::string(e.what()).find("features.h5: no feature 'bgnbd_x'"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("available: recency_days, frequency, monetary"), std::string::npos) << e.what();
   }
+}
+
+// The figures are computed once per purchase history and handed to every customer who has it:
+// each customer, wherever it sits among the others and with any thread count, must get the
+// purchase model's figures for its own history and CLV from its own spend, and a customer who
+// never bought none.
+TEST(CustomerValue, EveryCustomerGetsTheFiguresOfItsOwnHistory) {
+  const std::vector<RepeatSummary> cdnow = cdnow_summary();
+  std::vector<RepeatSummary> customers;
+  for (int copy = 0; copy < 3; ++copy)  // each history three times, in three orders
+    for (std::size_t i = 0; i < cdnow.size(); ++i) customers.push_back(cdnow[(i * (2 * copy + 1) + copy) % cdnow.size()]);
+  for (std::size_t i = 0; i < customers.size(); i += 7) customers[i].purchased = false;
+  const ClvOptions o;
+  const Communicator self(MPI_COMM_SELF);
+  omp_set_num_threads(1);
+  const CustomerValue one = customer_value(customers, o, self);
+  omp_set_num_threads(3);
+  const CustomerValue three = customer_value(customers, o, self);
+  omp_set_num_threads(2);
+  const double month = 30.4375 / o.unit_days;
+  for (std::size_t i = 0; i < customers.size(); ++i) {
+    const RepeatSummary& c = customers[i];
+    const std::string at = "customer " + std::to_string(i);
+    if (!c.purchased) {
+      EXPECT_TRUE(std::isnan(one.p_alive[i]) && std::isnan(one.clv[i])) << at << ": never bought";
+      continue;
+    }
+    const PurchaseModel& m = one.purchases.model;
+    ASSERT_EQ(one.p_alive[i], static_cast<float>(probability_alive(m, c))) << at;
+    ASSERT_EQ(one.churn_risk[i], static_cast<float>(probability_no_purchase(m, c, o.churn_period_days))) << at;
+    ASSERT_EQ(one.expected_purchases[i], static_cast<float>(expected_purchases(m, c, o.horizon_months * month))) << at;
+    const double spend = gamma_gamma_expected_spend(one.gamma_gamma.model, c);
+    ASSERT_EQ(one.expected_spend[i], static_cast<float>(spend)) << at;
+    double clv = 0, before = 0;
+    for (int month_ahead = 1; month_ahead <= 12; ++month_ahead) {
+      const double upto = expected_purchases(m, c, month_ahead * month);
+      clv += (upto - before) * spend / std::pow(1 + o.monthly_discount, month_ahead);
+      before = upto;
+    }
+    ASSERT_EQ(one.clv[i], static_cast<float>(clv)) << at;
+  }
+  for (const auto& [name, a, b] : {std::make_tuple("p_alive", &one.p_alive, &three.p_alive),
+                                   std::make_tuple("churn_risk", &one.churn_risk, &three.churn_risk),
+                                   std::make_tuple("clv", &one.clv, &three.clv)})
+    EXPECT_EQ(0, std::memcmp(a->data(), b->data(), sizeof(float) * a->size())) << name << ": 1 and 3 threads";
 }
 
 }  // namespace
