@@ -2,10 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdint>
-#include <cstring>
-#include <numeric>
-#include <tuple>
+
+#include "customers/detail/alike_customers.hpp"
 
 namespace kseg {
 
@@ -47,27 +45,6 @@ double lifetime_value(const HistoryValue& history, double spend, const ClvOption
   return clv;
 }
 
-uint64_t bits_of(double value) {
-  uint64_t bits = 0;
-  std::memcpy(&bits, &value, sizeof bits);
-  return bits;
-}
-
-// A purchase history as bits: customers alike in it get the same figures from a purchase model.
-std::tuple<uint64_t, uint64_t, uint64_t> history_of(const RepeatSummary& c) {
-  return {bits_of(c.x), bits_of(c.t_x), bits_of(c.T)};
-}
-
-// Positions of the customers, those of the same purchase history next to each other: a
-// 10M-customer synthetic retailer has 596,211 distinct histories.
-std::vector<int64_t> by_history(const std::vector<RepeatSummary>& customers) {
-  std::vector<int64_t> order(customers.size());
-  std::iota(order.begin(), order.end(), int64_t{0});
-  std::sort(order.begin(), order.end(),
-            [&](int64_t a, int64_t b) { return history_of(customers[a]) < history_of(customers[b]); });
-  return order;
-}
-
 }  // namespace
 
 CustomerValue customer_value(const std::vector<RepeatSummary>& customers, const ClvOptions& o, const Communicator& comm) {
@@ -88,20 +65,16 @@ CustomerValue customer_value(const std::vector<RepeatSummary>& customers, const 
   const std::size_t n = customers.size();
   for (std::vector<float>* figure : {&v.p_alive, &v.churn_risk, &v.expected_purchases, &v.expected_spend, &v.clv})
     figure->assign(n, NAN);
-  const std::vector<int64_t> order = by_history(customers);
-  std::vector<std::size_t> first_of_history;  // where each history's run starts in `order`
-  for (std::size_t at = 0; at < n; ++at)
-    if (at == 0 || history_of(customers[order[at]]) != history_of(customers[order[at - 1]])) first_of_history.push_back(at);
-  first_of_history.push_back(n);
-  const int64_t histories = static_cast<int64_t>(first_of_history.size()) - 1;
+  const detail::AlikeGroups histories = detail::group_alike(customers, detail::purchase_history);
+  const int64_t history_count = histories.groups();
   // Each customer's figures are written by one thread, from its own history's: any thread count
   // gives the same bits.
 #pragma omp parallel for schedule(dynamic, 256)
-  for (int64_t h = 0; h < histories; ++h) {
+  for (int64_t h = 0; h < history_count; ++h) {
     HistoryValue history;
-    if (any_buyer) history = value_history(model, customers[order[first_of_history[h]]], o, spend_known);
-    for (std::size_t at = first_of_history[h]; at < first_of_history[h + 1]; ++at) {
-      const int64_t i = order[at];
+    if (any_buyer) history = value_history(model, histories.any_of(customers, h), o, spend_known);
+    for (std::size_t at = histories.first[h]; at < histories.first[h + 1]; ++at) {
+      const int64_t i = histories.order[at];
       const RepeatSummary& c = customers[i];
       if (!(any_buyer && c.purchased)) continue;  // never bought: every figure unknown
       v.p_alive[i] = static_cast<float>(history.p_alive);

@@ -5,16 +5,15 @@
 
 #include <algorithm>
 #include <array>
-#include <vector>
 #include <cmath>
-#include <cstdint>
-#include <cstring>
 #include <functional>
+#include <vector>
 #include <math.h>  // lgamma_r (POSIX)
 
 #include "common/communicator.hpp"
 #include "common/stop_request.hpp"
 #include "customers/clv_models.hpp"
+#include "customers/detail/alike_customers.hpp"
 #include "kernels/fixed_point.hpp"
 
 namespace kseg::detail {
@@ -23,20 +22,6 @@ namespace kseg::detail {
 inline double log_gamma(double x) {
   int sign = 0;
   return lgamma_r(x, &sign);
-}
-
-// What the purchase models (BG/NBD, MBG/NBD, Pareto/NBD) read of a customer: x, t_x and T.
-inline RepeatSummary purchase_history(const RepeatSummary& c) {
-  RepeatSummary read;
-  read.x = c.x, read.t_x = c.t_x, read.T = c.T;
-  return read;
-}
-
-// What the spend model (Gamma-Gamma) reads of a customer: x and zbar.
-inline RepeatSummary spend_history(const RepeatSummary& c) {
-  RepeatSummary read;
-  read.x = c.x, read.zbar = c.zbar;
-  return read;
 }
 
 // Log-likelihood sums are exact across ranks: each customer's term is rounded onto a 2^-40 grid.
@@ -116,31 +101,12 @@ struct AlikeCustomers {
 // This rank's customers as `reads` projects them (the fields a model's term reads, the others
 // zeroed), each distinct projection once with its count: a term is the same for every customer
 // of a projection, and its sum is exact either way (each term is rounded onto the grid first),
-// so the fit is bit for bit that over every customer, for a fraction of the terms (a 10M-customer
-// synthetic retailer has 596,211 distinct (x, t_x, T)).
-// Alike: the same bits (a total order, NaN or not).
+// so the fit is bit for bit that over every customer, for a fraction of the terms.
 template <typename Reads>
 std::vector<AlikeCustomers> alike_customers(const std::vector<RepeatSummary>& customers, Reads reads) {
-  using Key = std::array<uint64_t, 4>;
-  std::vector<Key> keys(customers.size());
-  for (std::size_t i = 0; i < customers.size(); ++i) {
-    const RepeatSummary c = reads(customers[i]);
-    const double fields[4] = {c.x, c.t_x, c.T, c.zbar};
-    std::memcpy(keys[i].data(), fields, sizeof fields);
-  }
-  std::sort(keys.begin(), keys.end());
+  const AlikeGroups groups = group_alike(customers, reads);
   std::vector<AlikeCustomers> alike;
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (i > 0 && keys[i] == keys[i - 1]) {
-      ++alike.back().count;
-      continue;
-    }
-    double fields[4];
-    std::memcpy(fields, keys[i].data(), sizeof fields);
-    RepeatSummary c;
-    c.x = fields[0], c.t_x = fields[1], c.T = fields[2], c.zbar = fields[3];
-    alike.push_back({c, 1});
-  }
+  for (int64_t g = 0; g < groups.groups(); ++g) alike.push_back({reads(groups.any_of(customers, g)), groups.size(g)});
   return alike;
 }
 
