@@ -7,11 +7,13 @@ cluster found), the adjusted Rand index against the truth, the inertia, the fit 
 init, Lloyd and swap phases as the result file records them; scikit-learn: fit()) and, for kseg,
 the whole run's wall time (process start, MPI, reading, reports and writing included).
 
-With --arff FILE..., the same on labelled public sets instead (ARFF, numeric columns then the class;
-each class's mean is its true centre): e.g. the Gaussian-like sets of
+With --labelled FILE..., the same on labelled public sets instead, each class's mean taken as its
+true centre: ARFF files (numeric columns, then the class), e.g. the Gaussian-like sets of
 https://github.com/deric/clustering-benchmark (src/main/resources/datasets/artificial: s-set1,
-s-set2, D31, R15, fourty, twenty, st900, 2d-10c, diamond9, elly-2d10c13s), which kseg's defaults
-were not chosen on. With --seed-offsets N..., the generated sets drawn from other seeds (each
+s-set2, D31, R15, fourty, twenty, st900, 2d-10c, diamond9, elly-2d10c13s), or NAME.data.gz files
+with NAME.labels0.gz beside them, e.g. the 12 sets of Fränti's benchmark in
+https://github.com/gagolews/clustering-data-v1 (sipu: r15, d31, s1 … s4, unbalance, a1 … a3,
+birch1, birch2). With --seed-offsets N..., the generated sets drawn from other seeds (each
 offset added to every set's seed): sets the defaults never saw.
 
 The totals also count the sets where a method's inertia is at or below that of the true
@@ -19,7 +21,7 @@ partition (each true cluster's customers around their mean): where it is below a
 clusters overlap so much that a lower inertia cannot find them all.
 
 Usage: /usr/bin/python3 bench/quality_suite.py --kseg build/kseg [--mpiexec mpiexec --ranks 2]
-       [--arff FILE... | --seed-offsets N...]"""
+       [--labelled FILE... | --seed-offsets N...]"""
 import argparse
 import collections
 import os
@@ -71,22 +73,42 @@ def generated_sets(offsets=(0,)):
             yield (name if offset == 0 else f"{name}+{offset}", *make_set(seed + offset, d, k, n, separation))
 
 
-def arff_sets(paths):
+def labelled_sets(paths):
+    """Each path: an ARFF file (numeric columns, then the class) or a `NAME.data.gz` (one point per line)
+    with its `NAME.labels0.gz` beside it, the layout of the clustering-data-v1 battery."""
     for path in paths:
-        rows, in_data = [], False
-        with open(path) as f:
-            for line in map(str.strip, f):
-                if not line or line.startswith("%"):
-                    continue
-                if line.startswith("@"):
-                    in_data = line.lower().startswith("@data")
-                elif in_data:
-                    *values, label = line.split(",")
-                    rows.append(([float(v) for v in values], label.strip()))
-        classes, truth = np.unique([label for _, label in rows], return_inverse=True)
-        x = np.array([values for values, _ in rows], np.float32)
+        name, x, labels = read_arff(path) if path.endswith(".arff") else read_data_and_labels(path)
+        classes, truth = np.unique(labels, return_inverse=True)
         mu = np.array([x[truth == c].astype(np.float64).mean(0) for c in range(len(classes))])
-        yield os.path.splitext(os.path.basename(path))[0], x, truth, mu
+        yield name, x, truth, mu
+
+
+def read_arff(path):
+    rows, in_data, has_class = [], False, False
+    with open(path) as f:
+        for line in map(str.strip, f):
+            if not line or line.startswith("%"):
+                continue
+            if line.lower().startswith("@attribute"):
+                has_class |= "{" in line
+            if line.startswith("@"):
+                in_data = line.lower().startswith("@data")
+            elif in_data:
+                *values, label = line.split(",")
+                rows.append(([float(v) for v in values], label.strip()))
+    if not has_class:
+        raise SystemExit(f"{path}: no nominal class attribute, so no truth to compare with")
+    return os.path.splitext(os.path.basename(path))[0], np.array([v for v, _ in rows], np.float32), [l for _, l in rows]
+
+
+def read_data_and_labels(path):
+    if not path.endswith(".data.gz"):
+        raise SystemExit(f"{path}: expected an .arff file or a NAME.data.gz with NAME.labels0.gz beside it")
+    x = np.loadtxt(path, dtype=np.float64).astype(np.float32)
+    labels = np.loadtxt(path[: -len(".data.gz")] + ".labels0.gz", dtype=np.int64)
+    if len(labels) != len(x):
+        raise SystemExit(f"{path}: {len(x)} points but {len(labels)} labels")
+    return os.path.basename(path)[: -len(".data.gz")], x, labels
 
 
 def centroid_index(found, true):
@@ -123,14 +145,15 @@ def main():
     parser.add_argument("--kseg", required=True)
     parser.add_argument("--mpiexec", default="mpiexec")
     parser.add_argument("--ranks", type=int, default=1)
-    parser.add_argument("--arff", nargs="+", help="labelled public sets to run on instead of the generated ones")
+    parser.add_argument("--labelled", nargs="+", metavar="FILE",
+                        help="labelled public sets to run on instead of the generated ones (.arff or .data.gz)")
     parser.add_argument("--seed-offsets", nargs="+", type=int, default=[0],
                         help="draw the generated sets from these offsets of their seeds (held-out sets)")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="kseg-quality-")
     print(f"{'set':16} {'method':22} {'CI':>3} {'ARI':>6} {'inertia':>12} {'fit s':>7} {'run s':>7}")
     totals = {}
-    sets = list(arff_sets(args.arff) if args.arff else generated_sets(args.seed_offsets))
+    sets = list(labelled_sets(args.labelled) if args.labelled else generated_sets(args.seed_offsets))
     for name, x, labels, mu in sets:
         k = len(mu)
         truth = Truth(labels, mu, true_partition_inertia(x, labels))

@@ -88,8 +88,8 @@ void add_kmeans_options(CLI::App& cmd, RunCommandOptions& c) {
   cmd.add_option("--n-init", o.kmeans.n_init, "Restarts; the lowest inertia wins")->capture_default_str()->check(at_least(1));
   cmd.add_option("--swap-patience", o.kmeans.swap_patience,
                  "After the restarts, swap centroids (the one cheapest to lose moves into the most spread-out "
-                 "segment, one Lloyd step, kept if the inertia falls) until this many swaps in a row fail: finds "
-                 "clusters Lloyd leaves merged; each swap costs 2 passes; 0 = plain Lloyd")
+                 "or the heaviest-tailed segment, one Lloyd step, kept if the inertia falls) until this many swaps "
+                 "in a row fail: finds clusters Lloyd leaves merged; each swap costs 2 passes; 0 = plain Lloyd")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   cmd.add_option_function<std::string>(
