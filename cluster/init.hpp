@@ -19,7 +19,8 @@ enum class RandomPurpose : uint32_t {
   parallel_sampling,
   recluster,
   swap_customer,
-  stability_sample
+  stability_sample,
+  swap_sample
 };
 
 uint32_t random_stream(int restart, RandomPurpose purpose);

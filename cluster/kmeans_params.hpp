@@ -54,6 +54,12 @@ struct KMeansParams {
   /// 12 sets of Fränti's benchmark (15 left one of S4's unfound) and of bench/quality_suite.py's
   /// generated sets from one k-means|| start; more found no more (README, Benchmarks).
   int swap_patience = 20;
+  /// Swaps are tried on this many customers, drawn by customer id (Philox), where there are more
+  /// than twice as many; then Lloyd runs on to convergence on all of them. A trial costs two
+  /// passes over the customers it runs on, so on millions of customers the refinement costs a
+  /// few full passes instead of 2 · (swap_patience + swaps kept) of them; and the same swaps
+  /// pay on a sample of this size as on the whole (README, Benchmarks). 0: always all customers.
+  int64_t swap_sample = 262144;
   /// Bounds that skip distance computations: results are bit-identical to plain Lloyd's, in a
   /// fraction of the time once few customers change segment (README, Benchmarks).
   Acceleration acceleration = Acceleration::hamerly;

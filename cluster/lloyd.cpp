@@ -87,21 +87,26 @@ RestartOutcome lloyd(const FitContext& ctx, const KMeansParams& p, FitState& sta
 }
 
 // The best restart's centroids improved by swaps (when params.swap_patience > 0), then Lloyd to
-// convergence from there.
+// convergence from there; kept where that lowers the inertia over all customers (swaps tried on a
+// sample lower the sample's).
 void refine_best_restart(const FitContext& ctx, const KMeansParams& params, KMeansResult& result) {
   Stopwatch clock;
   SwapOutcome swapped = refine_by_swaps(ctx, params, result.centroids);
   result.swap_trials = swapped.trials;
   result.swaps_accepted = swapped.accepted;
+  result.swap_customers = swapped.customers;
   if (swapped.accepted > 0) {
     FitState state;
     state.centroids = std::move(swapped.centroids);
     FitObserver quiet;
     const RestartOutcome outcome = lloyd(ctx, params, state, 1, quiet);
-    result.centroids = outcome.centroids;
-    result.sizes = outcome.final_sums.counts;
-    result.inertia = outcome.final_sums.inertia_total(ctx.summary.quantization);
-    result.converged = outcome.converged;
+    const double inertia = outcome.final_sums.inertia_total(ctx.summary.quantization);
+    if (inertia < result.inertia) {  // the same exact sum on every rank
+      result.centroids = outcome.centroids;
+      result.sizes = outcome.final_sums.counts;
+      result.inertia = inertia;
+      result.converged = outcome.converged;
+    }
   }
   result.swap_seconds = clock.seconds();
 }

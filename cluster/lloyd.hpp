@@ -48,6 +48,7 @@ struct KMeansResult {
   double lloyd_seconds = 0;
   int swap_trials = 0;       ///< swaps tried after the restarts (KMeansParams::swap_patience)
   int swaps_accepted = 0;    ///< of them, kept
+  int64_t swap_customers = 0;  ///< the customers they were tried on (KMeansParams::swap_sample)
   double swap_seconds = 0;
   bool interrupted = false;  ///< stopped by FitObserver::keep_going; the rest is not a result
 };

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <limits>
+#include <memory>
 #include <numeric>
 
 #include "cluster/init.hpp"
 #include "cluster/lloyd.hpp"
 #include "cluster/point_exchange.hpp"
 #include "common/stop_request.hpp"
+#include "kernels/philox.hpp"
 
 namespace kseg {
 namespace {
@@ -103,9 +105,33 @@ Placement place(const FitContext& ctx, std::vector<float> centroids, int k) {
   return p;
 }
 
-}  // namespace
+// The customers swaps are tried on when there are many more than params.swap_sample (else none):
+// the rows themselves, kept in the order of the shard, on the CPU backend.
+struct SwapSample {
+  std::vector<float> x;
+  std::vector<int64_t> ids;
+  std::unique_ptr<ShardOnDevice> device;
+};
 
-SwapOutcome refine_by_swaps(const FitContext& ctx, const KMeansParams& params, std::vector<float> centroids) {
+std::unique_ptr<SwapSample> draw_swap_sample(const FitContext& ctx, const KMeansParams& params) {
+  const int64_t total = ctx.summary.total_points;
+  if (params.swap_sample == 0 || total <= 2 * params.swap_sample) return nullptr;
+  const double share = static_cast<double>(params.swap_sample) / static_cast<double>(total);
+  const uint32_t stream = random_stream(0, RandomPurpose::swap_sample);
+  const auto d = static_cast<std::size_t>(ctx.shard.d);
+  auto sample = std::make_unique<SwapSample>();
+  for (int64_t i = 0; i < ctx.shard.n; ++i) {
+    if (Philox::uniform(params.seed, ctx.ids[i], stream, 0) >= share) continue;
+    sample->x.insert(sample->x.end(), ctx.shard.x + i * d, ctx.shard.x + (i + 1) * d);
+    sample->ids.push_back(ctx.ids[i]);
+  }
+  if (ctx.comm.sum(static_cast<int64_t>(sample->ids.size())) < 2 * static_cast<int64_t>(params.k)) return nullptr;
+  const ShardView view{sample->x.data(), static_cast<int64_t>(sample->ids.size()), ctx.shard.d};
+  sample->device = std::make_unique<ShardOnDevice>(view, sample->ids.data(), make_cpu_backend(), ctx.comm);
+  return sample;
+}
+
+SwapOutcome swaps_on(const FitContext& ctx, const KMeansParams& params, std::vector<float> centroids) {
   const int k = params.k, d = ctx.shard.d;
   const uint32_t which_customer = random_stream(0, RandomPurpose::swap_customer);
   Placement best = place(ctx, std::move(centroids), k);
@@ -146,7 +172,15 @@ SwapOutcome refine_by_swaps(const FitContext& ctx, const KMeansParams& params, s
     }
   }
   out.centroids = std::move(best.centroids);
+  out.customers = ctx.summary.total_points;
   return out;
+}
+
+}  // namespace
+
+SwapOutcome refine_by_swaps(const FitContext& ctx, const KMeansParams& params, std::vector<float> centroids) {
+  const std::unique_ptr<SwapSample> sample = draw_swap_sample(ctx, params);
+  return swaps_on(sample ? sample->device->context() : ctx, params, std::move(centroids));
 }
 
 }  // namespace kseg

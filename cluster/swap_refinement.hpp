@@ -12,6 +12,7 @@ struct SwapOutcome {
   std::vector<float> centroids;  ///< k × d, the best found
   int trials = 0;                ///< swaps tried
   int accepted = 0;              ///< swaps kept
+  int64_t customers = 0;         ///< the customers they were tried on, over all ranks
 };
 
 /// Centroids after targeted swaps from `centroids` (in the spirit of Fritzke's k-means-u*): each
@@ -27,7 +28,10 @@ struct SwapOutcome {
 /// ends after `params.swap_patience` trials in a row fail (or 4·k + patience trials in all). The
 /// customer is a D²-weighted Philox draw keyed by (seed, customer id, trial) within that segment,
 /// and every decision rests on exact sums and integer counts the same on every rank, so the
-/// result is bit-identical for any number of ranks.
+/// result is bit-identical for any number of ranks. Where there are more than twice
+/// `params.swap_sample` customers, the swaps run on a sample of about that many, each customer
+/// in it by a Philox draw keyed by (seed, customer id), on the CPU backend (bit-identical to
+/// CUDA's): the same sample, hence the same result, for any number of ranks and either device.
 /// Collective.
 SwapOutcome refine_by_swaps(const FitContext& ctx, const KMeansParams& params, std::vector<float> centroids);
 

@@ -92,6 +92,12 @@ void add_kmeans_options(CLI::App& cmd, RunCommandOptions& c) {
                  "in a row fail: finds clusters Lloyd leaves merged; each swap costs 2 passes; 0 = plain Lloyd")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  cmd.add_option("--swap-sample", o.kmeans.swap_sample,
+                 "Try the swaps on about this many customers (drawn by customer id, the same for any rank count) "
+                 "where there are more than twice as many, then Lloyd on all: each swap then costs 2 passes over "
+                 "the sample; 0 = always all customers")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd.add_option_function<std::string>(
          "--acceleration", [&o](const std::string& name) { o.kmeans.acceleration = *acceleration_named(name); },
          "How Lloyd iterations skip the distances that bounds prove unneeded; the result is bit-identical "

@@ -72,8 +72,10 @@ void fit_with_checkpoints(const RunParams& p, const FitContext& ctx, FitOutcome&
                           "; continue with the same command plus --resume " + f.checkpoint,
                       ErrorScope::all_ranks);
   if (f.params.swap_patience > 0)
-    log.line("swap      ", f.fit.swap_trials, " swaps tried, ", f.fit.swaps_accepted, " kept, ",
-             milliseconds(f.fit.swap_seconds * 1e3));
+    log.line("swap      ", f.fit.swap_trials, " swaps tried, ", f.fit.swaps_accepted, " kept, on ",
+             f.fit.swap_customers == ctx.summary.total_points ? std::string("all customers")
+                                                              : "a sample of " + with_thousands(f.fit.swap_customers),
+             ", ", milliseconds(f.fit.swap_seconds * 1e3));
   log.line("fit       inertia ", f.fit.inertia, " (restart ", f.fit.best_restart + 1, "), ", f.fit.iterations,
            " iterations, ", f.fit.converged ? "converged" : "not converged (raise --max-iter?)");
 }

@@ -35,6 +35,7 @@ std::vector<std::pair<std::string, h5::AttributeValue>> result_attributes(const 
           {"tol", p.tol},
           {"init", to_string(p.init)},
           {"swap_patience", int64_t{p.swap_patience}},
+          {"swap_sample", p.swap_sample},
           {"acceleration", to_string(p.acceleration)},
           {"segments_from", to_string(r.params.segments_from)},
           {"inertia", s.fit.inertia},
@@ -56,6 +57,7 @@ std::vector<std::pair<std::string, h5::AttributeValue>> result_attributes(const 
           {"elapsed_swap_s", s.fit.swap_seconds},
           {"swap_trials", int64_t{s.fit.swap_trials}},
           {"swaps_accepted", int64_t{s.fit.swaps_accepted}},
+          {"swap_customers", s.fit.swap_customers},
           {"config", r.params.effective_config}};
 }
 

@@ -27,6 +27,7 @@ struct Case {
   int n_init;
   Spread spread = Spread::blobs;
   int swap_patience = KMeansParams{}.swap_patience;  // the default swap refinement
+  int64_t swap_sample = KMeansParams{}.swap_sample;
 };
 
 class PartitionIndependence : public ::testing::TestWithParam<Case> {};
@@ -86,6 +87,7 @@ TEST_P(PartitionIndependence, DistributedFitEqualsSingleProcessFit) {
   p.init = c.init;
   p.n_init = c.n_init;
   p.swap_patience = c.swap_patience;
+  p.swap_sample = c.swap_sample;
   p.seed = 2024;
   FitObserver quiet;
   testing::LocalFit distributed(local.x, local.ids, c.d, MPI_COMM_WORLD);
@@ -101,6 +103,9 @@ TEST_P(PartitionIndependence, DistributedFitEqualsSingleProcessFit) {
   EXPECT_EQ(got.best_restart, want.best_restart);
   EXPECT_EQ(got.swap_trials, want.swap_trials);
   EXPECT_EQ(got.swaps_accepted, want.swaps_accepted);
+  EXPECT_EQ(got.swap_customers, want.swap_customers);
+  if (c.swap_patience > 0 && c.k > 1)
+    EXPECT_EQ(got.swap_customers < c.n, c.swap_sample > 0 && c.n > 2 * c.swap_sample) << "swaps on a sample";
   EXPECT_EQ(std::memcmp(&got.inertia, &want.inertia, sizeof(double)), 0);
 
   std::vector<int32_t> local_labels(mine.count), all_labels(c.n);
@@ -138,7 +143,9 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{6007, 4, 24, InitMethod::kmeans_parallel, 1, Spread::blobs, 40},
                       // Several groups of centroids for the grouped (Yinyang) bounds.
                       Case{6007, 5, 41, InitMethod::kmeans_parallel, 1, Spread::blobs, 10},
-                      Case{6007, 4, 12, InitMethod::kmeans_parallel, 1, Spread::blobs, 0}));
+                      Case{6007, 4, 12, InitMethod::kmeans_parallel, 1, Spread::blobs, 0},
+                      // Swaps on a sample of about 2,000 customers drawn by id.
+                      Case{20011, 5, 16, InitMethod::kmeans_parallel, 1, Spread::blobs, 20, 2000}));
 
 }  // namespace
 }  // namespace kseg

@@ -180,6 +180,41 @@ TEST(SwapRefinement, MovesACentroidOutOfASharedBlobIntoTheMergedOne) {
   EXPECT_EQ(refine_by_swaps(fit.context(), p, stuck).centroids, stuck) << "patience 0: no swap";
 }
 
+// On many customers the swaps run on a sample drawn by customer id: about swap_sample of them, the
+// same ones whatever the order of the rows, and the swap that pays on all pays on them.
+TEST(SwapRefinement, OnManyCustomersTriesSwapsOnASampleDrawnById) {
+  const float centres[3][2] = {{0, 0}, {10, 0}, {0, 10}};
+  const int n = 30000;
+  std::vector<float> x = testing::random_matrix(n, 2, 33, 0.5f);
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < 2; ++j) x[i * 2 + j] += centres[i % 3][j];
+  std::vector<int64_t> ids = testing::sequential_ids(n);
+  KMeansParams p;
+  p.k = 3;
+  p.swap_sample = 1000;
+  const std::vector<float> stuck = {0, 0.2f, 0, -0.2f, 5, 5};
+  const SwapOutcome swapped = refine_by_swaps(testing::LocalFit(x, ids, 2).context(), p, stuck);
+  EXPECT_GT(swapped.customers, 800);
+  EXPECT_LT(swapped.customers, 1200);
+  EXPECT_GE(swapped.accepted, 1);
+  for (const auto& centre : centres) {
+    double nearest = INFINITY;
+    for (int c = 0; c < 3; ++c)
+      nearest = std::min(nearest, static_cast<double>(std::hypot(swapped.centroids[c * 2] - centre[0],
+                                                                 swapped.centroids[c * 2 + 1] - centre[1])));
+    EXPECT_LT(nearest, 1.0) << "no centroid near (" << centre[0] << ", " << centre[1] << ")";
+  }
+  std::vector<float> reversed_x(x.size());
+  std::vector<int64_t> reversed_ids(ids.rbegin(), ids.rend());
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < 2; ++j) reversed_x[i * 2 + j] = x[(n - 1 - i) * 2 + j];
+  const SwapOutcome reversed = refine_by_swaps(testing::LocalFit(reversed_x, reversed_ids, 2).context(), p, stuck);
+  EXPECT_EQ(reversed.centroids, swapped.centroids) << "the sample depends on the customers, not on where they are stored";
+  EXPECT_EQ(reversed.customers, swapped.customers);
+  p.swap_sample = 0;
+  EXPECT_EQ(refine_by_swaps(testing::LocalFit(x, ids, 2).context(), p, stuck).customers, n) << "0: all customers";
+}
+
 // A small cluster inside a large one's segment raises its mean squared distance little: here six
 // wide blobs (too few customers for a split of one to pay) stand before it by that measure. Its
 // tail does not: a swap tries the segment whose squared distances have the heaviest tail beside
