@@ -2,8 +2,8 @@
 trying them on all customers finds? bench/quality_suite.py's eight generated shapes, drawn with a
 million points each (more than twice the sample, so the sample is used) from seeds the defaults
 never saw, fitted by `kseg run --k K` (defaults), `kseg run --k K --swap-sample 0` and, to show
-what the swaps find, `--swap-patience 0` (no swaps); prints per set the centroid index (true centres left without a found centre), the inertia and the fit time
-of each.
+what the swaps find, `--swap-patience 0` (no swaps); prints per set the centroid index (true
+centres left without a found centre), the inertia and the fit time of each.
 
 Usage: /usr/bin/python3 bench/swap_sample_check.py --kseg build/kseg [--points N] [--seed-offset S]"""
 import argparse

@@ -5,11 +5,11 @@
 #include <memory>
 #include <numeric>
 
+#include "cluster/customer_sample.hpp"
 #include "cluster/init.hpp"
 #include "cluster/lloyd.hpp"
 #include "cluster/point_exchange.hpp"
 #include "common/stop_request.hpp"
-#include "kernels/philox.hpp"
 
 namespace kseg {
 namespace {
@@ -105,11 +105,10 @@ Placement place(const FitContext& ctx, std::vector<float> centroids, int k) {
   return p;
 }
 
-// The customers swaps are tried on when there are many more than params.swap_sample (else none):
-// the rows themselves, kept in the order of the shard, on the CPU backend.
+// The customers swaps are tried on when there are many more than params.swap_sample (else none),
+// on the CPU backend.
 struct SwapSample {
-  std::vector<float> x;
-  std::vector<int64_t> ids;
+  CustomerSample customers;
   std::unique_ptr<ShardOnDevice> device;
 };
 
@@ -117,17 +116,12 @@ std::unique_ptr<SwapSample> draw_swap_sample(const FitContext& ctx, const KMeans
   const int64_t total = ctx.summary.total_points;
   if (params.swap_sample == 0 || total <= 2 * params.swap_sample) return nullptr;
   const double share = static_cast<double>(params.swap_sample) / static_cast<double>(total);
-  const uint32_t stream = random_stream(0, RandomPurpose::swap_sample);
-  const auto d = static_cast<std::size_t>(ctx.shard.d);
   auto sample = std::make_unique<SwapSample>();
-  for (int64_t i = 0; i < ctx.shard.n; ++i) {
-    if (Philox::uniform(params.seed, ctx.ids[i], stream, 0) >= share) continue;
-    sample->x.insert(sample->x.end(), ctx.shard.x + i * d, ctx.shard.x + (i + 1) * d);
-    sample->ids.push_back(ctx.ids[i]);
-  }
-  if (ctx.comm.sum(static_cast<int64_t>(sample->ids.size())) < 2 * static_cast<int64_t>(params.k)) return nullptr;
-  const ShardView view{sample->x.data(), static_cast<int64_t>(sample->ids.size()), ctx.shard.d};
-  sample->device = std::make_unique<ShardOnDevice>(view, sample->ids.data(), make_cpu_backend(), ctx.comm);
+  sample->customers = draw_customer_sample(ctx.shard, ctx.ids, params.seed,
+                                           random_stream(0, RandomPurpose::swap_sample), 0, share);
+  const std::vector<int64_t>& ids = sample->customers.ids;
+  if (ctx.comm.sum(static_cast<int64_t>(ids.size())) < 2 * static_cast<int64_t>(params.k)) return nullptr;
+  sample->device = std::make_unique<ShardOnDevice>(sample->customers.view(), ids.data(), make_cpu_backend(), ctx.comm);
   return sample;
 }
 

@@ -3,33 +3,28 @@
 #include <algorithm>
 #include <memory>
 
+#include "cluster/customer_sample.hpp"
 #include "cluster/init.hpp"
 #include "cluster/predict.hpp"
 #include "common/number_text.hpp"
 #include "common/stop_request.hpp"
-#include "kernels/philox.hpp"
 #include "pipeline/device_choice.hpp"
 
 namespace kseg {
 namespace {
 
-// The customers of resample b: their rows of the model matrix, ids and segments in the run.
+// The customers of resample b, and each one's segment (centroid row) in the run.
 struct Resample {
-  std::vector<float> matrix;
-  std::vector<int64_t> id;
-  std::vector<int32_t> row;  ///< the run's centroid row of each
+  CustomerSample customers;
+  std::vector<int32_t> row;
 };
 
 Resample draw_resample(const FeatureShard& shard, const Assignment& run, uint64_t seed, int b) {
-  Resample r;
-  const std::size_t d = static_cast<std::size_t>(shard.d);
-  const uint32_t stream = random_stream(0, RandomPurpose::stability_sample);
-  for (int64_t i = 0; i < shard.block.count; ++i) {
-    if (Philox::uniform(seed, shard.customer_id[i], stream, static_cast<uint32_t>(b)) >= kStabilitySampleShare) continue;
-    r.matrix.insert(r.matrix.end(), &shard.matrix[i * d], &shard.matrix[(i + 1) * d]);
-    r.id.push_back(shard.customer_id[i]);
-    r.row.push_back(run.row[i]);
-  }
+  Resample r{draw_customer_sample(shard.view(), shard.customer_id.data(), seed,
+                                  random_stream(0, RandomPurpose::stability_sample), static_cast<uint32_t>(b),
+                                  kStabilitySampleShare),
+             {}};
+  for (int64_t i : r.customers.origin) r.row.push_back(run.row[i]);
   return r;
 }
 
@@ -46,13 +41,12 @@ SegmentStability stability_stage(const RunParams& p, const ModelInputs& inputs, 
     KMeansParams params = fitted.params;
     params.seed += static_cast<uint64_t>(b);
     const std::unique_ptr<ShardOnDevice> device =
-        load_on_device({r.matrix.data(), static_cast<int64_t>(r.id.size()), inputs.shard.d}, r.id.data(), cuda,
-                       p.device, comm);
+        load_on_device(r.customers.view(), r.customers.ids.data(), cuda, p.device, comm);
     const KMeansResult refit = fit_kmeans(device->context(), params, quiet);
     const Assignment refit_rows = predict(device->context(), refit.centroids, k);
     const std::vector<double> jaccard = best_jaccard(r.row, refit_rows.row, k, comm);
     for (int s = 0; s < k; ++s) out.jaccard[s] += jaccard[s] / p.stability_resamples;
-    log.line("stability resample ", b, "/", p.stability_resamples, " of ", with_thousands(comm.sum(int64_t(r.id.size()))),
+    log.line("stability resample ", b, "/", p.stability_resamples, " of ", with_thousands(comm.sum(int64_t(r.customers.ids.size()))),
              " customers: lowest Jaccard ", fixed_decimals(*std::min_element(jaccard.begin(), jaccard.end()), 3));
     stop_if_requested(comm, "measuring the segments' stability");
   }
