@@ -18,4 +18,17 @@ CustomerSample draw_customer_sample(const ShardView& shard, const int64_t* ids, 
   return sample;
 }
 
+std::unique_ptr<SampleOnCpu> sample_on_cpu(const FitContext& ctx, int64_t size, int64_t at_least, uint64_t seed,
+                                           uint32_t stream, uint32_t counter, const std::string& during) {
+  const int64_t total = ctx.summary.total_points;
+  if (size == 0 || total <= 2 * size) return nullptr;
+  const double share = static_cast<double>(size) / static_cast<double>(total);
+  auto sample = std::make_unique<SampleOnCpu>();
+  sample->customers = draw_customer_sample(ctx.shard, ctx.ids, seed, stream, counter, share);
+  const std::vector<int64_t>& ids = sample->customers.ids;
+  if (ctx.comm.sum(static_cast<int64_t>(ids.size())) < at_least) return nullptr;
+  sample->device = std::make_unique<ShardOnDevice>(sample->customers.view(), ids.data(), make_cpu_backend(), ctx.comm, during);
+  return sample;
+}
+
 }  // namespace kseg

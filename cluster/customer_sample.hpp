@@ -1,8 +1,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <vector>
 
+#include "cluster/fit_context.hpp"
 #include "kernels/backend.hpp"
 
 namespace kseg {
@@ -21,5 +24,20 @@ struct CustomerSample {
 /// id, stream, counter): the same customers for any number of ranks and any order of rows.
 CustomerSample draw_customer_sample(const ShardView& shard, const int64_t* ids, uint64_t seed, uint32_t stream,
                                     uint32_t counter, double share);
+
+/// A sample of about `size` customers loaded on the CPU backend (bit-identical to CUDA's), so that
+/// what runs on it is the same for any number of ranks and either device.
+struct SampleOnCpu {
+  CustomerSample customers;
+  std::unique_ptr<ShardOnDevice> device;
+
+  FitContext context() const { return device->context(); }
+};
+
+/// About `size` customers of all ranks, drawn as draw_customer_sample does, where there are more
+/// than twice as many (and the sample holds at least `at_least`); else none: work on all of them.
+/// Collective; a stop request while it is summarized says the job stopped while `during`.
+std::unique_ptr<SampleOnCpu> sample_on_cpu(const FitContext& ctx, int64_t size, int64_t at_least, uint64_t seed,
+                                           uint32_t stream, uint32_t counter, const std::string& during);
 
 }  // namespace kseg

@@ -69,12 +69,12 @@ void global_moments(const ShardView& shard, const Communicator& comm, DataSummar
 
 }  // namespace
 
-DataSummary summarize(const ShardView& shard, const int64_t* ids, const Communicator& comm) {
+DataSummary summarize(const ShardView& shard, const int64_t* ids, const Communicator& comm, const std::string& during) {
   DataSummary s;
   s.d = shard.d;
   s.total_points = comm.sum(shard.n);
   global_ranges(shard, comm, s);
-  stop_if_requested(comm, "summarizing the features");
+  stop_if_requested(comm, during);
 
   s.quantization.feature_scale.resize(shard.d);
   for (int j = 0; j < shard.d; ++j) {
@@ -90,7 +90,7 @@ DataSummary summarize(const ShardView& shard, const int64_t* ids, const Communic
   uint64_t checksum = 0;
   for (int64_t i = 0; i < shard.n; ++i) checksum += row_hash(ids[i], shard.x + i * shard.d, shard.d);
   s.checksum = static_cast<uint64_t>(comm.sum(static_cast<int128>(checksum)));
-  stop_if_requested(comm, "summarizing the features");
+  stop_if_requested(comm, during);
   return s;
 }
 

@@ -27,7 +27,8 @@ struct DataSummary {
 
 /// One pass over every rank's shard plus a few allreduces. Sums are exact (GridSum), so the
 /// summary is bit-identical for any number of ranks.
-DataSummary summarize(const ShardView& shard, const int64_t* ids, const Communicator& comm);
+DataSummary summarize(const ShardView& shard, const int64_t* ids, const Communicator& comm,
+                      const std::string& during = "summarizing the features");
 
 /// Distances are float32 on every backend: data whose bounding box has a squared diagonal past
 /// FLT_MAX would give infinite distances, so it is refused (InputError), naming its widest column.

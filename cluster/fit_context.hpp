@@ -24,8 +24,10 @@ struct FitContext {
 /// The one way a job sets up its backend; fit and predict then run on context().
 class ShardOnDevice {
  public:
-  /// Collective (the summary's allreduces). The rows behind `view` and `ids` must outlive it.
-  ShardOnDevice(const ShardView& view, const int64_t* ids, std::unique_ptr<Backend> backend, const Communicator& comm);
+  /// Collective (the summary's allreduces, stop points that say the job stopped while `during`).
+  /// The rows behind `view` and `ids` must outlive it.
+  ShardOnDevice(const ShardView& view, const int64_t* ids, std::unique_ptr<Backend> backend, const Communicator& comm,
+                const std::string& during = "summarizing the features");
   ShardOnDevice(const ShardOnDevice&) = delete;
   ShardOnDevice& operator=(const ShardOnDevice&) = delete;
 

@@ -53,7 +53,7 @@ std::vector<float> init_plus_plus(const FitContext& ctx, const KMeansParams& p, 
   ctx.backend.lower_min_sq_distances(chosen[0].x.data(), 1, min_sq.data());
   const uint32_t stream = random_stream(restart, RandomPurpose::plus_plus);
   for (int step = 1; step < p.k; ++step) {
-    stop_if_requested(ctx.comm, "choosing the initial centroids");
+    stop_if_requested(ctx.comm, kChoosingCentroids);
     std::vector<PointRecord> trials = global_smallest(ctx.comm, ctx.shard, ctx.ids, greedy_trials(p.k), [&](int64_t i) {
       return weighted_draw_key(p.seed, ctx.ids[i], stream, step, min_sq[i]);
     });
@@ -88,7 +88,7 @@ std::vector<float> init_parallel(const FitContext& ctx, const KMeansParams& p, i
   const double oversampling = static_cast<double>(p.oversampling) * p.k;
   const uint32_t stream = random_stream(restart, RandomPurpose::parallel_sampling);
   for (int round = 1; round <= p.init_rounds; ++round) {
-    stop_if_requested(ctx.comm, "choosing the initial centroids");
+    stop_if_requested(ctx.comm, kChoosingCentroids);
     const double phi = exact_sum(min_sq, ctx);
     if (!(phi > 0)) break;
     std::vector<PointRecord> sampled;
@@ -108,13 +108,13 @@ std::vector<float> init_parallel(const FitContext& ctx, const KMeansParams& p, i
   }
   std::sort(candidates.begin(), candidates.end(), [](const PointRecord& a, const PointRecord& b) { return a.id < b.id; });
 
-  stop_if_requested(ctx.comm, "choosing the initial centroids");
+  stop_if_requested(ctx.comm, kChoosingCentroids);
   LloydSums weights;
   ctx.backend.assign_and_accumulate(coordinates(candidates, d).data(), static_cast<int>(candidates.size()),
                                     ctx.summary.quantization, &weights, nullptr, nullptr);
   ctx.comm.sum(weights.counts.data(), weights.counts.size());
   return recluster_weighted(candidates, weights.counts, p.k, d, p.seed, random_stream(restart, RandomPurpose::recluster),
-                            [&ctx] { stop_if_requested(ctx.comm, "choosing the initial centroids"); });
+                            [&ctx] { stop_if_requested(ctx.comm, kChoosingCentroids); });
 }
 
 // Greedy weighted k-means++ on the candidates, the same rule as init_plus_plus in memory.
@@ -135,8 +135,9 @@ std::vector<std::size_t> weighted_plus_plus(const std::vector<PointRecord>& cand
       const double key = weighted_draw_key(seed, candidates[i].id, stream, step, weight);
       if (!taken[i] && std::isfinite(key)) keyed.emplace_back(key, i);
     }
-    std::sort(keyed.begin(), keyed.end());
-    if (keyed.size() > greedy_trials(k)) keyed.resize(step == 0 ? 1 : greedy_trials(k));
+    const std::size_t kept = keyed.size() > greedy_trials(k) ? (step == 0 ? 1 : greedy_trials(k)) : keyed.size();
+    std::partial_sort(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(kept), keyed.end());
+    keyed.resize(kept);
     if (keyed.empty())  // no weight left: the first untaken candidate (they are sorted by id)
       keyed.emplace_back(0.0, static_cast<std::size_t>(std::find(taken.begin(), taken.end(), false) - taken.begin()));
     std::size_t best = keyed.front().second;

@@ -20,8 +20,15 @@ enum class RandomPurpose : uint32_t {
   recluster,
   swap_customer,
   stability_sample,
-  swap_sample
+  customer_sample  ///< the samples swaps and start trials run on, told apart by the counter
 };
+
+/// What a stop request during the initialisation (its trials included) says the job was doing.
+inline constexpr const char* kChoosingCentroids = "choosing the initial centroids";
+
+/// Counters of the RandomPurpose::customer_sample stream.
+constexpr uint32_t kSwapSampleCounter = 0;
+constexpr uint32_t kStartSampleCounter = 1;
 
 uint32_t random_stream(int restart, RandomPurpose purpose);
 

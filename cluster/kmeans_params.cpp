@@ -43,6 +43,8 @@ void validate(const KMeansParams& p, int64_t total_points) {
   if (p.max_iter < 1) refuse("max_iter (Lloyd iterations) must be at least 1");
   if (!(p.tol >= 0)) refuse("tol must be >= 0");
   if (p.oversampling < 1 || p.init_rounds < 1) refuse("k-means|| needs oversampling >= 1 and rounds >= 1");
+  if (p.init_trials < 1) refuse("init trials must be at least 1");
+  if (p.init_sample < 0) refuse("init sample must be >= 0");
   if (p.swap_patience < 0) refuse("swap patience must be >= 0");
   if (p.swap_sample < 0) refuse("swap sample must be >= 0");
 }

@@ -2,9 +2,11 @@
 
 #include <cmath>
 
+#include "cluster/customer_sample.hpp"
 #include "cluster/empty_segments.hpp"
 #include "cluster/swap_refinement.hpp"
 #include "common/errors.hpp"
+#include "common/stop_request.hpp"
 #include "common/timer.hpp"
 #include "kernels/fixed_point.hpp"
 
@@ -84,6 +86,64 @@ RestartOutcome lloyd(const FitContext& ctx, const KMeansParams& p, FitState& sta
   out.final_sums = global_lloyd_sums(ctx, centroids, p.k);  // inertia and sizes of the final centroids
   out.centroids = centroids;
   return out;
+}
+
+// Where a fit's initialisation trials run (KMeansParams::init_trials): on at most
+// params.init_sample customers, all of them where there are no more, a sample drawn by id where
+// there are at least kTrialSampleShare times as many; between, nowhere: one initialisation (a
+// sample would be most of the customers, the trials would cost more than the fit, and the swaps
+// find the same segments; README, Benchmarks). The same sample serves every restart.
+constexpr int64_t kTrialSampleShare = 4;
+
+struct TrialCustomers {
+  bool trials = false;
+  std::unique_ptr<SampleOnCpu> sample;  // none: all customers
+};
+
+TrialCustomers trial_customers(const FitContext& ctx, const KMeansParams& params) {
+  const int64_t total = ctx.summary.total_points, most = params.init_sample;
+  const bool few = most == 0 || total <= most;
+  TrialCustomers where;
+  where.trials = params.init_trials > 1 && (few || total >= kTrialSampleShare * most);
+  if (where.trials && !few)
+    where.sample = sample_on_cpu(ctx, most, 2 * static_cast<int64_t>(params.k), params.seed,
+                                 random_stream(0, RandomPurpose::customer_sample), kStartSampleCounter,
+                                 kChoosingCentroids);
+  return where;
+}
+
+// A trial's Lloyd iterations are part of choosing the initial centroids: a stop request ends them
+// as it ends the initialisation (Interrupted; the restart starts over on resume).
+class TrialObserver final : public FitObserver {
+ public:
+  explicit TrialObserver(const Communicator& comm) : comm_(comm) {}
+  bool keep_going(const FitState&) override {
+    stop_if_requested(comm_, kChoosingCentroids);
+    return true;
+  }
+
+ private:
+  const Communicator& comm_;
+};
+
+// A restart's first centroids: the best of params.init_trials initialisations, each run by Lloyd
+// to convergence where `where` says. One start lands in a local minimum that the best of a few
+// avoids, and on a sample that choice costs less than it saves.
+std::vector<float> start_centroids(const FitContext& ctx, const KMeansParams& params, const TrialCustomers& where,
+                                   int restart) {
+  if (!where.trials) return initial_centroids(ctx, params, restart);
+  const FitContext on = where.sample ? where.sample->context() : ctx;
+  std::vector<float> best;
+  double best_inertia = 0;
+  for (int trial = 0; trial < params.init_trials; ++trial) {
+    FitState state;
+    state.centroids = initial_centroids(on, params, restart * params.init_trials + trial);
+    TrialObserver stoppable(ctx.comm);
+    const RestartOutcome outcome = lloyd(on, params, state, 1, stoppable);
+    const double inertia = outcome.final_sums.inertia_total(on.summary.quantization);
+    if (trial == 0 || inertia < best_inertia) best_inertia = inertia, best = outcome.centroids;  // same on every rank
+  }
+  return best;
 }
 
 // The best restart's centroids improved by swaps (when params.swap_patience > 0), then Lloyd to
@@ -187,6 +247,9 @@ KMeansResult fit_kmeans(const FitContext& ctx, const KMeansParams& params, FitOb
   KMeansResult result = resume ? resume->best : KMeansResult{};
   result.k = params.k;
   result.d = ctx.shard.d;
+  TrialCustomers trials = trial_customers(ctx, params);
+  result.init_trial_customers =
+      !trials.trials ? 0 : trials.sample ? trials.sample->context().summary.total_points : ctx.summary.total_points;
   FitState state;
   if (resume) state = resume->state;
   for (int restart = state.restart; restart < params.n_init; ++restart) {
@@ -198,7 +261,7 @@ KMeansResult fit_kmeans(const FitContext& ctx, const KMeansParams& params, FitOb
       state.iteration = 0;
       state.centroids.clear();
       try {
-        state.centroids = initial_centroids(ctx, params, restart);
+        state.centroids = start_centroids(ctx, params, trials, restart);
       } catch (const Interrupted&) {
         if (state.best_inertia < 0) throw;  // no restart finished: nothing worth a checkpoint
         observer.keep_going(state);        // iteration 0: this restart starts over on resume
@@ -229,6 +292,7 @@ KMeansResult fit_kmeans(const FitContext& ctx, const KMeansParams& params, FitOb
       result.best_restart = restart;
     }
   }
+  trials.sample.reset();  // before the swaps draw theirs
   if (params.swap_patience > 0) refine_best_restart(ctx, params, result);
   return result;
 }

@@ -44,6 +44,8 @@ struct KMeansResult {
   bool converged = false;
   int best_restart = 0;
   std::vector<double> restart_inertia;
+  int64_t init_trial_customers = 0;  ///< the customers each restart's initialisation trials ran on
+                                     ///< (KMeansParams::init_trials); 0: one initialisation
   double init_seconds = 0;
   double lloyd_seconds = 0;
   int swap_trials = 0;       ///< swaps tried after the restarts (KMeansParams::swap_patience)
@@ -73,8 +75,9 @@ struct ResumePoint {
   KMeansResult best;
 };
 
-/// Distributed k-means over every rank's shard: `params.n_init` restarts of (init, Lloyd), the
-/// lowest inertia kept. Collective: every rank calls it and gets the same result.
+/// Distributed k-means over every rank's shard: `params.n_init` restarts of (init, Lloyd), each
+/// from the best of `params.init_trials` initialisations (KMeansParams), the lowest inertia kept,
+/// then the swap refinement. Collective: every rank calls it and gets the same result.
 KMeansResult fit_kmeans(const FitContext& ctx, const KMeansParams& params, FitObserver& observer,
                         const ResumePoint* resume = nullptr);
 

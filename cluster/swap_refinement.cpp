@@ -105,26 +105,6 @@ Placement place(const FitContext& ctx, std::vector<float> centroids, int k) {
   return p;
 }
 
-// The customers swaps are tried on when there are many more than params.swap_sample (else none),
-// on the CPU backend.
-struct SwapSample {
-  CustomerSample customers;
-  std::unique_ptr<ShardOnDevice> device;
-};
-
-std::unique_ptr<SwapSample> draw_swap_sample(const FitContext& ctx, const KMeansParams& params) {
-  const int64_t total = ctx.summary.total_points;
-  if (params.swap_sample == 0 || total <= 2 * params.swap_sample) return nullptr;
-  const double share = static_cast<double>(params.swap_sample) / static_cast<double>(total);
-  auto sample = std::make_unique<SwapSample>();
-  sample->customers = draw_customer_sample(ctx.shard, ctx.ids, params.seed,
-                                           random_stream(0, RandomPurpose::swap_sample), 0, share);
-  const std::vector<int64_t>& ids = sample->customers.ids;
-  if (ctx.comm.sum(static_cast<int64_t>(ids.size())) < 2 * static_cast<int64_t>(params.k)) return nullptr;
-  sample->device = std::make_unique<ShardOnDevice>(sample->customers.view(), ids.data(), make_cpu_backend(), ctx.comm);
-  return sample;
-}
-
 SwapOutcome swaps_on(const FitContext& ctx, const KMeansParams& params, std::vector<float> centroids) {
   const int k = params.k, d = ctx.shard.d;
   const uint32_t which_customer = random_stream(0, RandomPurpose::swap_customer);
@@ -133,7 +113,7 @@ SwapOutcome swaps_on(const FitContext& ctx, const KMeansParams& params, std::vec
   const int most_trials = kMostTrialsPerSegment * k + params.swap_patience;
   const int sources_per_destination = std::min(kSourcesPerDestination, k);  // k = 2 has only two
   for (int failed = 0; failed < params.swap_patience && out.trials < most_trials && k > 1; ++out.trials) {
-    stop_if_requested(ctx.comm, "refining the segments by swaps");
+    stop_if_requested(ctx.comm, kSwapping);
     const int destination_rank = failed / sources_per_destination;
     if (destination_rank >= k) break;
     const int source = best.cheapest_to_lose[failed % sources_per_destination];
@@ -173,8 +153,11 @@ SwapOutcome swaps_on(const FitContext& ctx, const KMeansParams& params, std::vec
 }  // namespace
 
 SwapOutcome refine_by_swaps(const FitContext& ctx, const KMeansParams& params, std::vector<float> centroids) {
-  const std::unique_ptr<SwapSample> sample = draw_swap_sample(ctx, params);
-  return swaps_on(sample ? sample->device->context() : ctx, params, std::move(centroids));
+  const std::unique_ptr<SampleOnCpu> sample =
+      sample_on_cpu(ctx, params.swap_sample, 2 * static_cast<int64_t>(params.k), params.seed,
+                    random_stream(0, RandomPurpose::customer_sample), kSwapSampleCounter,
+                    kSwapping);
+  return swaps_on(sample ? sample->context() : ctx, params, std::move(centroids));
 }
 
 }  // namespace kseg

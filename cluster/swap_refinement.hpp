@@ -7,6 +7,9 @@
 
 namespace kseg {
 
+/// What a stop request during the swaps says the job was doing.
+inline constexpr const char* kSwapping = "refining the segments by swaps";
+
 /// How a swap refinement went.
 struct SwapOutcome {
   std::vector<float> centroids;  ///< k × d, the best found

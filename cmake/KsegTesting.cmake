@@ -8,7 +8,10 @@ set(KSEG_TEST_ENV
   "OMPI_MCA_pml=ob1"
   "OMPI_MCA_btl=self,vader"
   "OMPI_MCA_osc=^ucx"
-  "OMP_NUM_THREADS=2")
+  "OMP_NUM_THREADS=2"
+  # Idle OpenMP threads sleep instead of spinning: with 4 ranks of 2 threads on 2 cores, spinning
+  # threads starve the ranks that have work, and a test full of collectives ran minutes, not seconds.
+  "OMP_WAIT_POLICY=passive")
 
 # kseg_add_mpi_test(NAME name RANKS 1 2 4 COMMAND exe args... [TIMEOUT s] [LABELS ...])
 # registers name_np<R> for each rank count R, run through ${MPIEXEC_EXECUTABLE}.

@@ -86,6 +86,17 @@ void add_kmeans_options(CLI::App& cmd, RunCommandOptions& c) {
   cmd.add_option("--k", o.kmeans.k, "Number of segments")->capture_default_str()->check(at_least(1));
   cmd.add_option("--seed", o.kmeans.seed, "Seed of every random choice (same seed, same result)")->capture_default_str()->check(seed_range());
   cmd.add_option("--n-init", o.kmeans.n_init, "Restarts; the lowest inertia wins")->capture_default_str()->check(at_least(1));
+  cmd.add_option("--init-trials", o.kmeans.init_trials,
+                 "Initialisations tried per restart, each run by Lloyd to convergence on a sample of "
+                 "--init-sample customers; the lowest inertia there starts Lloyd on all customers: avoids the "
+                 "poorer local minima one start can land in; 1 = one initialisation")
+      ->capture_default_str()
+      ->check(at_least(1));
+  cmd.add_option("--init-sample", o.kmeans.init_sample,
+                 "Run the initialisation trials on about this many customers (drawn by customer id, the same for "
+                 "any rank count) where there are more than twice as many, else on all; 0 = always all customers")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd.add_option("--swap-patience", o.kmeans.swap_patience,
                  "After the restarts, swap centroids (the one cheapest to lose moves into the most spread-out "
                  "or the heaviest-tailed segment, one Lloyd step, kept if the inertia falls) until this many swaps "

@@ -69,7 +69,7 @@ std::string run_identity(const KMeansParams& p, int d, uint64_t checksum) {
   text.precision(17);
   text << "k=" << p.k << ";d=" << d << ";seed=" << p.seed << ";init=" << to_string(p.init) << ";n_init=" << p.n_init
        << ";max_iter=" << p.max_iter << ";tol=" << p.tol << ";oversampling=" << p.oversampling
-       << ";init_rounds=" << p.init_rounds;
+       << ";init_rounds=" << p.init_rounds << ";init_trials=" << p.init_trials << ";init_sample=" << p.init_sample;
   text << ";swap_patience=" << p.swap_patience << ";swap_sample=" << p.swap_sample;
   text << ";input_checksum=" << std::hex << checksum;
   return text.str();

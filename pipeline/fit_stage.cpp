@@ -59,6 +59,11 @@ void refuse_identical_customers(const DataSummary& summary, int k) {
          "segment, not " + std::to_string(k) + "; check the input or run with --k 1");
 }
 
+// "all customers" or "a sample of 16,384".
+std::string on_whom(int64_t customers, int64_t total) {
+  return customers == total ? std::string("all customers") : "a sample of " + with_thousands(customers);
+}
+
 void fit_with_checkpoints(const RunParams& p, const FitContext& ctx, FitOutcome& f, const Logger& log) {
   refuse_identical_customers(ctx.summary, f.params.k);
   LoggingObserver progress(log, f.params);
@@ -71,10 +76,12 @@ void fit_with_checkpoints(const RunParams& p, const FitContext& ctx, FitOutcome&
     throw Interrupted("stopped on request; checkpoint " + f.checkpoint +
                           "; continue with the same command plus --resume " + f.checkpoint,
                       ErrorScope::all_ranks);
+  if (f.fit.init_trial_customers > 0)
+    log.line("init      each restart from the best of ", f.params.init_trials, " initialisations run to convergence on ",
+             on_whom(f.fit.init_trial_customers, ctx.summary.total_points));
   if (f.params.swap_patience > 0)
     log.line("swap      ", f.fit.swap_trials, " swaps tried, ", f.fit.swaps_accepted, " kept, on ",
-             f.fit.swap_customers == ctx.summary.total_points ? std::string("all customers")
-                                                              : "a sample of " + with_thousands(f.fit.swap_customers),
+             on_whom(f.fit.swap_customers, ctx.summary.total_points),
              ", ", milliseconds(f.fit.swap_seconds * 1e3));
   log.line("fit       inertia ", f.fit.inertia, " (restart ", f.fit.best_restart + 1, "), ", f.fit.iterations,
            " iterations, ", f.fit.converged ? "converged" : "not converged (raise --max-iter?)");

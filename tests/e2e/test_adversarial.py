@@ -232,7 +232,7 @@ def checkpoint_cases(kseg):
     kseg.run(*run, "--out", kseg.path("ck-out.h5"))
     with h5py.File(kseg.path("ck-out.h5"), "r") as result:  # the run's identity, as its checkpoints carry it
         checksum = format(int(result.attrs["input_checksum"], 16), "x")
-    identity = f"k=4;d=4;seed=0;init=k-means||;n_init=2;max_iter=2;tol=0;oversampling=2;init_rounds=5;swap_patience=20;swap_sample=262144;input_checksum={checksum}"
+    identity = f"k=4;d=4;seed=0;init=k-means||;n_init=2;max_iter=2;tol=0;oversampling=2;init_rounds=5;init_trials=10;init_sample=16384;swap_patience=20;swap_sample=262144;input_checksum={checksum}"
     cases = []
 
     def variant(name, change, resign=True):

@@ -54,7 +54,8 @@ def main():
 
     for key in ["k", "seed", "inertia", "iterations", "converged", "version", "config", "input_checksum",
                 "elapsed_read_s", "elapsed_init_s", "elapsed_lloyd_s", "elapsed_swap_s", "swap_patience",
-                "swap_trials", "swaps_accepted", "init", "n_init", "ranks"]:
+                "swap_trials", "swaps_accepted", "init", "n_init", "init_trials", "init_sample",
+                "init_trial_customers", "ranks"]:
         checks.expect(key in attrs, f"attribute {key} present")
     checks.expect(attrs["k"] == 4 and attrs["seed"] == 9 and attrs["n_init"] == 2 and attrs["init"] == "k-means++",
                   "options from --config took effect")

@@ -28,6 +28,7 @@ struct Case {
   Spread spread = Spread::blobs;
   int swap_patience = KMeansParams{}.swap_patience;  // the default swap refinement
   int64_t swap_sample = KMeansParams{}.swap_sample;
+  int64_t init_sample = KMeansParams{}.init_sample;
 };
 
 class PartitionIndependence : public ::testing::TestWithParam<Case> {};
@@ -88,6 +89,7 @@ TEST_P(PartitionIndependence, DistributedFitEqualsSingleProcessFit) {
   p.n_init = c.n_init;
   p.swap_patience = c.swap_patience;
   p.swap_sample = c.swap_sample;
+  p.init_sample = c.init_sample;
   p.seed = 2024;
   FitObserver quiet;
   testing::LocalFit distributed(local.x, local.ids, c.d, MPI_COMM_WORLD);
@@ -106,6 +108,9 @@ TEST_P(PartitionIndependence, DistributedFitEqualsSingleProcessFit) {
   EXPECT_EQ(got.swap_customers, want.swap_customers);
   if (c.swap_patience > 0 && c.k > 1)
     EXPECT_EQ(got.swap_customers < c.n, c.swap_sample > 0 && c.n > 2 * c.swap_sample) << "swaps on a sample";
+  EXPECT_EQ(got.init_trial_customers, want.init_trial_customers);
+  if (c.init_sample > 0 && c.n >= 4 * c.init_sample)
+    EXPECT_LT(got.init_trial_customers, c.n) << "initialisation trials on a sample";
   EXPECT_EQ(std::memcmp(&got.inertia, &want.inertia, sizeof(double)), 0);
 
   std::vector<int32_t> local_labels(mine.count), all_labels(c.n);
@@ -145,7 +150,9 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{6007, 5, 41, InitMethod::kmeans_parallel, 1, Spread::blobs, 10},
                       Case{6007, 4, 12, InitMethod::kmeans_parallel, 1, Spread::blobs, 0},
                       // Swaps on a sample of about 2,000 customers drawn by id.
-                      Case{20011, 5, 16, InitMethod::kmeans_parallel, 1, Spread::blobs, 20, 2000}));
+                      Case{20011, 5, 16, InitMethod::kmeans_parallel, 1, Spread::blobs, 20, 2000},
+                      // Initialisation trials on a sample of about 3,000 customers drawn by id.
+                      Case{20011, 4, 10, InitMethod::kmeans_parallel, 2, Spread::blobs, 20, 262144, 3000}));
 
 }  // namespace
 }  // namespace kseg

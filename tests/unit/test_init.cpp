@@ -138,6 +138,56 @@ TEST(KMeans, MoreRestartsNeverRaiseInertia) {
   EXPECT_EQ(four.restart_inertia[0], one.inertia) << "restart 0 must be the single-restart fit";
 }
 
+// Where the customers are no more than init_sample, the trials run on all of them: the best of
+// init_trials initialisations run to convergence is what as many restarts give (the same draws).
+TEST(KMeans, InitTrialsOnFewCustomersAreRestarts) {
+  const int d = 2, n = 3000;
+  testing::LocalFit fit(testing::random_matrix(n, d, 12), testing::sequential_ids(n), d);
+  KMeansParams p;
+  p.k = 9;
+  p.tol = 0;  // each trial's Lloyd ends where the next iteration changes nothing
+  p.swap_patience = 0;
+  FitObserver quiet;
+  const KMeansResult trials = fit_kmeans(fit.context(), p, quiet);
+  EXPECT_EQ(trials.init_trial_customers, n);
+  p.init_trials = 1;
+  const KMeansResult one = fit_kmeans(fit.context(), p, quiet);
+  EXPECT_EQ(one.init_trial_customers, 0);
+  EXPECT_LT(trials.inertia, one.inertia) << "the trials found a lower minimum than the first start";
+  p.n_init = KMeansParams{}.init_trials;
+  const KMeansResult restarts = fit_kmeans(fit.context(), p, quiet);
+  EXPECT_EQ(trials.centroids, restarts.centroids);
+  EXPECT_EQ(trials.inertia, restarts.inertia);
+  EXPECT_EQ(restarts.restart_inertia[0], one.inertia);
+}
+
+// On at least four times init_sample customers the trials run on a sample drawn by customer id:
+// the same customers whatever the order of the rows; between, one initialisation.
+TEST(KMeans, InitTrialsOnManyCustomersRunOnASampleDrawnById) {
+  const int d = 3, n = 20000;
+  std::vector<float> x = testing::random_matrix(n, d, 14);
+  std::vector<int64_t> ids = testing::sequential_ids(n);
+  KMeansParams p;
+  p.k = 7;
+  p.init_sample = 1000;
+  FitObserver quiet;
+  const KMeansResult sampled = fit_kmeans(testing::LocalFit(x, ids, d).context(), p, quiet);
+  EXPECT_GT(sampled.init_trial_customers, 800);
+  EXPECT_LT(sampled.init_trial_customers, 1200);
+  std::vector<float> reversed_x(x.size());
+  std::vector<int64_t> reversed_ids(ids.rbegin(), ids.rend());
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < d; ++j) reversed_x[i * d + j] = x[(n - 1 - i) * d + j];
+  const KMeansResult reversed = fit_kmeans(testing::LocalFit(reversed_x, reversed_ids, d).context(), p, quiet);
+  EXPECT_EQ(reversed.centroids, sampled.centroids) << "the sample depends on the customers, not on where they are stored";
+  EXPECT_EQ(reversed.init_trial_customers, sampled.init_trial_customers);
+  p.init_sample = n / 3;
+  EXPECT_EQ(fit_kmeans(testing::LocalFit(x, ids, d).context(), p, quiet).init_trial_customers, 0)
+      << "fewer than 4 times the sample: one initialisation";
+  p.init_sample = 0;
+  EXPECT_EQ(fit_kmeans(testing::LocalFit(x, ids, d).context(), p, quiet).init_trial_customers, n) << "0: all customers";
+}
+
 TEST(KMeans, RefusesKAboveTheNumberOfCustomers) {
   testing::LocalFit fit(testing::random_matrix(5, 2, 1), testing::sequential_ids(5), 2);
   KMeansParams p;
