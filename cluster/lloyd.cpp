@@ -247,7 +247,9 @@ KMeansResult fit_kmeans(const FitContext& ctx, const KMeansParams& params, FitOb
   KMeansResult result = resume ? resume->best : KMeansResult{};
   result.k = params.k;
   result.d = ctx.shard.d;
+  Stopwatch sample_clock;
   TrialCustomers trials = trial_customers(ctx, params);
+  result.init_seconds += sample_clock.seconds();
   result.init_trial_customers =
       !trials.trials ? 0 : trials.sample ? trials.sample->context().summary.total_points : ctx.summary.total_points;
   FitState state;
@@ -269,7 +271,7 @@ KMeansResult fit_kmeans(const FitContext& ctx, const KMeansParams& params, FitOb
         return result;
       }
       result.init_seconds += init_clock.seconds();
-      observer.on_init(restart, init_clock.seconds());
+      observer.on_init(restart, init_clock.seconds(), result.init_trial_customers);
     }
     Stopwatch lloyd_clock;
     RestartOutcome outcome = lloyd(ctx, params, state, state.iteration + 1, observer);

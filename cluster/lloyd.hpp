@@ -59,7 +59,8 @@ struct KMeansResult {
 class FitObserver {
  public:
   virtual ~FitObserver() = default;
-  virtual void on_init(int /*restart*/, double /*seconds*/) {}
+  /// `trial_customers`: those the restart's initialisation trials ran on (0: one initialisation).
+  virtual void on_init(int /*restart*/, double /*seconds*/, int64_t /*trial_customers*/) {}
   virtual void on_iteration(const IterationReport& /*report*/) {}
   virtual void on_restart_done(int /*restart*/, double /*inertia*/, int /*iterations*/, bool /*converged*/) {}
   /// After every Lloyd iteration, on every rank alike: false stops the fit there (for a

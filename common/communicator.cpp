@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "common/errors.hpp"
 
@@ -47,14 +48,24 @@ Communicator::Communicator(MPI_Comm comm) : comm_(comm) {
   KSEG_MPI_CHECK(MPI_Comm_size(comm_, &size_));
 }
 
-int Communicator::node_local_rank() const {
+namespace {
+
+// This rank's (index, count) among the ranks of its node. Collective.
+std::pair<int, int> node_place(MPI_Comm comm, int rank) {
   MPI_Comm node;
-  KSEG_MPI_CHECK(MPI_Comm_split_type(comm_, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node));
-  int local = 0;
+  KSEG_MPI_CHECK(MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node));
+  int local = 0, size = 0;
   KSEG_MPI_CHECK(MPI_Comm_rank(node, &local));
+  KSEG_MPI_CHECK(MPI_Comm_size(node, &size));
   KSEG_MPI_CHECK(MPI_Comm_free(&node));
-  return local;
+  return {local, size};
 }
+
+}  // namespace
+
+int Communicator::node_local_rank() const { return node_place(comm_, rank_).first; }
+
+int Communicator::node_local_size() const { return node_place(comm_, rank_).second; }
 
 void Communicator::sum(int64_t* values, std::size_t count) const {
   KSEG_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, values, static_cast<int>(count), MPI_INT64_T, MPI_SUM, comm_));

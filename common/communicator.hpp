@@ -27,6 +27,8 @@ class Communicator {
   bool is_root() const { return rank_ == 0; }
   /// This rank's index among the ranks on its node (an MPI shared-memory split): which GPU it binds.
   int node_local_rank() const;
+  /// How many ranks share this rank's node (the same split).
+  int node_local_size() const;
 
   void sum(int64_t* values, std::size_t count) const;
   void sum(int128* values, std::size_t count) const;

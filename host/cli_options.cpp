@@ -124,7 +124,7 @@ void add_kmeans_options(CLI::App& cmd, RunCommandOptions& c) {
   cmd.add_option("--init", c.init, "Initialisation: k-means|| (scalable), k-means++ or random")
       ->capture_default_str()->check(CLI::IsMember({"k-means||", "k-means++", "random"}));
   add_device_options(cmd, o.device);
-  cmd.add_option("--threads", o.threads, "OpenMP threads per rank (0: OpenMP's default)")->capture_default_str()->check(at_least(0));
+  cmd.add_option("--threads", o.threads, "OpenMP threads per rank (0: OpenMP's default, at most the node's cores shared among its ranks)")->capture_default_str()->check(at_least(0));
 }
 
 

@@ -35,7 +35,9 @@ class CheckpointingObserver final : public FitObserver {
  public:
   CheckpointingObserver(FitObserver& progress, const CheckpointOptions& options, std::string path, std::string identity,
                         const Communicator& comm, const Logger& log);
-  void on_init(int restart, double seconds) override { progress_.on_init(restart, seconds); }
+  void on_init(int restart, double seconds, int64_t trial_customers) override {
+    progress_.on_init(restart, seconds, trial_customers);
+  }
   void on_iteration(const IterationReport& report) override { progress_.on_iteration(report); }
   void on_restart_done(int restart, double inertia, int iterations, bool converged) override {
     progress_.on_restart_done(restart, inertia, iterations, converged);

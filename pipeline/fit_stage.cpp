@@ -8,11 +8,20 @@
 namespace kseg {
 namespace {
 
+// "all customers" or "a sample of 16,384".
+std::string on_whom(int64_t customers, int64_t total) {
+  return customers == total ? std::string("all customers") : "a sample of " + with_thousands(customers);
+}
+
 class LoggingObserver final : public FitObserver {
  public:
-  LoggingObserver(const Logger& log, const KMeansParams& params) : log_(log), params_(params) {}
-  void on_init(int restart, double seconds) override {
-    log_.line("init      restart ", restart + 1, "/", params_.n_init, "  ", to_string(params_.init), "  ",
+  LoggingObserver(const Logger& log, const KMeansParams& params, int64_t customers)
+      : log_(log), params_(params), customers_(customers) {}
+  void on_init(int restart, double seconds, int64_t trial_customers) override {
+    const std::string trials = trial_customers == 0 ? std::string()
+                                                    : ", best of " + std::to_string(params_.init_trials) +
+                                                          " run to convergence on " + on_whom(trial_customers, customers_);
+    log_.line("init      restart ", restart + 1, "/", params_.n_init, "  ", to_string(params_.init), trials, "  ",
               milliseconds(seconds * 1e3));
   }
   void on_iteration(const IterationReport& r) override {
@@ -32,6 +41,7 @@ class LoggingObserver final : public FitObserver {
  private:
   const Logger& log_;
   const KMeansParams& params_;
+  int64_t customers_;
 };
 
 // Where the fit starts: a checkpoint to resume, last quarter's centroids, or an initialisation (none).
@@ -59,14 +69,9 @@ void refuse_identical_customers(const DataSummary& summary, int k) {
          "segment, not " + std::to_string(k) + "; check the input or run with --k 1");
 }
 
-// "all customers" or "a sample of 16,384".
-std::string on_whom(int64_t customers, int64_t total) {
-  return customers == total ? std::string("all customers") : "a sample of " + with_thousands(customers);
-}
-
 void fit_with_checkpoints(const RunParams& p, const FitContext& ctx, FitOutcome& f, const Logger& log) {
   refuse_identical_customers(ctx.summary, f.params.k);
-  LoggingObserver progress(log, f.params);
+  LoggingObserver progress(log, f.params, ctx.summary.total_points);
   const std::string identity = run_identity(f.params, ctx.shard.d, ctx.summary.checksum);
   const std::optional<ResumePoint> resume = starting_point(p, f, identity, ctx.shard.d, log);
   f.checkpoint = checkpoint_path(p);
@@ -76,9 +81,6 @@ void fit_with_checkpoints(const RunParams& p, const FitContext& ctx, FitOutcome&
     throw Interrupted("stopped on request; checkpoint " + f.checkpoint +
                           "; continue with the same command plus --resume " + f.checkpoint,
                       ErrorScope::all_ranks);
-  if (f.fit.init_trial_customers > 0)
-    log.line("init      each restart from the best of ", f.params.init_trials, " initialisations run to convergence on ",
-             on_whom(f.fit.init_trial_customers, ctx.summary.total_points));
   if (f.params.swap_patience > 0)
     log.line("swap      ", f.fit.swap_trials, " swaps tried, ", f.fit.swaps_accepted, " kept, on ",
              on_whom(f.fit.swap_customers, ctx.summary.total_points),

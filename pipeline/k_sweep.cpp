@@ -1,12 +1,11 @@
 #include "pipeline/k_sweep.hpp"
 
-#include <omp.h>
-
 #include <algorithm>
 
 #include "common/errors.hpp"
 #include "common/stop_request.hpp"
 #include "common/timer.hpp"
+#include "pipeline/thread_choice.hpp"
 
 namespace kseg {
 namespace {
@@ -56,7 +55,7 @@ KSweep sweep_k(const FitContext& ctx, const KMeansParams& params, const std::vec
 
 KSweep select_k_job(const SelectKParams& p, const Communicator& comm, const Logger& log) {
   install_stop_handlers();
-  if (p.threads > 0) omp_set_num_threads(p.threads);
+  choose_threads_per_rank(p.threads, comm);
   ModelInputOptions model = p.model;
   model.step.use_cuda = use_cuda(p.device, comm, log);
   const ModelInputs inputs = prepare_model_inputs(load_customers(p.input, model.step, true, comm, log), model, comm, log);

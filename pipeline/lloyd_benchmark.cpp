@@ -8,12 +8,13 @@
 
 #include "bench/roofline.hpp"
 #include "cluster/lloyd.hpp"
-#include "common/huge_pages.hpp"
 #include "common/errors.hpp"
+#include "common/huge_pages.hpp"
 #include "common/number_text.hpp"
 #include "io/centroids_file.hpp"
 #include "io/feature_file.hpp"
 #include "kernels/fixed_point.hpp"
+#include "pipeline/thread_choice.hpp"
 #include "synth/synthetic_blobs.hpp"
 
 namespace kseg {
@@ -99,7 +100,7 @@ LloydTiming time_k(const FitContext& ctx, const BenchParams& o, int k, bool cuda
 }  // namespace
 
 std::vector<LloydTiming> lloyd_benchmark(const BenchParams& o, const Communicator& comm, const Logger& log) {
-  if (o.threads > 0) omp_set_num_threads(o.threads);
+  choose_threads_per_rank(o.threads, comm);
   if (!o.init_centroids.empty() && o.k.size() != 1) refuse("--init-centroids needs exactly one --k");
   const bool cuda = use_cuda(o.device, comm, log);
   const FeatureShard shard = o.input.empty() ? in_memory_shard(o, comm) : read_feature_shard(o.input, comm);

@@ -1,7 +1,5 @@
 #include "pipeline/run_job.hpp"
 
-#include <omp.h>
-
 #include <cstdio>
 
 #include "common/number_text.hpp"
@@ -11,6 +9,7 @@
 #include "pipeline/describe_stage.hpp"
 #include "pipeline/rfm_segments_stage.hpp"
 #include "pipeline/stability_stage.hpp"
+#include "pipeline/thread_choice.hpp"
 #include "pipeline/write_stage.hpp"
 
 namespace kseg {
@@ -73,7 +72,7 @@ JobSummary run_job(const RunParams& params, const Communicator& comm, const Logg
   Stopwatch total;
   install_stop_handlers();
   RunParams p = params;
-  if (p.threads > 0) omp_set_num_threads(p.threads);
+  choose_threads_per_rank(p.threads, comm);
   JobSummary s;
   s.input = p.input;
   s.output = p.output;

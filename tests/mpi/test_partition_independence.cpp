@@ -106,11 +106,13 @@ TEST_P(PartitionIndependence, DistributedFitEqualsSingleProcessFit) {
   EXPECT_EQ(got.swap_trials, want.swap_trials);
   EXPECT_EQ(got.swaps_accepted, want.swaps_accepted);
   EXPECT_EQ(got.swap_customers, want.swap_customers);
-  if (c.swap_patience > 0 && c.k > 1)
+  if (c.swap_patience > 0 && c.k > 1) {
     EXPECT_EQ(got.swap_customers < c.n, c.swap_sample > 0 && c.n > 2 * c.swap_sample) << "swaps on a sample";
+  }
   EXPECT_EQ(got.init_trial_customers, want.init_trial_customers);
-  if (c.init_sample > 0 && c.n >= 4 * c.init_sample)
+  if (c.init_sample > 0 && c.n >= 4 * c.init_sample) {
     EXPECT_LT(got.init_trial_customers, c.n) << "initialisation trials on a sample";
+  }
   EXPECT_EQ(std::memcmp(&got.inertia, &want.inertia, sizeof(double)), 0);
 
   std::vector<int32_t> local_labels(mine.count), all_labels(c.n);
