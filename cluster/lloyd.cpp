@@ -92,8 +92,12 @@ RestartOutcome lloyd(const FitContext& ctx, const KMeansParams& p, FitState& sta
 // params.init_sample customers, all of them where there are no more, a sample drawn by id where
 // there are at least kTrialSampleShare times as many; between, nowhere: one initialisation (a
 // sample would be most of the customers, the trials would cost more than the fit, and the swaps
-// find the same segments; README, Benchmarks). The same sample serves every restart.
+// find the same segments; README, Benchmarks). Nowhere either beyond kMostTrialSegments
+// segments: an initialisation's cost grows with k² (k-means|| reclusters about 10·k
+// candidates), and there the trials cost several times the fit for no lower inertia. The same
+// sample serves every restart.
 constexpr int64_t kTrialSampleShare = 4;
+constexpr int kMostTrialSegments = 128;
 
 struct TrialCustomers {
   bool trials = false;
@@ -104,7 +108,8 @@ TrialCustomers trial_customers(const FitContext& ctx, const KMeansParams& params
   const int64_t total = ctx.summary.total_points, most = params.init_sample;
   const bool few = most == 0 || total <= most;
   TrialCustomers where;
-  where.trials = params.init_trials > 1 && (few || total >= kTrialSampleShare * most);
+  where.trials = params.init_trials > 1 && params.k <= kMostTrialSegments &&
+                 (few || total >= kTrialSampleShare * most);
   if (where.trials && !few)
     where.sample = sample_on_cpu(ctx, most, 2 * static_cast<int64_t>(params.k), params.seed,
                                  random_stream(0, RandomPurpose::customer_sample), kStartSampleCounter,

@@ -186,6 +186,9 @@ TEST(KMeans, InitTrialsOnManyCustomersRunOnASampleDrawnById) {
       << "fewer than 4 times the sample: one initialisation";
   p.init_sample = 0;
   EXPECT_EQ(fit_kmeans(testing::LocalFit(x, ids, d).context(), p, quiet).init_trial_customers, n) << "0: all customers";
+  p.k = 129;
+  EXPECT_EQ(fit_kmeans(testing::LocalFit(x, ids, d).context(), p, quiet).init_trial_customers, 0)
+      << "more than 128 segments: one initialisation";
 }
 
 TEST(KMeans, RefusesKAboveTheNumberOfCustomers) {
