@@ -87,14 +87,16 @@ void add_kmeans_options(CLI::App& cmd, RunCommandOptions& c) {
   cmd.add_option("--seed", o.kmeans.seed, "Seed of every random choice (same seed, same result)")->capture_default_str()->check(seed_range());
   cmd.add_option("--n-init", o.kmeans.n_init, "Restarts; the lowest inertia wins")->capture_default_str()->check(at_least(1));
   cmd.add_option("--init-trials", o.kmeans.init_trials,
-                 "Initialisations tried per restart, each run by Lloyd to convergence on a sample of "
-                 "--init-sample customers; the lowest inertia there starts Lloyd on all customers: avoids the "
-                 "poorer local minima one start can land in; 1 = one initialisation")
+                 "Initialisations tried per restart, each run by Lloyd to convergence on at most --init-sample "
+                 "customers; the lowest inertia there starts Lloyd on all customers: avoids the poorer local "
+                 "minima one start lands in on data without clear clusters; up to 128 segments; 1 = one "
+                 "initialisation")
       ->capture_default_str()
       ->check(at_least(1));
   cmd.add_option("--init-sample", o.kmeans.init_sample,
-                 "Run the initialisation trials on about this many customers (drawn by customer id, the same for "
-                 "any rank count) where there are more than twice as many, else on all; 0 = always all customers")
+                 "Run the initialisation trials on all customers where there are at most this many, on about "
+                 "this many (drawn by customer id, the same for any rank count) where there are at least 4 times "
+                 "as many, and not at all between (one initialisation); 0 = always all customers")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   cmd.add_option("--swap-patience", o.kmeans.swap_patience,

@@ -19,7 +19,8 @@ def main():
     checks.expect(all(cmd in top_help for cmd in ["generate", "run", "demo", "bench"]), "--help lists every subcommand")
     run_help = kseg.run("run", "--help").stdout
     for option, default in [("--k", "8"), ("--seed", "42"), ("--n-init", "1"), ("--max-iter", "300"),
-                            ("--tol", "0.0001"), ("--init", "k-means||")]:
+                            ("--tol", "0.0001"), ("--init", "k-means||"), ("--init-trials", "10"),
+                            ("--init-sample", "16384"), ("--swap-patience", "20")]:
         checks.expect(re.search(re.escape(option) + r"\b.*=" + re.escape(default), run_help) is not None,
                       f"run --help shows {option} with its default {default}")
     checks.expect("--config" in run_help and "--json" in run_help, "run --help documents --config and --json")
