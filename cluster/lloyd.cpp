@@ -93,9 +93,9 @@ RestartOutcome lloyd(const FitContext& ctx, const KMeansParams& p, FitState& sta
 // there are at least kTrialSampleShare times as many; between, nowhere: one initialisation (a
 // sample would be most of the customers, the trials would cost more than the fit, and the swaps
 // find the same segments; README, Benchmarks). Nowhere either beyond kMostTrialSegments
-// segments: an initialisation's cost grows with k² (k-means|| reclusters about 10·k
-// candidates), and there the trials cost several times the fit for no lower inertia. The same
-// sample serves every restart.
+// segments: there a sample of the default size holds fewer than 128 customers per segment, Lloyd
+// on it converges slowly (and k-means|| passes over it with about 10·k candidates), and the
+// trials cost several times the fit for no lower inertia. The same sample serves every restart.
 constexpr int64_t kTrialSampleShare = 4;
 constexpr int kMostTrialSegments = 128;
 
