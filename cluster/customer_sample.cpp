@@ -20,9 +20,7 @@ CustomerSample draw_customer_sample(const ShardView& shard, const int64_t* ids, 
 
 std::unique_ptr<SampleOnCpu> sample_on_cpu(const FitContext& ctx, int64_t size, int64_t at_least, uint64_t seed,
                                            uint32_t stream, uint32_t counter, const std::string& during) {
-  const int64_t total = ctx.summary.total_points;
-  if (size == 0 || total <= 2 * size) return nullptr;
-  const double share = static_cast<double>(size) / static_cast<double>(total);
+  const double share = static_cast<double>(size) / static_cast<double>(ctx.summary.total_points);
   auto sample = std::make_unique<SampleOnCpu>();
   sample->customers = draw_customer_sample(ctx.shard, ctx.ids, seed, stream, counter, share);
   const std::vector<int64_t>& ids = sample->customers.ids;

@@ -34,8 +34,8 @@ struct SampleOnCpu {
   FitContext context() const { return device->context(); }
 };
 
-/// About `size` customers of all ranks, drawn as draw_customer_sample does, where there are more
-/// than twice as many (and the sample holds at least `at_least`); else none: work on all of them.
+/// About `size` customers of all ranks (the caller decides when a sample pays), drawn as
+/// draw_customer_sample does; none where it holds fewer than `at_least`: work on all of them.
 /// Collective; a stop request while it is summarized says the job stopped while `during`.
 std::unique_ptr<SampleOnCpu> sample_on_cpu(const FitContext& ctx, int64_t size, int64_t at_least, uint64_t seed,
                                            uint32_t stream, uint32_t counter, const std::string& during);

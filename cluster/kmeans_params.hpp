@@ -48,11 +48,14 @@ struct KMeansParams {
   int oversampling = 2;
   /// k-means||: sampling rounds before the candidates are reclustered into k.
   int init_rounds = 5;
-  /// Initialisations tried per restart, each run by Lloyd to convergence on a sample of
-  /// `init_sample` customers (all of them where there are at most twice as many): the one with
-  /// the lowest inertia there starts the restart's Lloyd on all customers. 1: one initialisation.
+  /// Initialisations tried per restart, each run by Lloyd to convergence on at most
+  /// `init_sample` customers: the one with the lowest inertia there starts the restart's Lloyd on
+  /// all customers. Used up to 128 segments, where there are at most `init_sample` customers (the
+  /// trials run on all of them) or at least 4 times as many (on a sample); between, one
+  /// initialisation (cluster/lloyd.cpp, README, Initialisation trials). 1: one initialisation.
   int init_trials = 10;
-  /// Customers the initialisation trials run on, drawn by customer id (Philox).
+  /// The most customers the initialisation trials run on; a sample is drawn by customer id
+  /// (Philox). 0: always all customers.
   int64_t init_sample = 16384;
   /// Swap refinement after the restarts (cluster/swap_refinement.hpp): it ends after this many
   /// swaps in a row fail to lower the inertia (each 2 passes); 0 keeps Lloyd's answer. Then

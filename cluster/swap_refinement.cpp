@@ -153,10 +153,11 @@ SwapOutcome swaps_on(const FitContext& ctx, const KMeansParams& params, std::vec
 }  // namespace
 
 SwapOutcome refine_by_swaps(const FitContext& ctx, const KMeansParams& params, std::vector<float> centroids) {
+  const bool sampled = params.swap_sample > 0 && ctx.summary.total_points > 2 * params.swap_sample;
   const std::unique_ptr<SampleOnCpu> sample =
-      sample_on_cpu(ctx, params.swap_sample, 2 * static_cast<int64_t>(params.k), params.seed,
-                    random_stream(0, RandomPurpose::customer_sample), kSwapSampleCounter,
-                    kSwapping);
+      sampled ? sample_on_cpu(ctx, params.swap_sample, 2 * static_cast<int64_t>(params.k), params.seed,
+                              random_stream(0, RandomPurpose::customer_sample), kSwapSampleCounter, kSwapping)
+              : nullptr;
   return swaps_on(sample ? sample->context() : ctx, params, std::move(centroids));
 }
 
