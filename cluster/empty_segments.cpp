@@ -13,7 +13,7 @@ int reseed_empty_segments(const FitContext& ctx, const std::vector<float>& assig
   const int k = static_cast<int>(counts.size());
   std::vector<float> sq_distance(ctx.shard.n);
   ctx.backend.assign_and_accumulate(assigned_to.data(), k, ctx.summary.quantization, nullptr, nullptr,
-                                    sq_distance.data());
+                                    sq_distance.data(), nullptr);
   // Farthest first: the key is the negated distance, so the smallest keys are the farthest points.
   const std::vector<PointRecord> farthest = global_smallest(
       ctx.comm, ctx.shard, ctx.ids, empty.size(), [&](int64_t i) { return -static_cast<double>(sq_distance[i]); });

@@ -111,7 +111,7 @@ std::vector<float> init_parallel(const FitContext& ctx, const KMeansParams& p, i
   stop_if_requested(ctx.comm, kChoosingCentroids);
   LloydSums weights;
   ctx.backend.assign_and_accumulate(coordinates(candidates, d).data(), static_cast<int>(candidates.size()),
-                                    ctx.summary.quantization, &weights, nullptr, nullptr);
+                                    ctx.summary.quantization, &weights, nullptr, nullptr, nullptr);
   ctx.comm.sum(weights.counts.data(), weights.counts.size());
   return recluster_weighted(candidates, weights.counts, p.k, d, p.seed, random_stream(restart, RandomPurpose::recluster),
                             [&ctx] { stop_if_requested(ctx.comm, kChoosingCentroids); });

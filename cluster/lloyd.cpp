@@ -201,7 +201,7 @@ void sum_over_ranks(const Communicator& comm, LloydSums& sums) {
 
 LloydSums global_lloyd_sums(const FitContext& ctx, const std::vector<float>& centroids, int k, float* sq_distances) {
   LloydSums sums;
-  ctx.backend.assign_and_accumulate(centroids.data(), k, ctx.summary.quantization, &sums, nullptr, sq_distances);
+  ctx.backend.assign_and_accumulate(centroids.data(), k, ctx.summary.quantization, &sums, nullptr, sq_distances, nullptr);
   sum_over_ranks(ctx.comm, sums);
   return sums;
 }

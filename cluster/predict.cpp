@@ -18,9 +18,9 @@ std::vector<int32_t> Assignment::segment_ids(const std::vector<int32_t>& ids) co
 
 Assignment predict(const FitContext& ctx, const std::vector<float>& centroids, int k) {
   const int64_t n = ctx.shard.n;
-  Assignment a{std::vector<int32_t>(n), std::vector<float>(n), std::vector<int64_t>(k, 0)};
+  Assignment a{std::vector<int32_t>(n), std::vector<float>(n), std::vector<float>(n), std::vector<int64_t>(k, 0)};
   ctx.backend.assign_and_accumulate(centroids.data(), k, ctx.summary.quantization, nullptr, a.row.data(),
-                                    a.squared_distance.data());
+                                    a.squared_distance.data(), a.runner_up_squared_distance.data());
   for (int32_t row : a.row) a.sizes[row] += 1;
   ctx.comm.sum(a.sizes.data(), a.sizes.size());
   return a;

@@ -11,6 +11,7 @@ namespace kseg {
 struct Assignment {
   std::vector<int32_t> row;            ///< per customer: the nearest centroid's row (ties: the smaller row)
   std::vector<float> squared_distance;  ///< per customer: to that centroid, as the fused kernel computes it
+  std::vector<float> runner_up_squared_distance;  ///< per customer: to the second-nearest centroid (INFINITY with one)
   std::vector<int64_t> sizes;          ///< per centroid row: customers over all ranks
 
   /// Per customer: the Euclidean distance (float square root of squared_distance).

@@ -95,7 +95,7 @@ void segment_spreads(const FitContext& ctx, const Placement& p, const std::vecto
 Placement place(const FitContext& ctx, std::vector<float> centroids, int k) {
   Placement p{std::move(centroids), std::vector<int32_t>(ctx.shard.n), std::vector<float>(ctx.shard.n), 0, {}, {}};
   LloydSums sums;
-  ctx.backend.assign_and_accumulate(p.centroids.data(), k, ctx.summary.quantization, &sums, p.labels.data(), p.sq.data());
+  ctx.backend.assign_and_accumulate(p.centroids.data(), k, ctx.summary.quantization, &sums, p.labels.data(), p.sq.data(), nullptr);
   sum_over_ranks(ctx.comm, sums);
   p.inertia = sums.inertia_total(ctx.summary.quantization);
   std::vector<double> spread(k), tail(k);

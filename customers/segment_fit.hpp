@@ -5,7 +5,6 @@
 
 #include "cluster/predict.hpp"
 #include "common/communicator.hpp"
-#include "kernels/backend.hpp"
 
 namespace kseg {
 
@@ -29,11 +28,10 @@ inline constexpr double kEnvelopeQuantile = 0.99;
 std::vector<double> distance_envelope(const Assignment& a, const std::vector<float>& distance, int k,
                                       const Communicator& comm);
 
-/// Collective: margins of `shard`'s customers against `centroids` (k × d, model units) and their
-/// flags against `envelope` (per centroid row; empty: an older result without one, nobody flagged).
-/// `distance` is a.distances().
-SegmentFit segment_fit(const ShardView& shard, const std::vector<float>& centroids, int k, const Assignment& a,
-                       const std::vector<float>& distance, const std::vector<double>& envelope,
+/// Collective: margins of the shard's customers from `a` (a predict() of the model's centroids)
+/// and their flags against `envelope` (per centroid row; empty: an older result without one,
+/// nobody flagged). `distance` is a.distances().
+SegmentFit segment_fit(const Assignment& a, const std::vector<float>& distance, const std::vector<double>& envelope,
                        const Communicator& comm);
 
 }  // namespace kseg

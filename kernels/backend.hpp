@@ -93,9 +93,11 @@ class Backend {
 
   /// One pass over the shard: each point's nearest of the k centroids (ties: smaller index);
   /// when `sums` is given, accumulates exact per-segment sums, counts and inertia into it
-  /// (after resetting it); `labels` and `sq_distances`, when given, receive n values each.
-  virtual void assign_and_accumulate(const float* centroids, int k, const Quantization& q,
-                                     LloydSums* sums, int32_t* labels, float* sq_distances) = 0;
+  /// (after resetting it); `labels`, `sq_distances` and `runner_up_sq_distances`, when given,
+  /// receive n values each. The runner-up is the second smallest squared distance (a tie for the
+  /// nearest gives it the nearest's distance; INFINITY with one centroid), canonical like the rest.
+  virtual void assign_and_accumulate(const float* centroids, int k, const Quantization& q, LloydSums* sums,
+                                     int32_t* labels, float* sq_distances, float* runner_up_sq_distances) = 0;
 
   /// min_sq_distances[i] = min(min_sq_distances[i], squared distance of point i to any of the k
   /// centroids): the D² update of k-means++ and k-means||.

@@ -87,19 +87,22 @@ class CpuBackend final : public Backend {
   void load_shard(const ShardView& shard) override { shard_ = shard; }
 
   void assign_and_accumulate(const float* centroids, int k, const Quantization& q, LloydSums* sums,
-                             int32_t* labels, float* sq_distances) override {
+                             int32_t* labels, float* sq_distances, float* runner_up_sq_distances) override {
     const int d = shard_.d;
     std::vector<ThreadSums> per_thread(static_cast<std::size_t>(omp_get_max_threads()));
     if (sums)
       for (ThreadSums& part : per_thread) part.reset(k, d);
-    detail::for_each_tile(shard_, centroids, k, [&](int thread, int64_t first, int count, const TileNearest& found) {
+    const auto visit = [&](int thread, int64_t first, int count, const TileNearest& found) {
       for (int lane = 0; lane < count; ++lane) {
         const int64_t i = first + lane;
         if (labels) labels[i] = found.index[lane];
         if (sq_distances) sq_distances[i] = found.best[lane];
+        if (runner_up_sq_distances) runner_up_sq_distances[i] = found.second[lane];
         if (sums) per_thread[thread].add(shard_.x + i * d, d, found.index[lane], found.best[lane], q);
       }
-    });
+    };
+    if (runner_up_sq_distances) detail::for_each_tile<true>(shard_, centroids, k, visit);
+    else detail::for_each_tile<false>(shard_, centroids, k, visit);
     if (sums) sum_threads(per_thread, k, sums);
   }
 

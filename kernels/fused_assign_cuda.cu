@@ -43,6 +43,7 @@ struct PassArgs {
   unsigned long long* off_grid_count; // values added there
   int32_t* labels;                    // nullable, chunk-relative
   float* sq_distances;                // nullable
+  float* runner_up_sq;                // nullable
   float* min_sq;                      // nullable: lower_min mode
   // Bounded passes (Backend::assign_bounded); points.label null otherwise. Chunk-relative.
   detail::PointStates points;
@@ -133,6 +134,7 @@ __global__ void pass_kernel(PassArgs a) {
     if (a.min_sq) a.min_sq[i] = fminf(a.min_sq[i], best);
     if (a.labels) a.labels[i] = best_c;
     if (a.sq_distances) a.sq_distances[i] = best;
+    if (a.runner_up_sq) a.runner_up_sq[i] = second;
     if (!my_sums) continue;
     add_row(a, my_sums, row, best_c, 1);
     if (a.points.label) continue;  // a bounded pass computes no inertia
@@ -208,9 +210,16 @@ using PinnedArray = Buffer<T, PinnedMemory>;
 
 // What one stream needs to process a chunk: the rows (streaming only), the per-block sums, the
 // chunk's totals on the device and on the host, and per-point outputs.
+// Host arrays a pass fills per point, each nullable.
+struct PointOutputs {
+  int32_t* labels = nullptr;
+  float* sq_distances = nullptr;
+  float* runner_up_sq = nullptr;
+};
+
 struct StreamState {
   cudaStream_t stream = nullptr;
-  DeviceArray<float> rows, min_sq, sq;
+  DeviceArray<float> rows, min_sq, sq, runner_up_sq;
   DeviceArray<int32_t> labels;
   DeviceArray<long long> block_sums;
   DeviceArray<__int128> totals;
@@ -258,15 +267,15 @@ class CudaBackend final : public Backend {
   }
 
   void assign_and_accumulate(const float* centroids, int k, const Quantization& q, LloydSums* sums, int32_t* labels,
-                             float* sq_distances) override {
+                             float* sq_distances, float* runner_up_sq_distances) override {
     upload_model(centroids, k, q);
     if (sums) sums->reset(k, shard_.d);
-    run_chunks(k, sums, labels, sq_distances, nullptr);
+    run_chunks(k, sums, {labels, sq_distances, runner_up_sq_distances}, nullptr);
   }
 
   void lower_min_sq_distances(const float* centroids, int k, float* min_sq_distances) override {
     upload_model(centroids, k, Quantization{std::vector<double>(shard_.d, 1.0), 1.0});
-    run_chunks(k, nullptr, nullptr, nullptr, min_sq_distances);
+    run_chunks(k, nullptr, {}, min_sq_distances);
   }
 
   // The first pass of a fit sets every point's segment, bounds and sums; the passes after it
@@ -282,12 +291,12 @@ class CudaBackend final : public Backend {
     if (fresh) {
       start_bounds(k, kind);
       bounds_.assigned.reset(k, shard_.d);
-      run_chunks(k, &bounds_.assigned, nullptr, nullptr, nullptr);
+      run_chunks(k, &bounds_.assigned, {}, nullptr);
     } else {
       follow_motion(*motion);
       LloydSums moves;
       moves.reset(k, shard_.d);
-      run_chunks(k, &moves, nullptr, nullptr, nullptr);
+      run_chunks(k, &moves, {}, nullptr);
       bounds_.assigned.add(moves);
     }
     bounds_.pass = BoundsState::Pass::none;
@@ -348,7 +357,7 @@ class CudaBackend final : public Backend {
   }
 
   // Chunk c goes to stream c % 2: while one stream computes, the other copies its next rows in.
-  void run_chunks(int k, LloydSums* sums, int32_t* labels, float* sq_distances, float* min_sq) {
+  void run_chunks(int k, LloydSums* sums, const PointOutputs& out, float* min_sq) {
     const int d = shard_.d;
     const int entries = k * d + k;
     for (int64_t first = 0, c = 0; first < shard_.n; first += chunk_, ++c) {
@@ -382,8 +391,9 @@ class CudaBackend final : public Backend {
         a.drift = {bounds_.drift_table.data, groups ? bounds_.drift.pass() : 0};
         a.counters = bounds_.counters.data;
       }
-      if (labels) s.labels.ensure(n), a.labels = s.labels.data;
-      if (sq_distances) s.sq.ensure(n), a.sq_distances = s.sq.data;
+      if (out.labels) s.labels.ensure(n), a.labels = s.labels.data;
+      if (out.sq_distances) s.sq.ensure(n), a.sq_distances = s.sq.data;
+      if (out.runner_up_sq) s.runner_up_sq.ensure(n), a.runner_up_sq = s.runner_up_sq.data;
       if (min_sq) {
         s.min_sq.ensure(n);
         KSEG_CUDA_CHECK(cudaMemcpyAsync(s.min_sq.data, min_sq + first, sizeof(float) * n, cudaMemcpyHostToDevice, s.stream));
@@ -408,8 +418,9 @@ class CudaBackend final : public Backend {
                                         cudaMemcpyDeviceToHost, s.stream));
         s.pending = true;
       }
-      copy_back(s, labels, a.labels, first, n);
-      copy_back(s, sq_distances, a.sq_distances, first, n);
+      copy_back(s, out.labels, a.labels, first, n);
+      copy_back(s, out.sq_distances, a.sq_distances, first, n);
+      copy_back(s, out.runner_up_sq, a.runner_up_sq, first, n);
       copy_back(s, min_sq, a.min_sq, first, n);
     }
     for (StreamState& s : streams_) collect(s, sums);

@@ -49,7 +49,7 @@ AssignSummary assign_job(const AssignParams& p, const Communicator& comm, const 
   const Assignment a = predict(device->context(), model.centroids, model.k);
   const std::vector<int32_t> segment = a.segment_ids(model.segment_ids);
   const std::vector<float> distance = a.distances();
-  const SegmentFit fit = segment_fit(shard.view(), model.centroids, model.k, a, distance, model.distance_envelope, comm);
+  const SegmentFit fit = segment_fit(a, distance, model.distance_envelope, comm);
 
   ResultContent content = model_content(model, a.sizes);
   const std::vector<float> monetary = inputs.profiled_column("monetary");

@@ -60,7 +60,7 @@ SegmentedCustomers assign_stage(const FitContext& ctx, FitOutcome& fitted, const
   s.segment = s.assignment.segment_ids(s.order.ids);
   s.distance = s.assignment.distances();
   s.envelope = distance_envelope(s.assignment, s.distance, fit.k, ctx.comm);
-  s.fit = segment_fit(ctx.shard, fit.centroids, fit.k, s.assignment, s.distance, s.envelope, ctx.comm);
+  s.fit = segment_fit(s.assignment, s.distance, s.envelope, ctx.comm);
   s.monetary = inputs.profiled_column("monetary");
   s.rfm = customer_rfm_of(inputs, ctx.comm);
   return s;

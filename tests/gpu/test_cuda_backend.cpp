@@ -20,12 +20,15 @@ struct Pass {
   std::vector<float> sq;
   LloydSums sums;
   std::vector<float> min_sq;
+  std::vector<float> runner_up;
 };
 
 Pass run_pass(Backend& backend, const testing::LocalFit& fit, const std::vector<float>& centroids, int k) {
-  Pass p{std::vector<int32_t>(fit.view.n), std::vector<float>(fit.view.n), {}, std::vector<float>(fit.view.n, 3.0f)};
+  Pass p{std::vector<int32_t>(fit.view.n), std::vector<float>(fit.view.n), {}, std::vector<float>(fit.view.n, 3.0f),
+         std::vector<float>(fit.view.n)};
   backend.load_shard(fit.view);
-  backend.assign_and_accumulate(centroids.data(), k, fit.summary.quantization, &p.sums, p.labels.data(), p.sq.data());
+  backend.assign_and_accumulate(centroids.data(), k, fit.summary.quantization, &p.sums, p.labels.data(), p.sq.data(),
+                                p.runner_up.data());
   backend.lower_min_sq_distances(centroids.data(), k, p.min_sq.data());
   return p;
 }
@@ -34,6 +37,7 @@ void expect_identical(const Pass& a, const Pass& b, const std::string& what) {
   EXPECT_EQ(a.labels, b.labels) << what;
   EXPECT_EQ(0, std::memcmp(a.sq.data(), b.sq.data(), sizeof(float) * a.sq.size())) << what;
   EXPECT_EQ(0, std::memcmp(a.min_sq.data(), b.min_sq.data(), sizeof(float) * a.min_sq.size())) << what;
+  EXPECT_EQ(0, std::memcmp(a.runner_up.data(), b.runner_up.data(), sizeof(float) * a.runner_up.size())) << what;
   EXPECT_TRUE(a.sums.feature_sums == b.sums.feature_sums) << what;
   EXPECT_EQ(a.sums.counts, b.sums.counts) << what;
   EXPECT_TRUE(a.sums.inertia == b.sums.inertia) << what;

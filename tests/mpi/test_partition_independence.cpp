@@ -57,7 +57,7 @@ void expect_sums_match_float64(const testing::LocalFit& fit, const KMeansResult&
   const LloydSums sums = global_lloyd_sums(fit.context(), result.centroids, c.k);
   const std::vector<float> means = centroids_from_sums(sums, fit.summary.quantization, result.centroids);
   std::vector<int32_t> labels(fit.ids.size());
-  fit.backend->assign_and_accumulate(result.centroids.data(), c.k, fit.summary.quantization, nullptr, labels.data(), nullptr);
+  fit.backend->assign_and_accumulate(result.centroids.data(), c.k, fit.summary.quantization, nullptr, labels.data(), nullptr, nullptr);
   std::vector<double> total(static_cast<std::size_t>(c.k) * c.d, 0.0), count(c.k, 0.0);
   double inertia = 0;
   for (std::size_t i = 0; i < labels.size(); ++i) {
@@ -117,9 +117,9 @@ TEST_P(PartitionIndependence, DistributedFitEqualsSingleProcessFit) {
 
   std::vector<int32_t> local_labels(mine.count), all_labels(c.n);
   distributed.backend->assign_and_accumulate(got.centroids.data(), c.k, distributed.summary.quantization, nullptr,
-                                             local_labels.data(), nullptr);
+                                             local_labels.data(), nullptr, nullptr);
   single.backend->assign_and_accumulate(want.centroids.data(), c.k, single.summary.quantization, nullptr,
-                                        all_labels.data(), nullptr);
+                                        all_labels.data(), nullptr, nullptr);
   EXPECT_TRUE(std::equal(local_labels.begin(), local_labels.end(), all_labels.begin() + mine.first));
   if (world.is_root()) expect_sums_match_float64(single, want, c);
 

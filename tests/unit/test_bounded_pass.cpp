@@ -54,7 +54,7 @@ double expect_bounded_equals_full(const std::vector<float>& x, const Size& s, in
                                 std::to_string(threads) + " threads, iteration " + std::to_string(it);
       LloydSums full, bounded;
       std::vector<int32_t> labels(s.n);
-      fit.backend->assign_and_accumulate(centroids.data(), s.k, q, &full, labels.data(), nullptr);
+      fit.backend->assign_and_accumulate(centroids.data(), s.k, q, &full, labels.data(), nullptr, nullptr);
       const CentroidMotion motion = before.empty() ? CentroidMotion{} : measure_motion(before, centroids, s.k, s.d);
       fit.backend->assign_bounded(centroids.data(), s.k, q, before.empty() ? nullptr : &motion, kind, &bounded);
       expect_same_sums(bounded, full, where);

@@ -79,7 +79,7 @@ double expect_full_pass_segments(const std::vector<float>& x, const Size& s, int
     const std::string where = std::to_string(groups) + " groups, iteration " + std::to_string(it);
     LloydSums full;
     std::vector<int32_t> labels(s.n);
-    fit.backend->assign_and_accumulate(centroids.data(), s.k, q, &full, labels.data(), nullptr);
+    fit.backend->assign_and_accumulate(centroids.data(), s.k, q, &full, labels.data(), nullptr, nullptr);
     if (before.empty()) {
       pass.start(centroids);
     } else {

@@ -21,6 +21,7 @@ class FusedKernel : public ::testing::TestWithParam<Size> {};
 struct Reference {
   std::vector<int32_t> labels;
   std::vector<float> sq;
+  std::vector<float> runner_up;  // squared distance to the nearest centroid other than the label's
   LloydSums sums;
 };
 
@@ -32,6 +33,10 @@ Reference reference_pass(const std::vector<float>& x, const std::vector<float>& 
     const int label = nearest_centroid(&x[i * s.d], c.data(), s.k, s.d, &best);
     r.labels.push_back(label);
     r.sq.push_back(best);
+    float runner_up = INFINITY;
+    for (int other = 0; other < s.k; ++other)
+      if (other != label) runner_up = std::fmin(runner_up, squared_distance(&x[i * s.d], &c[other * s.d], s.d));
+    r.runner_up.push_back(runner_up);
     for (int j = 0; j < s.d; ++j) {
       int64_t on_grid = 0;
       const std::size_t at = static_cast<std::size_t>(label) * s.d + j;
@@ -57,10 +62,12 @@ void expect_matches_plain_loop(const std::vector<float>& x, const Size& s) {
     omp_set_num_threads(threads);
     LloydSums sums;
     std::vector<int32_t> labels(s.n, -1);
-    std::vector<float> sq(s.n, -1.0f);
-    fit.backend->assign_and_accumulate(centroids.data(), s.k, fit.summary.quantization, &sums, labels.data(), sq.data());
+    std::vector<float> sq(s.n, -1.0f), runner_up(s.n, -1.0f);
+    fit.backend->assign_and_accumulate(centroids.data(), s.k, fit.summary.quantization, &sums, labels.data(), sq.data(),
+                                       runner_up.data());
     EXPECT_EQ(labels, expected.labels) << threads << " threads";
     EXPECT_EQ(0, std::memcmp(sq.data(), expected.sq.data(), sizeof(float) * s.n)) << threads << " threads";
+    EXPECT_EQ(0, std::memcmp(runner_up.data(), expected.runner_up.data(), sizeof(float) * s.n)) << threads << " threads";
     EXPECT_TRUE(sums.feature_sums == expected.sums.feature_sums) << threads << " threads";
     EXPECT_EQ(sums.counts, expected.sums.counts) << threads << " threads";
     EXPECT_TRUE(sums.inertia == expected.sums.inertia) << threads << " threads";
@@ -90,7 +97,7 @@ TEST(FusedKernel, SumsKeepFullPrecisionBesideAnOutlier) {
   testing::LocalFit fit(x, testing::sequential_ids(s.n), s.d);
   const std::vector<float> centroids = {1e11f, 0, 0, 0.5f, 0.5f, 0.5f};
   LloydSums sums;
-  fit.backend->assign_and_accumulate(centroids.data(), s.k, fit.summary.quantization, &sums, nullptr, nullptr);
+  fit.backend->assign_and_accumulate(centroids.data(), s.k, fit.summary.quantization, &sums, nullptr, nullptr, nullptr);
   ASSERT_EQ(sums.counts[0], 1);
   long double feature_sum = 0, inertia = 0;
   for (int64_t i = 1; i < s.n; ++i) {
@@ -127,10 +134,11 @@ TEST(FusedKernel, TiesGoToTheSmallerSegment) {
   testing::LocalFit fit({0.0f, 0.0f}, {1}, 2);
   const std::vector<float> centroids = {1, 0, 0, 1, -1, 0};  // all at distance 1
   int32_t label = -1;
-  float sq = 0;
-  fit.backend->assign_and_accumulate(centroids.data(), 3, fit.summary.quantization, nullptr, &label, &sq);
+  float sq = 0, runner_up = 0;
+  fit.backend->assign_and_accumulate(centroids.data(), 3, fit.summary.quantization, nullptr, &label, &sq, &runner_up);
   EXPECT_EQ(label, 0);
   EXPECT_EQ(sq, 1.0f);
+  EXPECT_EQ(runner_up, 1.0f);  // the tied centroid
 }
 
 }  // namespace
@@ -152,7 +160,7 @@ TEST(FusedKernel, CountsPastTwoToThe31Elements) {
   Quantization q{std::vector<double>(d, 1.0), 1.0};
   const std::vector<float> centroids = {0, 0, 0, 0, 0, 0, 0, 0, 1, /* far: */ 5, 5, 5, 5, 5, 5, 5, 5, 5};
   LloydSums sums;
-  backend->assign_and_accumulate(centroids.data(), 2, q, &sums, nullptr, nullptr);
+  backend->assign_and_accumulate(centroids.data(), 2, q, &sums, nullptr, nullptr, nullptr);
   munmap(zeros, bytes);
   EXPECT_EQ(sums.counts[0], n);
   EXPECT_EQ(sums.counts[1], 0);
