@@ -1,19 +1,32 @@
 #include "cluster/customer_sample.hpp"
 
+#include <omp.h>
+
 #include "kernels/philox.hpp"
 
 namespace kseg {
 
 CustomerSample draw_customer_sample(const ShardView& shard, const int64_t* ids, uint64_t seed, uint32_t stream,
                                     uint32_t counter, double share) {
+  const auto d = static_cast<std::size_t>(shard.d);
+  std::vector<CustomerSample> parts(static_cast<std::size_t>(omp_get_max_threads()));
+#pragma omp parallel
+  {  // each thread draws from its run of rows; the runs joined in order keep the shard's order
+    const int64_t threads = omp_get_num_threads(), thread = omp_get_thread_num();
+    CustomerSample& part = parts[static_cast<std::size_t>(thread)];
+    for (int64_t i = shard.n * thread / threads; i < shard.n * (thread + 1) / threads; ++i) {
+      if (Philox::uniform(seed, ids[i], stream, counter) >= share) continue;
+      part.x.insert(part.x.end(), shard.x + i * d, shard.x + (i + 1) * d);
+      part.ids.push_back(ids[i]);
+      part.origin.push_back(i);
+    }
+  }
   CustomerSample sample;
   sample.d = shard.d;
-  const auto d = static_cast<std::size_t>(shard.d);
-  for (int64_t i = 0; i < shard.n; ++i) {
-    if (Philox::uniform(seed, ids[i], stream, counter) >= share) continue;
-    sample.x.insert(sample.x.end(), shard.x + i * d, shard.x + (i + 1) * d);
-    sample.ids.push_back(ids[i]);
-    sample.origin.push_back(i);
+  for (const CustomerSample& part : parts) {
+    sample.x.insert(sample.x.end(), part.x.begin(), part.x.end());
+    sample.ids.insert(sample.ids.end(), part.ids.begin(), part.ids.end());
+    sample.origin.insert(sample.origin.end(), part.origin.begin(), part.origin.end());
   }
   return sample;
 }

@@ -1,9 +1,12 @@
 #include "cluster/data_summary.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "common/errors.hpp"
 #include "common/number_text.hpp"
@@ -26,15 +29,28 @@ uint64_t row_hash(int64_t id, const float* row, int d) {
   return h;
 }
 
+// This thread's share of n rows: [begin, end).
+std::pair<int64_t, int64_t> rows_of_thread(int64_t n) {
+  const int64_t threads = omp_get_num_threads(), thread = omp_get_thread_num();
+  return {n * thread / threads, n * (thread + 1) / threads};
+}
+
 void global_ranges(const ShardView& shard, const Communicator& comm, DataSummary& s) {
   s.min.assign(shard.d, INFINITY);
   s.max.assign(shard.d, -INFINITY);
-  for (int64_t i = 0; i < shard.n; ++i)
-    for (int j = 0; j < shard.d; ++j) {
-      const double v = shard.x[i * shard.d + j];
-      s.min[j] = std::min(s.min[j], v);
-      s.max[j] = std::max(s.max[j], v);
-    }
+#pragma omp parallel
+  {
+    std::vector<double> low(shard.d, INFINITY), high(shard.d, -INFINITY);
+    const auto [begin, end] = rows_of_thread(shard.n);
+    for (int64_t i = begin; i < end; ++i)
+      for (int j = 0; j < shard.d; ++j) {
+        const double v = shard.x[i * shard.d + j];
+        low[j] = std::min(low[j], v);
+        high[j] = std::max(high[j], v);
+      }
+#pragma omp critical
+    for (int j = 0; j < shard.d; ++j) s.min[j] = std::min(s.min[j], low[j]), s.max[j] = std::max(s.max[j], high[j]);
+  }
   comm.min(s.min.data(), s.min.size());
   comm.max(s.max.data(), s.max.size());
 }
@@ -47,12 +63,20 @@ void global_moments(const ShardView& shard, const Communicator& comm, DataSummar
     const double bound = std::max(std::fabs(s.min[j]), std::fabs(s.max[j]));
     sums.emplace_back(FixedPoint::scale_for_bound(bound * bound, FixedPoint::kDistanceBits));
   }
-  for (int64_t i = 0; i < shard.n; ++i)
-    for (int j = 0; j < d; ++j) {
-      const double v = shard.x[i * d + j];
-      sums[j].add(v);
-      sums[d + j].add(v * v);  // exact: a float's square fits a double
-    }
+  const std::vector<GridSum> empty = sums;  // each thread's sums start from these, not from `sums` being merged into
+#pragma omp parallel
+  {
+    std::vector<GridSum> mine = empty;  // exact sums: the merge order does not matter
+    const auto [begin, end] = rows_of_thread(shard.n);
+    for (int64_t i = begin; i < end; ++i)
+      for (int j = 0; j < d; ++j) {
+        const double v = shard.x[i * d + j];
+        mine[j].add(v);
+        mine[d + j].add(v * v);  // exact: a float's square fits a double
+      }
+#pragma omp critical
+    for (std::size_t at = 0; at < sums.size(); ++at) sums[at].merge(mine[at]);
+  }
   comm.sum(sums.data(), sums.size());
   s.mean.resize(d);
   s.variance.resize(d);
@@ -88,6 +112,7 @@ DataSummary summarize(const ShardView& shard, const int64_t* ids, const Communic
 
   // A sum of row hashes (mod 2^64): independent of row order and of the split over ranks.
   uint64_t checksum = 0;
+#pragma omp parallel for reduction(+ : checksum) schedule(static)
   for (int64_t i = 0; i < shard.n; ++i) checksum += row_hash(ids[i], shard.x + i * shard.d, shard.d);
   s.checksum = static_cast<uint64_t>(comm.sum(static_cast<int128>(checksum)));
   stop_if_requested(comm, during);

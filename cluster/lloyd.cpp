@@ -26,14 +26,6 @@ double max_squared_shift(const std::vector<float>& a, const std::vector<float>& 
   return worst;
 }
 
-// The means of an assignment's sums, an emptied segment re-seeded.
-LloydStep step_from_sums(const FitContext& ctx, const std::vector<float>& centroids, LloydSums sums) {
-  LloydStep step{{}, std::move(sums), 0};
-  step.centroids = centroids_from_sums(step.sums, ctx.summary.quantization, centroids);
-  step.reseeded = reseed_empty_segments(ctx, centroids, step.sums.counts, step.centroids);
-  return step;
-}
-
 struct RestartOutcome {
   std::vector<float> centroids;
   LloydSums final_sums;
@@ -204,6 +196,13 @@ LloydSums global_lloyd_sums(const FitContext& ctx, const std::vector<float>& cen
   ctx.backend.assign_and_accumulate(centroids.data(), k, ctx.summary.quantization, &sums, nullptr, sq_distances, nullptr);
   sum_over_ranks(ctx.comm, sums);
   return sums;
+}
+
+LloydStep step_from_sums(const FitContext& ctx, const std::vector<float>& centroids, LloydSums sums) {
+  LloydStep step{{}, std::move(sums), 0};
+  step.centroids = centroids_from_sums(step.sums, ctx.summary.quantization, centroids);
+  step.reseeded = reseed_empty_segments(ctx, centroids, step.sums.counts, step.centroids);
+  return step;
 }
 
 LloydStep lloyd_step(const FitContext& ctx, const std::vector<float>& centroids, int k) {

@@ -100,6 +100,10 @@ struct LloydStep {
 };
 LloydStep lloyd_step(const FitContext& ctx, const std::vector<float>& centroids, int k);
 
+/// The step that follows the global sums of `centroids`' assignment, however they were found.
+/// Collective (an emptied segment is re-seeded by passes on every rank).
+LloydStep step_from_sums(const FitContext& ctx, const std::vector<float>& centroids, LloydSums sums);
+
 /// The bounds an acceleration keeps; none for Acceleration::none.
 std::optional<BoundKind> bound_kind(Acceleration acceleration);
 

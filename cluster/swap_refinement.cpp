@@ -26,6 +26,7 @@ struct Placement {
   std::vector<float> centroids;
   std::vector<int32_t> labels;
   std::vector<float> sq;
+  LloydSums rank_sums;  // of this rank's customers: a trial's passes change them by its moves
   double inertia = 0;
   std::vector<int> cheapest_to_lose;
   std::vector<int> destinations;  // the segments a swap tries to split, in order
@@ -92,17 +93,63 @@ void segment_spreads(const FitContext& ctx, const Placement& p, const std::vecto
   }
 }
 
-Placement place(const FitContext& ctx, std::vector<float> centroids, int k) {
-  Placement p{std::move(centroids), std::vector<int32_t>(ctx.shard.n), std::vector<float>(ctx.shard.n), 0, {}, {}};
-  LloydSums sums;
-  ctx.backend.assign_and_accumulate(p.centroids.data(), k, ctx.summary.quantization, &sums, p.labels.data(), p.sq.data(), nullptr);
-  sum_over_ranks(ctx.comm, sums);
+// A placement whose labels, squared distances and global sums are known.
+void rank_segments(const FitContext& ctx, const LloydSums& sums, Placement& p) {
+  const int k = sums.k;
   p.inertia = sums.inertia_total(ctx.summary.quantization);
   std::vector<double> spread(k), tail(k);
   segment_spreads(ctx, p, sums.counts, spread, tail);
   p.cheapest_to_lose = ranked(merge_costs(p.centroids, sums.counts, k, ctx.shard.d), false);
   p.destinations = interleaved(ranked(spread, true), ranked(tail, true));
+}
+
+// The sums of a placement over all ranks.
+LloydSums global_sums(const FitContext& ctx, const Placement& p) {
+  LloydSums sums = p.rank_sums;
+  sum_over_ranks(ctx.comm, sums);
+  return sums;
+}
+
+Placement place(const FitContext& ctx, std::vector<float> centroids, int k) {
+  Placement p{std::move(centroids), std::vector<int32_t>(ctx.shard.n), std::vector<float>(ctx.shard.n), {}, 0, {}, {}};
+  ctx.backend.assign_and_accumulate(p.centroids.data(), k, ctx.summary.quantization, &p.rank_sums, p.labels.data(),
+                                    p.sq.data(), nullptr);
+  rank_segments(ctx, global_sums(ctx, p), p);
   return p;
+}
+
+// The rows in which two sets of centroids differ, ascending.
+std::vector<int32_t> changed_rows(const std::vector<float>& before, const std::vector<float>& after, int k, int d) {
+  std::vector<int32_t> changed;
+  for (int c = 0; c < k; ++c)
+    if (!std::equal(&before[static_cast<std::size_t>(c) * d], &before[static_cast<std::size_t>(c + 1) * d],
+                    &after[static_cast<std::size_t>(c) * d]))
+      changed.push_back(c);
+  return changed;
+}
+
+// A swap's trial: `best` with one centroid moved, kLloydStepsPerTrial Lloyd steps, and the
+// assignment of the centroids they reach, with its global sums. Each pass starts from the one
+// before (Backend::reassign_changed): it computes the distances to the centroids that changed
+// and changes the sums by the customers that moved, with the labels and exact sums of full passes.
+Placement try_swap(const FitContext& ctx, const Placement& best, std::vector<float> candidate, int k, LloydSums& sums) {
+  const int d = ctx.shard.d;
+  Placement trial{std::move(candidate), best.labels, best.sq, best.rank_sums, 0, {}, {}};
+  std::vector<int32_t> changed = changed_rows(best.centroids, trial.centroids, k, d);
+  const auto reassign = [&] {
+    ctx.backend.reassign_changed(trial.centroids.data(), k, changed, ctx.summary.quantization, &trial.rank_sums,
+                                 trial.labels.data(), trial.sq.data());
+    sums = global_sums(ctx, trial);
+  };
+  for (int step = 0; step < kLloydStepsPerTrial; ++step) {
+    reassign();
+    std::vector<float> next = step_from_sums(ctx, trial.centroids, sums).centroids;
+    changed = changed_rows(trial.centroids, next, k, d);
+    trial.centroids = std::move(next);
+  }
+  reassign();
+  trial.inertia = sums.inertia_total(ctx.summary.quantization);
+  return trial;
 }
 
 SwapOutcome swaps_on(const FitContext& ctx, const KMeansParams& params, std::vector<float> centroids) {
@@ -134,11 +181,11 @@ SwapOutcome swaps_on(const FitContext& ctx, const KMeansParams& params, std::vec
     }
     std::vector<float> candidate = best.centroids;
     std::copy(customer[0].x.begin(), customer[0].x.end(), candidate.begin() + static_cast<std::ptrdiff_t>(source) * d);
-    for (int step = 0; step < kLloydStepsPerTrial; ++step) candidate = lloyd_step(ctx, candidate, k).centroids;
-    // Most trials fail: their inertia alone (one pass, no labels) decides, the same exact sum as place()'s.
-    const double tried_inertia = global_lloyd_sums(ctx, candidate, k).inertia_total(ctx.summary.quantization);
-    if (tried_inertia < best.inertia) {  // the same exact sums on every rank: every rank decides alike
-      best = place(ctx, std::move(candidate), k);
+    LloydSums sums;
+    Placement swapped = try_swap(ctx, best, std::move(candidate), k, sums);
+    if (swapped.inertia < best.inertia) {  // the same exact sums on every rank: every rank decides alike
+      rank_segments(ctx, sums, swapped);
+      best = std::move(swapped);
       ++out.accepted;
       failed = 0;
     } else {

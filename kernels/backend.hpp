@@ -99,6 +99,19 @@ class Backend {
   virtual void assign_and_accumulate(const float* centroids, int k, const Quantization& q, LloydSums* sums,
                                      int32_t* labels, float* sq_distances, float* runner_up_sq_distances) = 0;
 
+  /// The pass assign_and_accumulate would make, bit for bit, after the centroids changed in the
+  /// rows `changed` (ascending) alone: `labels`, `sq_distances` and `sums` hold what this
+  /// backend's pass gave for the centroids before (the sums this rank's, not yet added over
+  /// ranks) and receive what it gives for these. A point whose own centroid stayed needs its
+  /// distances to the changed ones alone, and the sums change by the points that moved, so a pass
+  /// after a few centroids changed (a swap's trial) costs about a distance per point. This
+  /// default makes the whole pass: a backend whose full passes are cheap keeps it.
+  virtual void reassign_changed(const float* centroids, int k, const std::vector<int32_t>& changed, const Quantization& q,
+                                LloydSums* sums, int32_t* labels, float* sq_distances) {
+    (void)changed;
+    assign_and_accumulate(centroids, k, q, sums, labels, sq_distances, nullptr);
+  }
+
   /// min_sq_distances[i] = min(min_sq_distances[i], squared distance of point i to any of the k
   /// centroids): the D² update of k-means++ and k-means||.
   virtual void lower_min_sq_distances(const float* centroids, int k, float* min_sq_distances) = 0;

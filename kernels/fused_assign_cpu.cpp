@@ -80,6 +80,48 @@ class FullSearch {
   PendingRows pending_;
 };
 
+// The points of a pass after a change whose own centroid changed: searched against every
+// centroid, a tile of them at a time, their moves recorded.
+class ChangedSegmentSearch {
+ public:
+  ChangedSegmentSearch(const ShardView& shard, const float* centroids, int k, const Quantization& q, ThreadMoves& moves,
+                       int32_t* labels, float* sq_distances)
+      : shard_(shard), centroids_(centroids), k_(k), q_(q), moves_(moves), labels_(labels), sq_(sq_distances) {}
+
+  void take(int64_t i) {
+    pending_.rows[pending_.count++] = i;
+    if (pending_.count == kLanes) search();
+  }
+  void finish() {
+    if (pending_.count > 0) search();
+  }
+
+ private:
+  void search() {
+    const int d = shard_.d;
+    tile_.load_rows(shard_.x, d, pending_.rows, pending_.count);
+    detail::nearest_in_tile(tile_, d, centroids_, k_, found_.best, found_.index);
+    for (int lane = 0; lane < pending_.count; ++lane) {
+      const int64_t i = pending_.rows[lane];
+      moves_.reassign(shard_.x + i * d, d, q_, labels_[i], sq_[i], found_.index[lane], found_.best[lane]);
+      labels_[i] = found_.index[lane];
+      sq_[i] = found_.best[lane];
+    }
+    pending_.count = 0;
+  }
+
+  const ShardView& shard_;
+  const float* centroids_;
+  int k_;
+  const Quantization& q_;
+  ThreadMoves& moves_;
+  int32_t* labels_;
+  float* sq_;
+  Tile tile_;
+  TileNearest found_;
+  PendingRows pending_;
+};
+
 class CpuBackend final : public Backend {
  public:
   std::string name() const override { return "cpu"; }
@@ -104,6 +146,55 @@ class CpuBackend final : public Backend {
     if (runner_up_sq_distances) detail::for_each_tile<true>(shard_, centroids, k, visit);
     else detail::for_each_tile<false>(shard_, centroids, k, visit);
     if (sums) sum_threads(per_thread, k, sums);
+  }
+
+  // Each point's nearest among the changed centroids (ties: the smaller row, as `changed` is
+  // ascending) against its own, unless its own changed: then it is searched in full. Where half
+  // the centroids changed, every point is searched in full. Either way the sums change by the
+  // rows that moved and the distances that changed alone (exact sums).
+  void reassign_changed(const float* centroids, int k, const std::vector<int32_t>& changed, const Quantization& q,
+                        LloydSums* sums, int32_t* labels, float* sq_distances) override {
+    const int d = shard_.d;
+    const bool search_all = 2 * changed.size() >= static_cast<std::size_t>(k);
+    std::vector<uint8_t> own_changed(k, 0);
+    std::vector<float> changed_rows;
+    for (int32_t c : changed) {
+      own_changed[c] = 1;
+      changed_rows.insert(changed_rows.end(), centroids + static_cast<std::size_t>(c) * d,
+                          centroids + static_cast<std::size_t>(c + 1) * d);
+    }
+    const std::size_t threads = static_cast<std::size_t>(omp_get_max_threads());
+    std::vector<ThreadMoves> moves(threads);
+    std::vector<ChangedSegmentSearch> searches;
+    searches.reserve(threads);
+    for (ThreadMoves& part : moves) {
+      part.reset(k, d);
+      searches.emplace_back(shard_, centroids, k, q, part, labels, sq_distances);
+    }
+    const float* searched = search_all ? centroids : changed_rows.data();
+    const int searched_count = search_all ? k : static_cast<int>(changed.size());
+    detail::for_each_tile(shard_, searched, searched_count, [&](int thread, int64_t first, int count, const TileNearest& found) {
+      for (int lane = 0; lane < count; ++lane) {
+        const int64_t i = first + lane;
+        const int32_t own = labels[i];
+        int32_t nearest = own;
+        float sq = sq_distances[i];
+        if (search_all) {
+          nearest = found.index[lane], sq = found.best[lane];
+        } else if (own_changed[own]) {
+          searches[thread].take(i);
+          continue;
+        } else if (searched_count > 0) {
+          const int32_t nearest_changed = changed[found.index[lane]];
+          if (found.best[lane] < sq || (found.best[lane] == sq && nearest_changed < own))
+            nearest = nearest_changed, sq = found.best[lane];
+        }
+        moves[thread].reassign(shard_.x + i * d, d, q, own, sq_distances[i], nearest, sq);
+        labels[i] = nearest, sq_distances[i] = sq;
+      }
+    });
+    for (ChangedSegmentSearch& search : searches) search.finish();
+    detail::apply_moves(moves, k, *sums);
   }
 
   void lower_min_sq_distances(const float* centroids, int k, float* min_sq_distances) override {

@@ -37,6 +37,10 @@ struct alignas(64) ThreadSums {
   }
   void add(const float* row, int d, int segment, float sq_distance, const Quantization& q) {
     add_row(row, d, segment, q);
+    add_distance(sq_distance, q);
+  }
+  // A squared distance into the inertia alone.
+  void add_distance(float sq_distance, const Quantization& q) {
     int64_t on_grid = 0;
     if (GridSum::lands_on_grid(sq_distance, q.distance_scale, &on_grid)) totals.inertia += on_grid;
     else totals.off_grid_at(totals.inertia_slot()).add(sq_distance);
@@ -257,6 +261,18 @@ struct ThreadMoves {
     departures.reset(k, d);
     moved = searched = 0;
     work = 0;
+  }
+  /// A point found at `to`, `sq_now` that was at `from`, `sq_before`: its row and distance out of
+  /// the sums as they were and into them as they are, where they changed.
+  void reassign(const float* row, int d, const Quantization& q, int32_t from, float sq_before, int32_t to, float sq_now) {
+    if (to != from) {
+      departures.add(row, d, from, sq_before, q);
+      arrivals.add(row, d, to, sq_now, q);
+      ++moved;
+    } else if (sq_now != sq_before) {
+      departures.add_distance(sq_before, q);
+      arrivals.add_distance(sq_now, q);
+    }
   }
   /// Point i's row moved from its segment's sums to those of `to`, if that differs; the caller's
   /// PointBounds::set() then records the segment.

@@ -1,5 +1,6 @@
 // Exact reductions: the same total for any order or split, the true sum rounded once.
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
@@ -137,6 +138,28 @@ TEST(DataSummary, MomentsMatchADoubleReference) {
     EXPECT_EQ(fit.summary.max[j], hi);
   }
   EXPECT_EQ(fit.summary.total_points, n);
+}
+
+// The summary is taken by threads, each over its run of rows: any thread count gives the same
+// bits (off-grid values included), as one rank or several do.
+TEST(DataSummary, SameBitsForAnyThreadCount) {
+  const int64_t n = 10007;
+  const int d = 5;
+  const std::vector<float> x = testing::off_grid_matrix(n, d, 31, 1e11f);
+  const std::vector<int64_t> ids = testing::sequential_ids(n);
+  const Communicator comm(MPI_COMM_SELF);
+  omp_set_num_threads(1);
+  const DataSummary want = summarize({x.data(), n, d}, ids.data(), comm);
+  for (int threads : {2, 3, 5, 8}) {
+    omp_set_num_threads(threads);
+    const DataSummary got = summarize({x.data(), n, d}, ids.data(), comm);
+    EXPECT_EQ(got.min, want.min) << threads << " threads";
+    EXPECT_EQ(got.max, want.max) << threads << " threads";
+    EXPECT_EQ(0, std::memcmp(got.mean.data(), want.mean.data(), sizeof(double) * d)) << threads << " threads";
+    EXPECT_EQ(0, std::memcmp(got.variance.data(), want.variance.data(), sizeof(double) * d)) << threads << " threads";
+    EXPECT_EQ(got.checksum, want.checksum) << threads << " threads";
+  }
+  omp_set_num_threads(2);
 }
 
 // One customer at 3e38 (float32's range): the moments standardization needs stay exact (its square,

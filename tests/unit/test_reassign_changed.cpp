@@ -1,0 +1,106 @@
+// Backend::reassign_changed against full passes: after one centroid jumps onto a customer (a
+// swap), after the Lloyd step that follows, after nothing changed, and after one centroid lands on
+// another (ties). Over a table of sizes and with any thread count, its labels, distances and
+// exact sums must equal the full pass's bit for bit.
+#include <gtest/gtest.h>
+#include <omp.h>
+
+#include <cstring>
+#include <random>
+#include <string>
+
+#include "cluster/lloyd.hpp"
+#include "tests/support/bounded_pass_cases.hpp"
+#include "tests/support/test_data.hpp"
+
+namespace kseg {
+namespace {
+
+using testing::Size;
+
+struct Pass {
+  std::vector<int32_t> labels;
+  std::vector<float> sq;
+  LloydSums sums;
+};
+
+Pass full_pass(Backend& backend, const std::vector<float>& centroids, int k, const Quantization& q, int64_t n) {
+  Pass p{std::vector<int32_t>(n), std::vector<float>(n), {}};
+  backend.assign_and_accumulate(centroids.data(), k, q, &p.sums, p.labels.data(), p.sq.data(), nullptr);
+  return p;
+}
+
+void expect_identical(const Pass& got, const Pass& want, const std::string& where) {
+  EXPECT_EQ(got.labels, want.labels) << where;
+  EXPECT_EQ(0, std::memcmp(got.sq.data(), want.sq.data(), sizeof(float) * want.sq.size())) << where;
+  EXPECT_TRUE(got.sums.feature_sums == want.sums.feature_sums) << where;
+  EXPECT_EQ(got.sums.counts, want.sums.counts) << where;
+  EXPECT_TRUE(got.sums.inertia == want.sums.inertia) << where;
+  for (std::size_t slot = 0; slot <= want.sums.inertia_slot(); ++slot) {
+    const double expected = want.sums.off_grid.empty() ? 0.0 : want.sums.off_grid[slot].to_double();
+    const double found = got.sums.off_grid.empty() ? 0.0 : got.sums.off_grid[slot].to_double();
+    EXPECT_EQ(found, expected) << where << ", off-grid slot " << slot;
+  }
+}
+
+std::vector<int32_t> changed_rows(const std::vector<float>& before, const std::vector<float>& after, const Size& s) {
+  std::vector<int32_t> changed;
+  for (int c = 0; c < s.k; ++c)
+    if (!std::equal(before.begin() + c * s.d, before.begin() + (c + 1) * s.d, after.begin() + c * s.d)) changed.push_back(c);
+  return changed;
+}
+
+// From k of the points, a chain of changes, each checked against a full pass at its centroids.
+void expect_reassign_equals_full_pass(const std::vector<float>& x, const Size& s) {
+  static const char* const kChanges[] = {"a jump onto a customer", "a Lloyd step", "no change", "a centroid onto another"};
+  for (int threads : {1, 2, 3}) {
+    omp_set_num_threads(threads);
+    testing::LocalFit fit(x, testing::sequential_ids(s.n), s.d);
+    const Quantization& q = fit.summary.quantization;
+    std::vector<float> centroids(fit.x.begin(), fit.x.begin() + std::min<int64_t>(s.k, s.n) * s.d);
+    centroids.resize(static_cast<std::size_t>(s.k) * s.d, 0.5f);
+    Pass state = full_pass(*fit.backend, centroids, s.k, q, s.n);
+    std::mt19937 rng(static_cast<uint32_t>(threads));
+    for (int step = 0; step < 12; ++step) {
+      std::vector<float> next = centroids;
+      const int row = static_cast<int>(rng() % s.k), other = static_cast<int>(rng() % s.k);
+      switch (step % 4) {
+        case 0: std::copy_n(fit.x.begin() + (rng() % s.n) * s.d, s.d, next.begin() + row * s.d); break;
+        case 1: next = centroids_from_sums(state.sums, q, centroids); break;
+        case 2: break;
+        case 3: std::copy_n(centroids.begin() + other * s.d, s.d, next.begin() + row * s.d); break;
+      }
+      const std::string where = std::to_string(threads) + " threads, step " + std::to_string(step) + ": " + kChanges[step % 4];
+      Pass got = state;
+      fit.backend->reassign_changed(next.data(), s.k, changed_rows(centroids, next, s), q, &got.sums, got.labels.data(),
+                                    got.sq.data());
+      const Pass want = full_pass(*fit.backend, next, s.k, q, s.n);
+      expect_identical(got, want, where);
+      state = want;
+      centroids = next;
+    }
+  }
+  omp_set_num_threads(2);
+}
+
+class ReassignChanged : public ::testing::TestWithParam<Size> {};
+
+TEST_P(ReassignChanged, EqualsTheFullPass) {
+  const Size s = GetParam();
+  expect_reassign_equals_full_pass(testing::random_matrix(s.n, s.d, 41), s);
+}
+
+TEST_P(ReassignChanged, EqualsTheFullPassWithTiedDistances) {
+  const Size s = GetParam();
+  expect_reassign_equals_full_pass(testing::tied_matrix(s.n, s.d, 42), s);
+}
+
+TEST_P(ReassignChanged, EqualsTheFullPassWithOffGridValues) {
+  const Size s = GetParam();
+  expect_reassign_equals_full_pass(testing::off_grid_matrix(s.n, s.d, 43, 1e11f), s);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, ReassignChanged, ::testing::ValuesIn(testing::bounded_pass_sizes()), testing::size_name);
+
+}  // namespace
+}  // namespace kseg
