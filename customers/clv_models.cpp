@@ -16,20 +16,36 @@ using detail::fit;
 using detail::log_gamma;
 using detail::Point;
 
-double bgnbd_log_likelihood(const BgNbd& m, const RepeatSummary& c) {
-  const double a1 = log_gamma(m.r + c.x) - log_gamma(m.r) + m.r * std::log(m.alpha);
-  const double a2 = log_gamma(m.a + m.b) + log_gamma(m.b + c.x) - log_gamma(m.b) - log_gamma(m.a + m.b + c.x);
+RepeatCountTerms bgnbd_repeat_count_terms(const BgNbd& m, double x) {
+  const double a1 = log_gamma(m.r + x) - log_gamma(m.r) + m.r * std::log(m.alpha);
+  const double a2 = log_gamma(m.a + m.b) + log_gamma(m.b + x) - log_gamma(m.b) - log_gamma(m.a + m.b + x);
+  return {x, a1 + a2, x > 0 ? std::log(m.a) - std::log(m.b + x - 1) : 0.0};
+}
+
+double bgnbd_log_likelihood(const BgNbd& m, const RepeatSummary& c, const RepeatCountTerms& of_x) {
   const double a3 = -(m.r + c.x) * std::log(m.alpha + c.T);
-  if (c.x <= 0) return a1 + a2 + a3;
-  const double a4 = std::log(m.a) - std::log(m.b + c.x - 1) - (m.r + c.x) * std::log(m.alpha + c.t_x);
+  if (c.x <= 0) return of_x.head + a3;
+  const double a4 = of_x.tail - (m.r + c.x) * std::log(m.alpha + c.t_x);
   const double top = std::max(a3, a4);
-  return a1 + a2 + top + std::log(std::exp(a3 - top) + std::exp(a4 - top));
+  return of_x.head + top + std::log(std::exp(a3 - top) + std::exp(a4 - top));
+}
+
+double bgnbd_log_likelihood(const BgNbd& m, const RepeatSummary& c) {
+  return bgnbd_log_likelihood(m, c, bgnbd_repeat_count_terms(m, c.x));
+}
+
+RepeatCountTerms gamma_gamma_repeat_count_terms(const GammaGamma& m, double x) {
+  const double px = m.p * x;
+  return {x, log_gamma(px + m.q) - log_gamma(px) - log_gamma(m.q) + m.q * std::log(m.v), px * std::log(x)};
+}
+
+double gamma_gamma_log_likelihood(const GammaGamma& m, const RepeatSummary& c, const RepeatCountTerms& of_x) {
+  const double px = m.p * c.x;
+  return of_x.head + (px - 1) * std::log(c.zbar) + of_x.tail - (px + m.q) * std::log(c.x * c.zbar + m.v);
 }
 
 double gamma_gamma_log_likelihood(const GammaGamma& m, const RepeatSummary& c) {
-  const double px = m.p * c.x;
-  return log_gamma(px + m.q) - log_gamma(px) - log_gamma(m.q) + m.q * std::log(m.v) + (px - 1) * std::log(c.zbar) +
-         px * std::log(c.x) - (px + m.q) * std::log(c.x * c.zbar + m.v);
+  return gamma_gamma_log_likelihood(m, c, gamma_gamma_repeat_count_terms(m, c.x));
 }
 
 double bgnbd_expected_purchases(const BgNbd& m, const RepeatSummary& c, double t) {
@@ -71,6 +87,7 @@ std::vector<RepeatSummary> repeat_summaries(const float* rows, int64_t n, const 
   const std::optional<std::size_t> frequency = find_column(names, "frequency");
   const std::size_t d = names.size();
   std::vector<RepeatSummary> customers;
+  customers.reserve(static_cast<std::size_t>(n));
   for (int64_t i = 0; i < n; ++i) {
     const float* row = &rows[i * d];
     customers.push_back({row[x], row[t_x], row[T], row[zbar], !frequency || row[*frequency] > 0});
@@ -80,6 +97,7 @@ std::vector<RepeatSummary> repeat_summaries(const float* rows, int64_t n, const 
 
 std::vector<RepeatSummary> purchasers(const std::vector<RepeatSummary>& customers) {
   std::vector<RepeatSummary> bought;
+  bought.reserve(customers.size());
   std::copy_if(customers.begin(), customers.end(), std::back_inserter(bought),
                [](const RepeatSummary& c) { return c.purchased; });
   return bought;
@@ -89,7 +107,9 @@ Fit<BgNbd> fit_bgnbd(const std::vector<RepeatSummary>& customers, const Communic
   return fit<BgNbd, 4>(
       customers, comm,
       [](const Point<4>& p) { return BgNbd{std::exp(p[0]), std::exp(p[1]), std::exp(p[2]), std::exp(p[3])}; },
-      bgnbd_log_likelihood, detail::purchase_history);
+      bgnbd_repeat_count_terms,
+      [](const BgNbd& m, const RepeatSummary& c, const RepeatCountTerms& of_x) { return bgnbd_log_likelihood(m, c, of_x); },
+      detail::purchase_history);
 }
 
 Fit<GammaGamma> fit_gamma_gamma(const std::vector<RepeatSummary>& customers, const Communicator& comm) {
@@ -98,7 +118,11 @@ Fit<GammaGamma> fit_gamma_gamma(const std::vector<RepeatSummary>& customers, con
                is_repeat_buyer);
   return fit<GammaGamma, 3>(
       repeat, comm, [](const Point<3>& p) { return GammaGamma{std::exp(p[0]), std::exp(p[1]), std::exp(p[2])}; },
-      gamma_gamma_log_likelihood, detail::spend_history);
+      gamma_gamma_repeat_count_terms,
+      [](const GammaGamma& m, const RepeatSummary& c, const RepeatCountTerms& of_x) {
+        return gamma_gamma_log_likelihood(m, c, of_x);
+      },
+      detail::spend_history);
 }
 
 }  // namespace kseg

@@ -27,19 +27,28 @@ HistoryValue value_history(const PurchaseModel& model, const RepeatSummary& c, c
   HistoryValue v;
   v.p_alive = probability_alive(model, c);
   v.churn_risk = probability_no_purchase(model, c, o.churn_period_days / o.unit_days);
-  v.expected_purchases = expected_purchases(model, c, o.horizon_months * month);
   const int whole_months = with_months ? static_cast<int>(std::ceil(o.horizon_months)) : 0;
   for (int m = 1; m <= whole_months; ++m)
     v.purchases_by_month.push_back(expected_purchases(model, c, std::min<double>(m, o.horizon_months) * month));
+  // The last month ends at the horizon: the same figure, not computed twice.
+  v.expected_purchases = whole_months > 0 ? v.purchases_by_month.back() : expected_purchases(model, c, o.horizon_months * month);
   return v;
 }
 
+// (1 + monthly discount)^m for each month m of the horizon, m from 1: the same for every customer.
+std::vector<double> discount_factors(const ClvOptions& o) {
+  std::vector<double> factors;
+  for (int m = 1; m <= static_cast<int>(std::ceil(o.horizon_months)); ++m)
+    factors.push_back(std::pow(1 + o.monthly_discount, static_cast<double>(m)));
+  return factors;
+}
+
 // CLV: expected purchases month by month × expected spend, discounted monthly.
-double lifetime_value(const HistoryValue& history, double spend, const ClvOptions& o) {
+double lifetime_value(const HistoryValue& history, double spend, const std::vector<double>& discount) {
   double clv = 0, before = 0;
   for (std::size_t m = 1; m <= history.purchases_by_month.size(); ++m) {
     const double upto = history.purchases_by_month[m - 1];
-    clv += (upto - before) * spend / std::pow(1 + o.monthly_discount, static_cast<double>(m));
+    clv += (upto - before) * spend / discount[m - 1];
     before = upto;
   }
   return clv;
@@ -67,6 +76,7 @@ CustomerValue customer_value(const std::vector<RepeatSummary>& customers, const 
     figure->assign(n, NAN);
   const detail::AlikeGroups histories = detail::group_alike(customers, detail::purchase_history);
   const int64_t history_count = histories.groups();
+  const std::vector<double> discount = discount_factors(o);
   // Each customer's figures are written by one thread, from its own history's: any thread count
   // gives the same bits.
 #pragma omp parallel for schedule(dynamic, 256)
@@ -83,7 +93,7 @@ CustomerValue customer_value(const std::vector<RepeatSummary>& customers, const 
       if (!spend_known) continue;
       const double spend = gamma_gamma_expected_spend(v.gamma_gamma.model, c);
       v.expected_spend[i] = static_cast<float>(spend);
-      v.clv[i] = static_cast<float>(lifetime_value(history, spend, o));
+      v.clv[i] = static_cast<float>(lifetime_value(history, spend, discount));
     }
   }
   return v;

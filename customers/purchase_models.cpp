@@ -30,13 +30,18 @@ double log_add(double a, double b) {
 
 // ---- MBG/NBD ----
 
-double mbgnbd_log_likelihood(const PurchaseModel& m, const RepeatSummary& c) {
+RepeatCountTerms mbgnbd_repeat_count_terms(const PurchaseModel& m, double x) {
   const auto [r, alpha, a, b] = m.params;
-  const double a1 = log_gamma(r + c.x) - log_gamma(r) + r * std::log(alpha);
-  const double a2 = log_gamma(a + b) + log_gamma(b + c.x + 1) - log_gamma(b) - log_gamma(a + b + c.x + 1);
+  const double a1 = log_gamma(r + x) - log_gamma(r) + r * std::log(alpha);
+  const double a2 = log_gamma(a + b) + log_gamma(b + x + 1) - log_gamma(b) - log_gamma(a + b + x + 1);
+  return {x, a1 + a2, std::log(a) - std::log(b + x)};
+}
+
+double mbgnbd_log_likelihood(const PurchaseModel& m, const RepeatSummary& c, const RepeatCountTerms& of_x) {
+  const auto [r, alpha, a, b] = m.params;
   const double a3 = -(r + c.x) * std::log(alpha + c.T);
-  const double a4 = std::log(a) - std::log(b + c.x) - (r + c.x) * std::log(alpha + c.t_x);
-  return a1 + a2 + log_add(a3, a4);
+  const double a4 = of_x.tail - (r + c.x) * std::log(alpha + c.t_x);
+  return of_x.head + log_add(a3, a4);
 }
 
 double mbgnbd_alive(const PurchaseModel& m, const RepeatSummary& c) {
@@ -69,11 +74,14 @@ double pareto_log_alive_term(const PurchaseModel& m, const RepeatSummary& c) {
   return -(r + c.x) * std::log(alpha + c.T) - s * std::log(beta + c.T);
 }
 
-double pareto_log_likelihood(const PurchaseModel& m, const RepeatSummary& c) {
+RepeatCountTerms pareto_repeat_count_terms(const PurchaseModel& m, double x) {
   const auto [r, alpha, s, beta] = m.params;
-  const double head = log_gamma(r + c.x) - log_gamma(r) + r * std::log(alpha) + s * std::log(beta);
+  return {x, log_gamma(r + x) - log_gamma(r) + r * std::log(alpha) + s * std::log(beta), 0.0};
+}
+
+double pareto_log_likelihood(const PurchaseModel& m, const RepeatSummary& c, const RepeatCountTerms& of_x) {
   const double alive = pareto_log_alive_term(m, c);
-  return head + (c.t_x < c.T ? log_add(alive, pareto_log_died(m, c)) : alive);
+  return of_x.head + (c.t_x < c.T ? log_add(alive, pareto_log_died(m, c)) : alive);
 }
 
 double pareto_alive(const PurchaseModel& m, const RepeatSummary& c) {
@@ -123,13 +131,26 @@ std::array<const char*, 4> PurchaseModel::param_names() const {
   return {"r", "alpha", "a", "b"};
 }
 
-double log_likelihood(const PurchaseModel& m, const RepeatSummary& c) {
+RepeatCountTerms repeat_count_terms(const PurchaseModel& m, double x) {
   switch (m.kind) {
-    case PurchaseModelKind::bgnbd: return bgnbd_log_likelihood(bgnbd_of(m), c);
-    case PurchaseModelKind::mbgnbd: return mbgnbd_log_likelihood(m, c);
-    case PurchaseModelKind::pareto_nbd: return pareto_log_likelihood(m, c);
+    case PurchaseModelKind::bgnbd: return bgnbd_repeat_count_terms(bgnbd_of(m), x);
+    case PurchaseModelKind::mbgnbd: return mbgnbd_repeat_count_terms(m, x);
+    case PurchaseModelKind::pareto_nbd: return pareto_repeat_count_terms(m, x);
+  }
+  return {};
+}
+
+double log_likelihood(const PurchaseModel& m, const RepeatSummary& c, const RepeatCountTerms& of_x) {
+  switch (m.kind) {
+    case PurchaseModelKind::bgnbd: return bgnbd_log_likelihood(bgnbd_of(m), c, of_x);
+    case PurchaseModelKind::mbgnbd: return mbgnbd_log_likelihood(m, c, of_x);
+    case PurchaseModelKind::pareto_nbd: return pareto_log_likelihood(m, c, of_x);
   }
   return NAN;
+}
+
+double log_likelihood(const PurchaseModel& m, const RepeatSummary& c) {
+  return log_likelihood(m, c, repeat_count_terms(m, c.x));
 }
 
 double probability_alive(const PurchaseModel& m, const RepeatSummary& c) {
@@ -164,7 +185,9 @@ Fit<PurchaseModel> fit_purchase_model(PurchaseModelKind kind, const std::vector<
       [kind](const detail::Point<4>& p) {
         return PurchaseModel{kind, {std::exp(p[0]), std::exp(p[1]), std::exp(p[2]), std::exp(p[3])}};
       },
-      [](const PurchaseModel& m, const RepeatSummary& c) { return log_likelihood(m, c); }, detail::purchase_history);
+      repeat_count_terms,
+      [](const PurchaseModel& m, const RepeatSummary& c, const RepeatCountTerms& of_x) { return log_likelihood(m, c, of_x); },
+      detail::purchase_history);
 }
 
 std::vector<std::string> fit_warnings(const Fit<PurchaseModel>& f) {

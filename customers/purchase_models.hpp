@@ -30,6 +30,9 @@ struct PurchaseModel {
   std::array<const char*, 4> param_names() const;
 };
 
+/// The parts of the log-likelihood that depend on x alone (RepeatCountTerms), and the whole.
+RepeatCountTerms repeat_count_terms(const PurchaseModel& m, double x);
+double log_likelihood(const PurchaseModel& m, const RepeatSummary& c, const RepeatCountTerms& of_x);
 double log_likelihood(const PurchaseModel& m, const RepeatSummary& c);
 double probability_alive(const PurchaseModel& m, const RepeatSummary& c);
 /// E[purchases in the next t | x, t_x, T].

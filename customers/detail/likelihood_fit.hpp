@@ -111,9 +111,12 @@ std::vector<AlikeCustomers> alike_customers(const std::vector<RepeatSummary>& cu
 }
 
 // This rank's exact sum of the customers' terms over the threads (integer sums: the same for any
-// number of threads); false in `finite` when some customer's term is not finite.
-template <typename Model, typename Term>
-int128 sum_of_terms(const std::vector<AlikeCustomers>& customers, const Model& m, Term term, bool& finite) {
+// number of threads); false in `finite` when some customer's term is not finite. The customers
+// come sorted by x (group_alike), so each thread computes the x-only parts of its terms
+// (RepeatCountTerms) once per run of equal x.
+template <typename Model, typename PerRepeatCount, typename Term>
+int128 sum_of_terms(const std::vector<AlikeCustomers>& customers, const Model& m, PerRepeatCount per_repeat_count,
+                    Term term, bool& finite) {
   int128 sum = 0;
   finite = true;
   const int64_t n = static_cast<int64_t>(customers.size());
@@ -121,10 +124,13 @@ int128 sum_of_terms(const std::vector<AlikeCustomers>& customers, const Model& m
   {
     int128 mine = 0;
     bool all_finite = true;
+    RepeatCountTerms of_x;  // x = NaN: none yet
 #pragma omp for schedule(static) nowait
     for (int64_t i = 0; i < n; ++i) {
       if (!all_finite) continue;
-      const double ll = term(m, customers[i].summary);
+      const RepeatSummary& c = customers[i].summary;
+      if (!(c.x == of_x.x)) of_x = per_repeat_count(m, c.x);
+      const double ll = term(m, c, of_x);
       if (std::isfinite(ll)) mine += static_cast<int128>(FixedPoint::quantize(ll, kLikelihoodScale)) * customers[i].count;
       else all_finite = false;
     }
@@ -136,14 +142,14 @@ int128 sum_of_terms(const std::vector<AlikeCustomers>& customers, const Model& m
 
 // −(global log-likelihood) of a model built from log-parameters; exact sum over ranks. Hundreds
 // of evaluations over every distinct customer (as `reads` projects them): the threads share each one.
-template <typename Model, std::size_t N, typename Make, typename Term, typename Reads>
-Fit<Model> fit(const std::vector<RepeatSummary>& all_customers, const Communicator& comm, Make make, Term term,
-               Reads reads) {
+template <typename Model, std::size_t N, typename Make, typename PerRepeatCount, typename Term, typename Reads>
+Fit<Model> fit(const std::vector<RepeatSummary>& all_customers, const Communicator& comm, Make make,
+               PerRepeatCount per_repeat_count, Term term, Reads reads) {
   const std::vector<AlikeCustomers> customers = alike_customers(all_customers, reads);
   auto negative_ll = [&](const Point<N>& log_params) {
     stop_if_requested(comm, "fitting the CLV models");
     bool finite = true;  // false at parameters where some customer's likelihood is not finite
-    const int128 sum = sum_of_terms(customers, make(log_params), term, finite);
+    const int128 sum = sum_of_terms(customers, make(log_params), per_repeat_count, term, finite);
     if (comm.any(!finite)) return static_cast<double>(INFINITY);  // every rank takes the same branch
     return -FixedPoint::to_double(comm.sum(sum), kLikelihoodScale);
   };
