@@ -31,95 +31,59 @@ using detail::sum_threads;
 // search of 16 points is cheap beside it, and a point whose lower bound is reset by the search
 // does not fail again the next pass (1M x 16, K = 16 on an AMD EPYC: 3.0 against 4.4 ms an
 // iteration after the fifth; the retailer, 10M x 6, K = 8: 23 against 27).
-class FullSearch {
+class FullSearch : public detail::GatheredSearch<FullSearch, true> {
  public:
   static constexpr bool kNeedsOwnDistance = false;
 
   // `retesting`: whether passes up to the next full one may retest, and so read upper bounds.
   FullSearch(const ShardView& shard, const float* centroids, int k, const Quantization& q, PointBounds& points,
              ThreadMoves& moves, bool retesting)
-      : shard_(shard), centroids_(centroids), k_(k), q_(q), points_(points), moves_(moves), retesting_(retesting) {}
+      : GatheredSearch(shard, centroids, k), q_(q), points_(points), moves_(moves), retesting_(retesting) {}
 
-  void take(int64_t i) {
-    pending_.rows[pending_.count++] = i;
-    if (pending_.count == kLanes) search();
-  }
-  void finish() {
-    if (pending_.count > 0) search();
+  void found(const PendingRows& pending, const TileNearest& nearest) {
+    float upper[kLanes], lower[kLanes];
+    detail::tile_bounds(nearest, pending.count, shard_.d, upper, lower);
+    for (int lane = 0; lane < pending.count; ++lane) {
+      const int64_t i = pending.rows[lane];
+      moves_.relabel(shard_, q_, points_, i, nearest.index[lane]);
+      // Without a retest the upper bound is not written: each searched point dirtied a cache line
+      // of them (10M x 6, K = 8 on an AMD EPYC: the 8th to 17th passes of a fit 5-10% faster).
+      if (retesting_) points_.set(i, nearest.index[lane], upper[lane], lower[lane]);
+      else points_.set_slack(i, nearest.index[lane], upper[lane], lower[lane]);
+    }
+    moves_.searched += pending.count;
+    moves_.work += pending.count;
   }
 
  private:
-  void search() {
-    const int d = shard_.d;
-    tile_.load_rows(shard_.x, d, pending_.rows, pending_.count);
-    detail::nearest_in_tile<true>(tile_, d, centroids_, k_, found_.best, found_.index, found_.second);
-    float upper[kLanes], lower[kLanes];
-    detail::tile_bounds(found_, pending_.count, d, upper, lower);
-    for (int lane = 0; lane < pending_.count; ++lane) {
-      const int64_t i = pending_.rows[lane];
-      moves_.relabel(shard_, q_, points_, i, found_.index[lane]);
-      // Without a retest the upper bound is not written: each searched point dirtied a cache line
-      // of them (10M x 6, K = 8 on an AMD EPYC: the 8th to 17th passes of a fit 5-10% faster).
-      if (retesting_) points_.set(i, found_.index[lane], upper[lane], lower[lane]);
-      else points_.set_slack(i, found_.index[lane], upper[lane], lower[lane]);
-    }
-    moves_.searched += pending_.count;
-    moves_.work += pending_.count;
-    pending_.count = 0;
-  }
-
-  const ShardView& shard_;
-  const float* centroids_;
-  int k_;
   const Quantization& q_;
   PointBounds& points_;
   ThreadMoves& moves_;
   bool retesting_;
-  Tile tile_;
-  TileNearest found_;
-  PendingRows pending_;
 };
 
 // The points of a pass after a change whose own centroid changed: searched against every
 // centroid, a tile of them at a time, their moves recorded.
-class ChangedSegmentSearch {
+class ChangedSegmentSearch : public detail::GatheredSearch<ChangedSegmentSearch, false> {
  public:
   ChangedSegmentSearch(const ShardView& shard, const float* centroids, int k, const Quantization& q, ThreadMoves& moves,
                        int32_t* labels, float* sq_distances)
-      : shard_(shard), centroids_(centroids), k_(k), q_(q), moves_(moves), labels_(labels), sq_(sq_distances) {}
+      : GatheredSearch(shard, centroids, k), q_(q), moves_(moves), labels_(labels), sq_(sq_distances) {}
 
-  void take(int64_t i) {
-    pending_.rows[pending_.count++] = i;
-    if (pending_.count == kLanes) search();
-  }
-  void finish() {
-    if (pending_.count > 0) search();
+  void found(const PendingRows& pending, const TileNearest& nearest) {
+    for (int lane = 0; lane < pending.count; ++lane) {
+      const int64_t i = pending.rows[lane];
+      moves_.reassign(shard_.x + i * shard_.d, shard_.d, q_, labels_[i], sq_[i], nearest.index[lane], nearest.best[lane]);
+      labels_[i] = nearest.index[lane];
+      sq_[i] = nearest.best[lane];
+    }
   }
 
  private:
-  void search() {
-    const int d = shard_.d;
-    tile_.load_rows(shard_.x, d, pending_.rows, pending_.count);
-    detail::nearest_in_tile(tile_, d, centroids_, k_, found_.best, found_.index);
-    for (int lane = 0; lane < pending_.count; ++lane) {
-      const int64_t i = pending_.rows[lane];
-      moves_.reassign(shard_.x + i * d, d, q_, labels_[i], sq_[i], found_.index[lane], found_.best[lane]);
-      labels_[i] = found_.index[lane];
-      sq_[i] = found_.best[lane];
-    }
-    pending_.count = 0;
-  }
-
-  const ShardView& shard_;
-  const float* centroids_;
-  int k_;
   const Quantization& q_;
   ThreadMoves& moves_;
   int32_t* labels_;
   float* sq_;
-  Tile tile_;
-  TileNearest found_;
-  PendingRows pending_;
 };
 
 class CpuBackend final : public Backend {

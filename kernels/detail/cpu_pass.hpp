@@ -133,6 +133,40 @@ struct PendingRows {
   int count = 0;
 };
 
+/// Rows taken from anywhere and searched against every centroid a tile at a time (with
+/// kRunnerUp, for the second-nearest distance too): Derived::found(rows, nearest) receives each
+/// tile's results, when it is full and at finish().
+template <typename Derived, bool kRunnerUp>
+class GatheredSearch {
+ public:
+  GatheredSearch(const ShardView& shard, const float* centroids, int k) : shard_(shard), centroids_(centroids), k_(k) {}
+
+  void take(int64_t i) {
+    pending_.rows[pending_.count++] = i;
+    if (pending_.count == kLanes) search();
+  }
+  void finish() {
+    if (pending_.count > 0) search();
+  }
+
+ protected:
+  const ShardView& shard_;
+
+ private:
+  void search() {
+    tile_.load_rows(shard_.x, shard_.d, pending_.rows, pending_.count);
+    nearest_in_tile<kRunnerUp>(tile_, shard_.d, centroids_, k_, found_.best, found_.index, found_.second);
+    static_cast<Derived*>(this)->found(pending_, found_);
+    pending_.count = 0;
+  }
+
+  const float* centroids_;
+  int k_;
+  Tile tile_;
+  TileNearest found_;
+  PendingRows pending_;
+};
+
 /// How far the bounds set in each bounded pass since the last full pass may have moved by now. A
 /// point's bounds stay as the pass that set them left them and are moved when read, so that a
 /// pass writes nothing for the points they still prove. A point's drift key, pass · k + segment,
