@@ -93,7 +93,8 @@ void segment_spreads(const FitContext& ctx, const Placement& p, const std::vecto
   }
 }
 
-// A placement whose labels, squared distances and global sums are known.
+// A placement's inertia and the orders a swap picks its segments in, from its global sums (its
+// labels and distances set).
 void rank_segments(const FitContext& ctx, const LloydSums& sums, Placement& p) {
   const int k = sums.k;
   p.inertia = sums.inertia_total(ctx.summary.quantization);

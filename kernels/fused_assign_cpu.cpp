@@ -62,6 +62,20 @@ class FullSearch : public detail::GatheredSearch<FullSearch, true> {
   bool retesting_;
 };
 
+// The centroids a pass after a change compares every point with: their rows, in the order of
+// `changed`, and per segment whether its own is one of them.
+struct ChangedCentroids {
+  std::vector<float> rows;
+  std::vector<uint8_t> of_segment;
+
+  ChangedCentroids(const float* centroids, int k, int d, const std::vector<int32_t>& changed) : of_segment(k, 0) {
+    for (int32_t c : changed) {
+      of_segment[c] = 1;
+      rows.insert(rows.end(), centroids + static_cast<std::size_t>(c) * d, centroids + static_cast<std::size_t>(c + 1) * d);
+    }
+  }
+};
+
 // The points of a pass after a change whose own centroid changed: searched against every
 // centroid, a tile of them at a time, their moves recorded.
 class ChangedSegmentSearch : public detail::GatheredSearch<ChangedSegmentSearch, false> {
@@ -120,13 +134,7 @@ class CpuBackend final : public Backend {
                         LloydSums* sums, int32_t* labels, float* sq_distances) override {
     const int d = shard_.d;
     const bool search_all = 2 * changed.size() >= static_cast<std::size_t>(k);
-    std::vector<uint8_t> own_changed(k, 0);
-    std::vector<float> changed_rows;
-    for (int32_t c : changed) {
-      own_changed[c] = 1;
-      changed_rows.insert(changed_rows.end(), centroids + static_cast<std::size_t>(c) * d,
-                          centroids + static_cast<std::size_t>(c + 1) * d);
-    }
+    const ChangedCentroids change(centroids, k, d, changed);
     const std::size_t threads = static_cast<std::size_t>(omp_get_max_threads());
     std::vector<ThreadMoves> moves(threads);
     std::vector<ChangedSegmentSearch> searches;
@@ -135,7 +143,7 @@ class CpuBackend final : public Backend {
       part.reset(k, d);
       searches.emplace_back(shard_, centroids, k, q, part, labels, sq_distances);
     }
-    const float* searched = search_all ? centroids : changed_rows.data();
+    const float* searched = search_all ? centroids : change.rows.data();
     const int searched_count = search_all ? k : static_cast<int>(changed.size());
     detail::for_each_tile(shard_, searched, searched_count, [&](int thread, int64_t first, int count, const TileNearest& found) {
       for (int lane = 0; lane < count; ++lane) {
@@ -145,7 +153,7 @@ class CpuBackend final : public Backend {
         float sq = sq_distances[i];
         if (search_all) {
           nearest = found.index[lane], sq = found.best[lane];
-        } else if (own_changed[own]) {
+        } else if (change.of_segment[own]) {
           searches[thread].take(i);
           continue;
         } else if (searched_count > 0) {
