@@ -89,6 +89,35 @@ TEST_P(CudaBackend, BoundedPassBitIdenticalToCpu) {
   }
 }
 
+// A swap's trial passes (Backend::reassign_changed): one centroid jumps onto a customer, then the
+// Lloyd step; the CUDA backend (a full pass) and the CPU backend (the changed centroids alone)
+// leave the same labels, distances and sums.
+TEST_P(CudaBackend, PassAfterAChangeBitIdenticalToCpu) {
+  KSEG_REQUIRE_CUDA_DEVICE();
+  const Size s = GetParam();
+  if (s.n > 1000000) GTEST_SKIP() << "the pass after a change is checked up to 1M customers";
+  const testing::LocalFit fit(testing::random_matrix(s.n, s.d, 51), testing::sequential_ids(s.n), s.d);
+  const Quantization& q = fit.summary.quantization;
+  std::vector<float> before = testing::random_matrix(s.k, s.d, 52);
+  std::unique_ptr<Backend> cpu = make_cpu_backend(), cuda = make_cuda_backend({});
+  for (Backend* b : {cpu.get(), cuda.get()}) b->load_shard(fit.view);
+  Pass on_cpu{std::vector<int32_t>(s.n), std::vector<float>(s.n), {}, {}, {}};
+  cpu->assign_and_accumulate(before.data(), s.k, q, &on_cpu.sums, on_cpu.labels.data(), on_cpu.sq.data(), nullptr);
+  Pass on_cuda = on_cpu;
+  std::vector<float> after = before;
+  std::copy_n(fit.x.begin() + (s.n / 2) * s.d, s.d, after.begin());  // centroid 0 onto a customer
+  for (int step = 0; step < 2; ++step) {
+    std::vector<int32_t> changed;
+    for (int c = 0; c < s.k; ++c)
+      if (!std::equal(before.begin() + c * s.d, before.begin() + (c + 1) * s.d, after.begin() + c * s.d)) changed.push_back(c);
+    cpu->reassign_changed(after.data(), s.k, changed, q, &on_cpu.sums, on_cpu.labels.data(), on_cpu.sq.data());
+    cuda->reassign_changed(after.data(), s.k, changed, q, &on_cuda.sums, on_cuda.labels.data(), on_cuda.sq.data());
+    expect_identical(on_cuda, on_cpu, "step " + std::to_string(step));
+    before = after;
+    after = centroids_from_sums(on_cpu.sums, q, after);
+  }
+}
+
 // N from 1 to 10M, not multiples of the 256-thread block; D 1..64; K 1..256 (K·D beyond one
 // shared-memory tile too).
 INSTANTIATE_TEST_SUITE_P(Sizes, CudaBackend,
