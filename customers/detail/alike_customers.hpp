@@ -11,8 +11,6 @@
 #include <cstring>
 #include <vector>
 
-#include <parallel/algorithm>
-
 #include "customers/clv_models.hpp"
 
 namespace kseg::detail {
@@ -45,11 +43,10 @@ struct AlikeGroups {
 
 // The customers grouped by what `reads` keeps of them; alike means the same bits (a total order,
 // NaN or not), and the groups come in ascending order of those bits: by x first, which
-// likelihood_fit.hpp counts on. The keys are sorted with the positions beside them (sorting
-// positions by keys looked up elsewhere took 10 s longer on 10M customers), on every thread
-// (libstdc++'s parallel mode: 10M customers 1.27 -> 1.03 s a grouping on 2 cores; hashing the
-// keys instead was slower, 1.9 s, its table lookups missing the cache); stable, so alike
-// customers keep their order and the groups are the same for any thread count.
+// likelihood_fit.hpp counts on. The keys are sorted with the positions beside them: sorting
+// positions by keys looked up elsewhere took 10 s longer on 10M customers. Measured and not kept
+// (10M customers, 2 cores): hashing the keys, 1.9 against 1.3 s a grouping (its table lookups
+// miss the cache); libstdc++'s parallel stable sort, 1.0 s, but 0.5 GB more at the run's peak.
 template <typename Reads>
 AlikeGroups group_alike(const std::vector<RepeatSummary>& customers, Reads reads) {
   struct Keyed {
@@ -64,7 +61,7 @@ AlikeGroups group_alike(const std::vector<RepeatSummary>& customers, Reads reads
     std::memcpy(keyed[i].bits.data(), fields, sizeof fields);
     keyed[i].position = static_cast<int64_t>(i);
   }
-  __gnu_parallel::stable_sort(keyed.begin(), keyed.end());
+  std::sort(keyed.begin(), keyed.end());
   AlikeGroups alike;
   alike.order.reserve(keyed.size());
   for (std::size_t at = 0; at < keyed.size(); ++at) {
