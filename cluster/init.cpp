@@ -80,62 +80,9 @@ std::vector<float> init_plus_plus(const FitContext& ctx, const KMeansParams& p, 
   return coordinates(chosen, d);
 }
 
-// k-means||'s candidates, and each customer's nearest of them so far (ties: the smaller id) with
-// its squared distance: the D² of the sampling rounds and, at the end, the candidates' weights,
-// without a pass of their own over every candidate (at K = 256 on 300,000 × 64 that pass was as
-// much work as all the rounds).
-class Candidates {
- public:
-  explicit Candidates(const FitContext& ctx) : ctx_(ctx), min_sq_(ctx.shard.n, INFINITY), nearest_(ctx.shard.n, -1) {}
-
-  const std::vector<float>& min_sq() const { return min_sq_; }
-  std::size_t size() const { return records_.size(); }
-  const std::vector<PointRecord>& records() const { return records_; }
-
-  // Adds a batch (the same on every rank) and brings each customer's nearest up to date: the
-  // batch sorted by id, so that the backend's ties (the smaller index) go to the smaller id.
-  void add(std::vector<PointRecord> batch) {
-    if (batch.empty()) return;
-    std::sort(batch.begin(), batch.end(), [](const PointRecord& a, const PointRecord& b) { return a.id < b.id; });
-    const int64_t n = ctx_.shard.n;
-    std::vector<int32_t> label(n);
-    std::vector<float> sq(n);
-    ctx_.backend.assign_and_accumulate(coordinates(batch, ctx_.shard.d).data(), static_cast<int>(batch.size()),
-                                       ctx_.summary.quantization, nullptr, label.data(), sq.data(), nullptr);
-    const auto first = static_cast<int32_t>(records_.size());
-    records_.insert(records_.end(), batch.begin(), batch.end());
-#pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < n; ++i) {
-      const int32_t found = first + label[i];
-      if (nearest_[i] < 0 || sq[i] < min_sq_[i] || (sq[i] == min_sq_[i] && records_[found].id < records_[nearest_[i]].id))
-        min_sq_[i] = sq[i], nearest_[i] = found;
-    }
-  }
-
-  // The candidates sorted by id, and how many customers of all ranks each is nearest to.
-  std::pair<std::vector<PointRecord>, std::vector<int64_t>> weighted() const {
-    std::vector<int32_t> by_id(records_.size());
-    std::iota(by_id.begin(), by_id.end(), 0);
-    std::sort(by_id.begin(), by_id.end(), [&](int32_t a, int32_t b) { return records_[a].id < records_[b].id; });
-    std::vector<int32_t> rank(records_.size());
-    std::vector<PointRecord> sorted;
-    for (std::size_t r = 0; r < by_id.size(); ++r) rank[by_id[r]] = static_cast<int32_t>(r), sorted.push_back(records_[by_id[r]]);
-    std::vector<int64_t> weights(records_.size(), 0);
-    for (int32_t c : nearest_) weights[rank[c]] += 1;
-    ctx_.comm.sum(weights.data(), weights.size());
-    return {std::move(sorted), std::move(weights)};
-  }
-
- private:
-  const FitContext& ctx_;
-  std::vector<PointRecord> records_;  // in the order added
-  std::vector<float> min_sq_;
-  std::vector<int32_t> nearest_;  // index into records_
-};
-
 std::vector<float> init_parallel(const FitContext& ctx, const KMeansParams& p, int restart) {
   const int d = ctx.shard.d;
-  Candidates candidates(ctx);
+  NearestCandidates candidates(ctx);
   candidates.add(uniform_points(ctx, p.seed, random_stream(restart, RandomPurpose::first_center), 1));
   const double oversampling = static_cast<double>(p.oversampling) * p.k;
   const uint32_t stream = random_stream(restart, RandomPurpose::parallel_sampling);
@@ -198,6 +145,40 @@ std::vector<std::size_t> weighted_plus_plus(const std::vector<PointRecord>& cand
 }
 
 }  // namespace
+
+NearestCandidates::NearestCandidates(const FitContext& ctx)
+    : ctx_(ctx), min_sq_(ctx.shard.n, INFINITY), nearest_(ctx.shard.n, -1) {}
+
+void NearestCandidates::add(std::vector<PointRecord> batch) {
+  if (batch.empty()) return;
+  std::sort(batch.begin(), batch.end(), [](const PointRecord& a, const PointRecord& b) { return a.id < b.id; });
+  const int64_t n = ctx_.shard.n;
+  std::vector<int32_t> label(n);
+  std::vector<float> sq(n);
+  ctx_.backend.assign_and_accumulate(coordinates(batch, ctx_.shard.d).data(), static_cast<int>(batch.size()),
+                                     ctx_.summary.quantization, nullptr, label.data(), sq.data(), nullptr);
+  const auto first = static_cast<int32_t>(records_.size());
+  records_.insert(records_.end(), batch.begin(), batch.end());
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < n; ++i) {
+    const int32_t found = first + label[i];
+    if (nearest_[i] < 0 || sq[i] < min_sq_[i] || (sq[i] == min_sq_[i] && records_[found].id < records_[nearest_[i]].id))
+      min_sq_[i] = sq[i], nearest_[i] = found;
+  }
+}
+
+std::pair<std::vector<PointRecord>, std::vector<int64_t>> NearestCandidates::weighted() const {
+  std::vector<int32_t> by_id(records_.size());
+  std::iota(by_id.begin(), by_id.end(), 0);
+  std::sort(by_id.begin(), by_id.end(), [&](int32_t a, int32_t b) { return records_[a].id < records_[b].id; });
+  std::vector<int32_t> rank(records_.size());
+  std::vector<PointRecord> sorted;
+  for (std::size_t r = 0; r < by_id.size(); ++r) rank[by_id[r]] = static_cast<int32_t>(r), sorted.push_back(records_[by_id[r]]);
+  std::vector<int64_t> weights(records_.size(), 0);
+  for (int32_t c : nearest_) weights[rank[c]] += 1;
+  ctx_.comm.sum(weights.data(), weights.size());
+  return {std::move(sorted), std::move(weights)};
+}
 
 double weighted_draw_key(uint64_t seed, int64_t id, uint32_t stream, uint32_t step, double weight) {
   if (!(weight > 0)) return kInfinity;

@@ -1,10 +1,13 @@
 // Initialisers: valid, deterministic, seed-sensitive, and good on separated blobs.
 #include <gtest/gtest.h>
+#include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <set>
 
+#include "cluster/init.hpp"
 #include "cluster/lloyd.hpp"
 #include "cluster/swap_refinement.hpp"
 #include "common/errors.hpp"
@@ -197,6 +200,39 @@ TEST(KMeans, RefusesKAboveTheNumberOfCustomers) {
   p.k = 6;
   FitObserver quiet;
   EXPECT_THROW(fit_kmeans(fit.context(), p, quiet), InputError);
+}
+
+// k-means||'s weights kept from its rounds equal a pass over every candidate sorted by id (ties:
+// the smaller id) on data where many customers lie as near to two candidates, added in batches
+// out of id order, with any thread count.
+TEST(NearestCandidates, WeightsEqualAPassOverTheIdSortedCandidates) {
+  const int d = 2;
+  const int64_t n = 3001;
+  std::vector<float> x = testing::random_matrix(n, d, 17);
+  for (float& v : x) v = std::round(v / 3);  // small integers: ties everywhere
+  for (int threads : {1, 2, 3}) {
+    omp_set_num_threads(threads);
+    testing::LocalFit fit(x, testing::sequential_ids(n), d);
+    NearestCandidates candidates(fit.context());
+    std::vector<PointRecord> all;
+    for (const std::vector<int64_t>& rows : {std::vector<int64_t>{2900, 17}, {5, 1200, 640, 33}, {2999, 4, 1800}}) {
+      std::vector<PointRecord> batch;
+      for (int64_t row : rows) batch.push_back(make_record(fit.view, fit.ids.data(), row, 0));
+      all.insert(all.end(), batch.begin(), batch.end());
+      candidates.add(batch);
+    }
+    std::sort(all.begin(), all.end(), [](const PointRecord& a, const PointRecord& b) { return a.id < b.id; });
+    std::vector<int64_t> want(all.size(), 0);
+    for (int64_t i = 0; i < n; ++i) {
+      float best = 0;
+      want[nearest_centroid(&fit.x[i * d], coordinates(all, d).data(), static_cast<int>(all.size()), d, &best)] += 1;
+      EXPECT_EQ(candidates.min_sq()[i], best) << "customer " << i;
+    }
+    const auto [sorted, weights] = candidates.weighted();
+    EXPECT_EQ(weights, want) << threads << " threads";
+    for (std::size_t c = 0; c < all.size(); ++c) EXPECT_EQ(sorted[c].id, all[c].id);
+  }
+  omp_set_num_threads(2);
 }
 
 }  // namespace
