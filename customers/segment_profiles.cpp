@@ -41,6 +41,24 @@ struct SegmentSums {
   std::vector<int64_t> valued;  // customers with a CLV per segment
 
   double total(int s, int column) const { return sums[static_cast<std::size_t>(s) * (d + kPerCustomer) + column].value(); }
+
+  // Customer i into its segment's sums and counts.
+  void add(const ProfileInputs& in, const std::array<const float*, kPerCustomer>& extra, int64_t i) {
+    const int s = in.segment[i];
+    counts[s] += 1;
+    valued[s] += kseg::valued(in, i);
+    GridSum* row = &sums[static_cast<std::size_t>(s) * (d + kPerCustomer)];
+    for (int j = 0; j < d; ++j)
+      if (const float v = in.value(i, j); !std::isnan(v)) row[j].add(v), known[static_cast<std::size_t>(s) * d + j] += 1;
+    for (int e = 0; e < kPerCustomer; ++e)
+      if (extra[e] && std::isfinite(extra[e][i])) row[d + e].add(extra[e][i]);
+  }
+  // Another part's sums and counts, exactly.
+  void merge(const SegmentSums& other) {
+    for (std::size_t at = 0; at < sums.size(); ++at) sums[at].merge(other.sums[at]);
+    for (std::size_t s = 0; s < counts.size(); ++s) counts[s] += other.counts[s], valued[s] += other.valued[s];
+    for (std::size_t at = 0; at < known.size(); ++at) known[at] += other.known[at];
+  }
 };
 
 std::vector<double> fixed_point_scales(const ProfileInputs& in, const Communicator& comm) {
@@ -60,22 +78,21 @@ std::vector<double> fixed_point_scales(const ProfileInputs& in, const Communicat
 }
 
 SegmentSums segment_sums(const ProfileInputs& in, int k, const Communicator& comm) {
-  const int d = static_cast<int>(in.features.size()), width = d + kPerCustomer;
+  const int d = static_cast<int>(in.features.size());
   const auto extra = per_customer(in);
   const std::vector<double> scale = fixed_point_scales(in, comm);
   SegmentSums t{d, {}, std::vector<int64_t>(k, 0), std::vector<int64_t>(static_cast<std::size_t>(k) * d, 0),
                 std::vector<int64_t>(k, 0)};
   for (int s = 0; s < k; ++s)
     for (double column_scale : scale) t.sums.emplace_back(column_scale);
-  for (int64_t i = 0; i < in.n; ++i) {
-    const int s = in.segment[i];
-    t.counts[s] += 1;
-    t.valued[s] += valued(in, i);
-    GridSum* row = &t.sums[static_cast<std::size_t>(s) * width];
-    for (int j = 0; j < d; ++j)
-      if (const float v = in.value(i, j); !std::isnan(v)) row[j].add(v), t.known[static_cast<std::size_t>(s) * d + j] += 1;
-    for (int e = 0; e < kPerCustomer; ++e)
-      if (extra[e] && std::isfinite(extra[e][i])) row[d + e].add(extra[e][i]);
+  const SegmentSums empty = t;  // each thread's part starts from these (exact sums: any merge order)
+#pragma omp parallel
+  {
+    SegmentSums part = empty;
+#pragma omp for schedule(static) nowait
+    for (int64_t i = 0; i < in.n; ++i) part.add(in, extra, i);
+#pragma omp critical
+    t.merge(part);
   }
   comm.sum(t.sums.data(), t.sums.size());
   comm.sum(t.counts.data(), t.counts.size());
@@ -123,15 +140,18 @@ std::vector<SegmentProfile> segment_profiles(const ProfileInputs& in, const Segm
 void add_quantiles(const ProfileInputs& in, const SegmentSums& t, std::vector<SegmentProfile>& profiles,
                    const Communicator& comm) {
   const int d = static_cast<int>(in.features.size());
-  for (int s = 0; s < static_cast<int>(profiles.size()); ++s) {
-    std::vector<std::vector<float>> known(d);
-    std::vector<float> clv;
-    for (int64_t i = 0; i < in.n; ++i)
-      if (in.segment[i] == s) {
-        for (int j = 0; j < d; ++j)
-          if (const float v = in.value(i, j); !std::isnan(v)) known[j].push_back(v);
-        if (valued(in, i)) clv.push_back(in.clv[i]);
-      }
+  const int k = static_cast<int>(profiles.size());
+  std::vector<std::vector<std::vector<float>>> known_of(k, std::vector<std::vector<float>>(d));
+  std::vector<std::vector<float>> clv_of(k);
+  for (int64_t i = 0; i < in.n; ++i) {  // one pass, each customer's values into its segment's
+    const int s = in.segment[i];
+    for (int j = 0; j < d; ++j)
+      if (const float v = in.value(i, j); !std::isnan(v)) known_of[s][j].push_back(v);
+    if (valued(in, i)) clv_of[s].push_back(in.clv[i]);
+  }
+  for (int s = 0; s < k; ++s) {
+    const std::vector<std::vector<float>>& known = known_of[s];
+    const std::vector<float>& clv = clv_of[s];
     const bool any_clv = profiles[s].customers > profiles[s].without_clv;
     for (int j = 0; j < d; ++j)
       profiles[s].median.push_back(t.known[static_cast<std::size_t>(s) * d + j] > 0
