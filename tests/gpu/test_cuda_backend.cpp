@@ -2,45 +2,27 @@
 // against resident. Skipped (loudly) where there is no GPU.
 #include <gtest/gtest.h>
 
-#include <cstring>
-
 #include "cluster/lloyd.hpp"
 #include "kernels/centroid_motion.hpp"
 #include "kernels/device.hpp"
 #include "tests/gpu/cuda_test_support.hpp"
+#include "tests/support/pass_outputs.hpp"
 #include "tests/support/test_data.hpp"
 
 namespace kseg {
 namespace {
 
+using testing::expect_identical;
+using testing::full_pass;
+using testing::PassOutputs;
 using testing::Size;
 
-struct Pass {
-  std::vector<int32_t> labels;
-  std::vector<float> sq;
-  LloydSums sums;
-  std::vector<float> min_sq;
-  std::vector<float> runner_up;
-};
-
-Pass run_pass(Backend& backend, const testing::LocalFit& fit, const std::vector<float>& centroids, int k) {
-  Pass p{std::vector<int32_t>(fit.view.n), std::vector<float>(fit.view.n), {}, std::vector<float>(fit.view.n, 3.0f),
-         std::vector<float>(fit.view.n)};
+PassOutputs run_pass(Backend& backend, const testing::LocalFit& fit, const std::vector<float>& centroids, int k) {
   backend.load_shard(fit.view);
-  backend.assign_and_accumulate(centroids.data(), k, fit.summary.quantization, &p.sums, p.labels.data(), p.sq.data(),
-                                p.runner_up.data());
+  PassOutputs p = full_pass(backend, centroids, k, fit.summary.quantization, fit.view.n, true);
+  p.min_sq.assign(fit.view.n, 3.0f);
   backend.lower_min_sq_distances(centroids.data(), k, p.min_sq.data());
   return p;
-}
-
-void expect_identical(const Pass& a, const Pass& b, const std::string& what) {
-  EXPECT_EQ(a.labels, b.labels) << what;
-  EXPECT_EQ(0, std::memcmp(a.sq.data(), b.sq.data(), sizeof(float) * a.sq.size())) << what;
-  EXPECT_EQ(0, std::memcmp(a.min_sq.data(), b.min_sq.data(), sizeof(float) * a.min_sq.size())) << what;
-  EXPECT_EQ(0, std::memcmp(a.runner_up.data(), b.runner_up.data(), sizeof(float) * a.runner_up.size())) << what;
-  EXPECT_TRUE(a.sums.feature_sums == b.sums.feature_sums) << what;
-  EXPECT_EQ(a.sums.counts, b.sums.counts) << what;
-  EXPECT_TRUE(a.sums.inertia == b.sums.inertia) << what;
 }
 
 class CudaBackend : public ::testing::TestWithParam<Size> {};
@@ -50,7 +32,7 @@ TEST_P(CudaBackend, BitIdenticalToCpuResidentAndStreamed) {
   const Size s = GetParam();
   const testing::LocalFit fit(testing::random_matrix(s.n, s.d, 21), testing::sequential_ids(s.n), s.d);
   const std::vector<float> centroids = testing::random_matrix(s.k, s.d, 22);
-  const Pass cpu = run_pass(*make_cpu_backend(), fit, centroids, s.k);
+  const PassOutputs cpu = run_pass(*make_cpu_backend(), fit, centroids, s.k);
   expect_identical(run_pass(*make_cuda_backend({}), fit, centroids, s.k), cpu, "resident");
   const int64_t chunk = std::max<int64_t>(1, s.n / 3 + 7);
   expect_identical(run_pass(*make_cuda_backend({chunk}), fit, centroids, s.k), cpu, "streamed");
@@ -101,9 +83,8 @@ TEST_P(CudaBackend, PassAfterAChangeBitIdenticalToCpu) {
   std::vector<float> before = testing::random_matrix(s.k, s.d, 52);
   std::unique_ptr<Backend> cpu = make_cpu_backend(), cuda = make_cuda_backend({});
   for (Backend* b : {cpu.get(), cuda.get()}) b->load_shard(fit.view);
-  Pass on_cpu{std::vector<int32_t>(s.n), std::vector<float>(s.n), {}, {}, {}};
-  cpu->assign_and_accumulate(before.data(), s.k, q, &on_cpu.sums, on_cpu.labels.data(), on_cpu.sq.data(), nullptr);
-  Pass on_cuda = on_cpu;
+  PassOutputs on_cpu = full_pass(*cpu, before, s.k, q, s.n);
+  PassOutputs on_cuda = on_cpu;
   std::vector<float> after = before;
   std::copy_n(fit.x.begin() + (s.n / 2) * s.d, s.d, after.begin());  // centroid 0 onto a customer
   for (int step = 0; step < 2; ++step) {

@@ -5,43 +5,21 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
-#include <cstring>
 #include <random>
 #include <string>
 
 #include "cluster/lloyd.hpp"
 #include "tests/support/bounded_pass_cases.hpp"
+#include "tests/support/pass_outputs.hpp"
 #include "tests/support/test_data.hpp"
 
 namespace kseg {
 namespace {
 
+using testing::expect_identical;
+using testing::full_pass;
+using testing::PassOutputs;
 using testing::Size;
-
-struct Pass {
-  std::vector<int32_t> labels;
-  std::vector<float> sq;
-  LloydSums sums;
-};
-
-Pass full_pass(Backend& backend, const std::vector<float>& centroids, int k, const Quantization& q, int64_t n) {
-  Pass p{std::vector<int32_t>(n), std::vector<float>(n), {}};
-  backend.assign_and_accumulate(centroids.data(), k, q, &p.sums, p.labels.data(), p.sq.data(), nullptr);
-  return p;
-}
-
-void expect_identical(const Pass& got, const Pass& want, const std::string& where) {
-  EXPECT_EQ(got.labels, want.labels) << where;
-  EXPECT_EQ(0, std::memcmp(got.sq.data(), want.sq.data(), sizeof(float) * want.sq.size())) << where;
-  EXPECT_TRUE(got.sums.feature_sums == want.sums.feature_sums) << where;
-  EXPECT_EQ(got.sums.counts, want.sums.counts) << where;
-  EXPECT_TRUE(got.sums.inertia == want.sums.inertia) << where;
-  for (std::size_t slot = 0; slot <= want.sums.inertia_slot(); ++slot) {
-    const double expected = want.sums.off_grid.empty() ? 0.0 : want.sums.off_grid[slot].to_double();
-    const double found = got.sums.off_grid.empty() ? 0.0 : got.sums.off_grid[slot].to_double();
-    EXPECT_EQ(found, expected) << where << ", off-grid slot " << slot;
-  }
-}
 
 std::vector<int32_t> changed_rows(const std::vector<float>& before, const std::vector<float>& after, const Size& s) {
   std::vector<int32_t> changed;
@@ -59,7 +37,7 @@ void expect_reassign_equals_full_pass(const std::vector<float>& x, const Size& s
     const Quantization& q = fit.summary.quantization;
     std::vector<float> centroids(fit.x.begin(), fit.x.begin() + std::min<int64_t>(s.k, s.n) * s.d);
     centroids.resize(static_cast<std::size_t>(s.k) * s.d, 0.5f);
-    Pass state = full_pass(*fit.backend, centroids, s.k, q, s.n);
+    PassOutputs state = full_pass(*fit.backend, centroids, s.k, q, s.n);
     std::mt19937 rng(static_cast<uint32_t>(threads));
     for (int step = 0; step < 12; ++step) {
       std::vector<float> next = centroids;
@@ -71,10 +49,10 @@ void expect_reassign_equals_full_pass(const std::vector<float>& x, const Size& s
         case 3: std::copy_n(centroids.begin() + other * s.d, s.d, next.begin() + row * s.d); break;
       }
       const std::string where = std::to_string(threads) + " threads, step " + std::to_string(step) + ": " + kChanges[step % 4];
-      Pass got = state;
+      PassOutputs got = state;
       fit.backend->reassign_changed(next.data(), s.k, changed_rows(centroids, next, s), q, &got.sums, got.labels.data(),
                                     got.sq.data());
-      const Pass want = full_pass(*fit.backend, next, s.k, q, s.n);
+      const PassOutputs want = full_pass(*fit.backend, next, s.k, q, s.n);
       expect_identical(got, want, where);
       state = want;
       centroids = next;
