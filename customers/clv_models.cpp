@@ -105,24 +105,23 @@ std::vector<RepeatSummary> purchasers(const std::vector<RepeatSummary>& customer
 
 Fit<BgNbd> fit_bgnbd(const std::vector<RepeatSummary>& customers, const Communicator& comm) {
   return fit<BgNbd, 4>(
-      customers, comm,
+      detail::alike_customers(customers, detail::purchase_history), comm,
       [](const Point<4>& p) { return BgNbd{std::exp(p[0]), std::exp(p[1]), std::exp(p[2]), std::exp(p[3])}; },
       bgnbd_repeat_count_terms,
-      [](const BgNbd& m, const RepeatSummary& c, const RepeatCountTerms& of_x) { return bgnbd_log_likelihood(m, c, of_x); },
-      detail::purchase_history);
+      [](const BgNbd& m, const RepeatSummary& c, const RepeatCountTerms& of_x) { return bgnbd_log_likelihood(m, c, of_x); });
 }
 
 Fit<GammaGamma> fit_gamma_gamma(const std::vector<RepeatSummary>& customers, const Communicator& comm) {
   std::vector<RepeatSummary> repeat;
   std::copy_if(customers.begin(), customers.end(), std::back_inserter(repeat),
-               is_repeat_buyer);
+               [](const RepeatSummary& c) { return c.purchased && is_repeat_buyer(c); });
   return fit<GammaGamma, 3>(
-      repeat, comm, [](const Point<3>& p) { return GammaGamma{std::exp(p[0]), std::exp(p[1]), std::exp(p[2])}; },
+      detail::alike_customers(repeat, detail::spend_history), comm,
+      [](const Point<3>& p) { return GammaGamma{std::exp(p[0]), std::exp(p[1]), std::exp(p[2])}; },
       gamma_gamma_repeat_count_terms,
       [](const GammaGamma& m, const RepeatSummary& c, const RepeatCountTerms& of_x) {
         return gamma_gamma_log_likelihood(m, c, of_x);
-      },
-      detail::spend_history);
+      });
 }
 
 }  // namespace kseg

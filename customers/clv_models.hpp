@@ -17,6 +17,13 @@ struct RepeatSummary {
   bool purchased = true;  ///< false: the customer only returned goods, so has no purchases to model
 };
 
+/// Customers alike in what a model reads of them (a projection of their summaries), and how many
+/// there are: a model's likelihood term is the same for each of them.
+struct AlikeCustomers {
+  RepeatSummary summary;
+  int64_t count;
+};
+
 /// A customer the spend model (Gamma-Gamma) is fitted on: repeat purchases of positive value.
 inline bool is_repeat_buyer(const RepeatSummary& c) { return c.x > 0 && c.zbar > 0; }
 
@@ -83,7 +90,7 @@ std::vector<RepeatSummary> repeat_summaries(const float* rows, int64_t n, const 
 /// log-likelihood, the sums meet in an exact fixed-point allreduce, and every rank steps the same
 /// Nelder-Mead simplex on the log-parameters — so the fit is identical for any number of ranks.
 Fit<BgNbd> fit_bgnbd(const std::vector<RepeatSummary>& customers, const Communicator& comm);
-/// Over the repeat buyers (x > 0) among `customers`.
+/// Over the repeat buyers (x > 0, who bought) among `customers`.
 Fit<GammaGamma> fit_gamma_gamma(const std::vector<RepeatSummary>& customers, const Communicator& comm);
 
 }  // namespace kseg

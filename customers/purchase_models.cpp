@@ -180,14 +180,18 @@ double probability_no_purchase(const PurchaseModel& m, const RepeatSummary& c, d
 
 Fit<PurchaseModel> fit_purchase_model(PurchaseModelKind kind, const std::vector<RepeatSummary>& customers,
                                       const Communicator& comm) {
+  return fit_purchase_model(kind, detail::alike_customers(customers, detail::purchase_history), comm);
+}
+
+Fit<PurchaseModel> fit_purchase_model(PurchaseModelKind kind, const std::vector<AlikeCustomers>& histories,
+                                      const Communicator& comm) {
   return detail::fit<PurchaseModel, 4>(
-      customers, comm,
+      histories, comm,
       [kind](const detail::Point<4>& p) {
         return PurchaseModel{kind, {std::exp(p[0]), std::exp(p[1]), std::exp(p[2]), std::exp(p[3])}};
       },
       repeat_count_terms,
-      [](const PurchaseModel& m, const RepeatSummary& c, const RepeatCountTerms& of_x) { return log_likelihood(m, c, of_x); },
-      detail::purchase_history);
+      [](const PurchaseModel& m, const RepeatSummary& c, const RepeatCountTerms& of_x) { return log_likelihood(m, c, of_x); });
 }
 
 std::vector<std::string> fit_warnings(const Fit<PurchaseModel>& f) {

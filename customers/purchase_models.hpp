@@ -49,6 +49,10 @@ std::string describe(const Fit<PurchaseModel>& fit);
 /// Collective maximum-likelihood fit over every rank's customers (as fit_bgnbd).
 Fit<PurchaseModel> fit_purchase_model(PurchaseModelKind kind, const std::vector<RepeatSummary>& customers,
                                       const Communicator& comm);
+/// The same fit from the customers' purchase histories (x, t_x, T) already counted, sorted as
+/// grouped by detail::group_alike: the same bits as from the customers themselves.
+Fit<PurchaseModel> fit_purchase_model(PurchaseModelKind kind, const std::vector<AlikeCustomers>& histories,
+                                      const Communicator& comm);
 
 /// Why a fit should not be trusted, one line each: no convergence, a parameter run off to a
 /// bound, a dropout process that never fires (every customer "alive" forever). Empty: none.

@@ -86,14 +86,14 @@ double holdout_error(const CustomerValue& value, const std::vector<RepeatSummary
 
 // --clv-model auto: every purchase model fitted; the best holdout fit wins where there is a
 // holdout, else the highest likelihood (all have four parameters, so it is also the best BIC).
-CustomerValue choose_model(const std::vector<RepeatSummary>& customers, const LoadedCustomers& loaded, ClvOptions clv,
+CustomerValue choose_model(const std::vector<RepeatSummary>& customers, const LoadedCustomers& loaded, const ClvOptions& clv,
                            int64_t period_days, const Communicator& comm, std::string& choice, const Logger& log) {
   std::optional<CustomerValue> best;
   double best_score = INFINITY;
   std::string scores;
+  const CustomerValuation valuation(customers, clv, comm);
   for (PurchaseModelKind kind : kPurchaseModels) {
-    clv.model = kind;
-    CustomerValue value = customer_value(customers, clv, comm);
+    CustomerValue value = valuation.value(kind);
     const double score = loaded.holdout ? holdout_error(value, customers, loaded, clv, period_days, comm)
                                         : -value.purchases.log_likelihood;
     scores += (scores.empty() ? "" : ", ") + to_string(kind) + " " + fixed_decimals(loaded.holdout ? score : -score, 1);

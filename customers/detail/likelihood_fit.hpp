@@ -92,12 +92,6 @@ Point<N> nelder_mead(const std::function<double(const Point<N>&)>& f, Point<N> s
   return simplex[std::min_element(value.begin(), value.end()) - value.begin()];
 }
 
-// Customers alike in what a model reads of them, and how many there are.
-struct AlikeCustomers {
-  RepeatSummary summary;
-  int64_t count;
-};
-
 // This rank's customers as `reads` projects them (the fields a model's term reads, the others
 // zeroed), each distinct projection once with its count: a term is the same for every customer
 // of a projection, and its sum is exact either way (each term is rounded onto the grid first),
@@ -142,10 +136,10 @@ int128 sum_of_terms(const std::vector<AlikeCustomers>& customers, const Model& m
 
 // −(global log-likelihood) of a model built from log-parameters; exact sum over ranks. Hundreds
 // of evaluations over every distinct customer (as `reads` projects them): the threads share each one.
-template <typename Model, std::size_t N, typename Make, typename PerRepeatCount, typename Term, typename Reads>
-Fit<Model> fit(const std::vector<RepeatSummary>& all_customers, const Communicator& comm, Make make,
-               PerRepeatCount per_repeat_count, Term term, Reads reads) {
-  const std::vector<AlikeCustomers> customers = alike_customers(all_customers, reads);
+// `customers`: alike_customers() of every customer the model is fitted on, in its order (by x).
+template <typename Model, std::size_t N, typename Make, typename PerRepeatCount, typename Term>
+Fit<Model> fit(const std::vector<AlikeCustomers>& customers, const Communicator& comm, Make make,
+               PerRepeatCount per_repeat_count, Term term) {
   auto negative_ll = [&](const Point<N>& log_params) {
     stop_if_requested(comm, "fitting the CLV models");
     bool finite = true;  // false at parameters where some customer's likelihood is not finite

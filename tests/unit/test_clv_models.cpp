@@ -215,5 +215,29 @@ TEST(CustomerValue, EveryCustomerGetsTheFiguresOfItsOwnHistory) {
     EXPECT_EQ(0, std::memcmp(a->data(), b->data(), sizeof(float) * a->size())) << name << ": 1 and 3 threads";
 }
 
+// One valuation serves every purchase model (--clv-model auto): each model's fit and figures are
+// those of fitting it alone on the customers who bought, though the histories it is fitted on are
+// counted from groups that hold customers who never bought too, and the spend model is fitted once.
+TEST(CustomerValue, OneValuationGivesEachModelItsOwnFit) {
+  std::vector<RepeatSummary> customers = cdnow_summary();
+  for (std::size_t i = 0; i < customers.size(); i += 5) customers.push_back(customers[i]), customers.back().purchased = false;
+  const Communicator self(MPI_COMM_SELF);
+  const std::vector<RepeatSummary> bought = purchasers(customers);
+  const Fit<GammaGamma> spend = fit_gamma_gamma(bought, self);
+  ClvOptions o;
+  const CustomerValuation valuation(customers, o, self);
+  for (PurchaseModelKind kind : kPurchaseModels) {
+    const CustomerValue shared = valuation.value(kind);
+    const Fit<PurchaseModel> alone = fit_purchase_model(kind, bought, self);
+    EXPECT_EQ(shared.purchases.model.params, alone.model.params) << to_string(kind);
+    EXPECT_EQ(shared.purchases.log_likelihood, alone.log_likelihood) << to_string(kind);
+    EXPECT_EQ(shared.gamma_gamma.model.p, spend.model.p) << to_string(kind);
+    EXPECT_EQ(shared.gamma_gamma.model.q, spend.model.q) << to_string(kind);
+    o.model = kind;
+    const CustomerValue fresh = customer_value(customers, o, self);
+    EXPECT_EQ(0, std::memcmp(shared.clv.data(), fresh.clv.data(), sizeof(float) * fresh.clv.size())) << to_string(kind);
+  }
+}
+
 }  // namespace
 }  // namespace kseg
