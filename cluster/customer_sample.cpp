@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include "common/thread_runs.hpp"
 #include "kernels/philox.hpp"
 
 namespace kseg {
@@ -12,9 +13,9 @@ CustomerSample draw_customer_sample(const ShardView& shard, const int64_t* ids, 
   std::vector<CustomerSample> parts(static_cast<std::size_t>(omp_get_max_threads()));
 #pragma omp parallel
   {  // each thread draws from its run of rows; the runs joined in order keep the shard's order
-    const int64_t threads = omp_get_num_threads(), thread = omp_get_thread_num();
-    CustomerSample& part = parts[static_cast<std::size_t>(thread)];
-    for (int64_t i = shard.n * thread / threads; i < shard.n * (thread + 1) / threads; ++i) {
+    CustomerSample& part = parts[static_cast<std::size_t>(omp_get_thread_num())];
+    const auto [begin, end] = run_of_thread(shard.n);
+    for (int64_t i = begin; i < end; ++i) {
       if (Philox::uniform(seed, ids[i], stream, counter) >= share) continue;
       part.x.insert(part.x.end(), shard.x + i * d, shard.x + (i + 1) * d);
       part.ids.push_back(ids[i]);

@@ -1,7 +1,5 @@
 #include "cluster/data_summary.hpp"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
@@ -11,63 +9,74 @@
 #include "common/errors.hpp"
 #include "common/number_text.hpp"
 #include "common/stop_request.hpp"
+#include "common/thread_runs.hpp"
 
 #include "kernels/fixed_point.hpp"
 
 namespace kseg {
 namespace {
 
-// FNV-1a over each customer's id and feature bytes, summed (mod 2^64) over the rows
-// [begin, end). A row's hash is a chain of multiplies; four rows are hashed side by side so that
-// four chains keep the multiplier busy (one row at a time, the data summary of 1M × 32 spent most
-// of its time waiting on them).
-uint64_t row_hash_sum(const ShardView& shard, const int64_t* ids, int64_t begin, int64_t end) {
+// Rows hashed side by side: a row's FNV-1a hash is a chain of multiplies, and four independent
+// chains keep the multiplier busy (one row at a time, the data summary of 1M × 32 spent most of
+// its time waiting on them).
+constexpr int64_t kHashedSideBySide = 4;
+
+// FNV-1a over each customer's id and feature bytes, summed (mod 2^64) over group `group` of
+// kHashedSideBySide rows (the last group may be short).
+uint64_t group_hash_sum(const ShardView& shard, const int64_t* ids, int64_t group) {
   constexpr uint64_t kOffset = 1469598103934665603ull, kPrime = 1099511628211ull;
-  constexpr int kSideBySide = 4;
   const std::size_t feature_bytes = sizeof(float) * static_cast<std::size_t>(shard.d);
-  uint64_t sum = 0;
-  for (int64_t first = begin; first < end; first += kSideBySide) {
-    const int rows = static_cast<int>(std::min<int64_t>(kSideBySide, end - first));
-    uint64_t h[kSideBySide];
-    const unsigned char* id_bytes[kSideBySide];
-    const unsigned char* features[kSideBySide];
-    for (int r = 0; r < kSideBySide; ++r) {
-      const int64_t row = first + std::min(r, rows - 1);  // a short last group repeats its last row, not summed
-      h[r] = kOffset;
-      id_bytes[r] = reinterpret_cast<const unsigned char*>(&ids[row]);
-      features[r] = reinterpret_cast<const unsigned char*>(shard.x + row * shard.d);
-    }
-    for (std::size_t b = 0; b < sizeof(int64_t); ++b)
-      for (int r = 0; r < kSideBySide; ++r) h[r] = (h[r] ^ id_bytes[r][b]) * kPrime;
-    for (std::size_t b = 0; b < feature_bytes; ++b)
-      for (int r = 0; r < kSideBySide; ++r) h[r] = (h[r] ^ features[r][b]) * kPrime;
-    for (int r = 0; r < rows; ++r) sum += h[r];
+  const int64_t first = group * kHashedSideBySide;
+  const int rows = static_cast<int>(std::min<int64_t>(kHashedSideBySide, shard.n - first));
+  uint64_t h[kHashedSideBySide];
+  const unsigned char* id_bytes[kHashedSideBySide];
+  const unsigned char* features[kHashedSideBySide];
+  for (int r = 0; r < kHashedSideBySide; ++r) {
+    const int64_t row = first + std::min(r, rows - 1);  // a short group repeats its last row, not summed
+    h[r] = kOffset;
+    id_bytes[r] = reinterpret_cast<const unsigned char*>(&ids[row]);
+    features[r] = reinterpret_cast<const unsigned char*>(shard.x + row * shard.d);
   }
+  for (std::size_t b = 0; b < sizeof(int64_t); ++b)
+    for (int r = 0; r < kHashedSideBySide; ++r) h[r] = (h[r] ^ id_bytes[r][b]) * kPrime;
+  for (std::size_t b = 0; b < feature_bytes; ++b)
+    for (int r = 0; r < kHashedSideBySide; ++r) h[r] = (h[r] ^ features[r][b]) * kPrime;
+  uint64_t sum = 0;
+  for (int r = 0; r < rows; ++r) sum += h[r];
   return sum;
 }
 
-// This thread's share of n rows: [begin, end).
-std::pair<int64_t, int64_t> rows_of_thread(int64_t n) {
-  const int64_t threads = omp_get_num_threads(), thread = omp_get_thread_num();
-  return {n * thread / threads, n * (thread + 1) / threads};
+// A sum of row hashes (mod 2^64): independent of row order and of the split over threads and ranks.
+uint64_t global_checksum(const ShardView& shard, const int64_t* ids, const Communicator& comm) {
+  const int64_t groups = (shard.n + kHashedSideBySide - 1) / kHashedSideBySide;
+  const uint64_t mine = fold_over_threads(
+      groups, uint64_t{0}, [&](uint64_t& sum, int64_t g) { sum += group_hash_sum(shard, ids, g); },
+      [](uint64_t& total, uint64_t part) { total += part; });
+  return static_cast<uint64_t>(comm.sum(static_cast<int128>(mine)));
 }
 
+// Per feature: the lowest and the highest value.
+struct Ranges {
+  std::vector<double> low, high;
+};
+
 void global_ranges(const ShardView& shard, const Communicator& comm, DataSummary& s) {
-  s.min.assign(shard.d, INFINITY);
-  s.max.assign(shard.d, -INFINITY);
-#pragma omp parallel
-  {
-    std::vector<double> low(shard.d, INFINITY), high(shard.d, -INFINITY);
-    const auto [begin, end] = rows_of_thread(shard.n);
-    for (int64_t i = begin; i < end; ++i)
-      for (int j = 0; j < shard.d; ++j) {
-        const double v = shard.x[i * shard.d + j];
-        low[j] = std::min(low[j], v);
-        high[j] = std::max(high[j], v);
-      }
-#pragma omp critical
-    for (int j = 0; j < shard.d; ++j) s.min[j] = std::min(s.min[j], low[j]), s.max[j] = std::max(s.max[j], high[j]);
-  }
+  const int d = shard.d;
+  Ranges ranges = fold_over_threads(
+      shard.n, Ranges{std::vector<double>(d, INFINITY), std::vector<double>(d, -INFINITY)},
+      [&](Ranges& r, int64_t i) {
+        for (int j = 0; j < d; ++j) {
+          const double v = shard.x[i * d + j];
+          r.low[j] = std::min(r.low[j], v);
+          r.high[j] = std::max(r.high[j], v);
+        }
+      },
+      [d](Ranges& total, const Ranges& part) {
+        for (int j = 0; j < d; ++j)
+          total.low[j] = std::min(total.low[j], part.low[j]), total.high[j] = std::max(total.high[j], part.high[j]);
+      });
+  s.min = std::move(ranges.low);
+  s.max = std::move(ranges.high);
   comm.min(s.min.data(), s.min.size());
   comm.max(s.max.data(), s.max.size());
 }
@@ -80,20 +89,18 @@ void global_moments(const ShardView& shard, const Communicator& comm, DataSummar
     const double bound = std::max(std::fabs(s.min[j]), std::fabs(s.max[j]));
     sums.emplace_back(FixedPoint::scale_for_bound(bound * bound, FixedPoint::kDistanceBits));
   }
-  const std::vector<GridSum> empty = sums;  // each thread's sums start from these, not from `sums` being merged into
-#pragma omp parallel
-  {
-    std::vector<GridSum> mine = empty;  // exact sums: the merge order does not matter
-    const auto [begin, end] = rows_of_thread(shard.n);
-    for (int64_t i = begin; i < end; ++i)
-      for (int j = 0; j < d; ++j) {
-        const double v = shard.x[i * d + j];
-        mine[j].add(v);
-        mine[d + j].add(v * v);  // exact: a float's square fits a double
-      }
-#pragma omp critical
-    for (std::size_t at = 0; at < sums.size(); ++at) sums[at].merge(mine[at]);
-  }
+  sums = fold_over_threads(
+      shard.n, sums,
+      [&](std::vector<GridSum>& mine, int64_t i) {
+        for (int j = 0; j < d; ++j) {
+          const double v = shard.x[i * d + j];
+          mine[j].add(v);
+          mine[d + j].add(v * v);  // exact: a float's square fits a double
+        }
+      },
+      [](std::vector<GridSum>& total, const std::vector<GridSum>& part) {
+        for (std::size_t at = 0; at < total.size(); ++at) total[at].merge(part[at]);
+      });
   comm.sum(sums.data(), sums.size());
   s.mean.resize(d);
   s.variance.resize(d);
@@ -127,14 +134,7 @@ DataSummary summarize(const ShardView& shard, const int64_t* ids, const Communic
 
   global_moments(shard, comm, s);
 
-  // A sum of row hashes (mod 2^64): independent of row order and of the split over ranks.
-  uint64_t checksum = 0;
-#pragma omp parallel reduction(+ : checksum)
-  {
-    const auto [begin, end] = rows_of_thread(shard.n);
-    checksum += row_hash_sum(shard, ids, begin, end);
-  }
-  s.checksum = static_cast<uint64_t>(comm.sum(static_cast<int128>(checksum)));
+  s.checksum = global_checksum(shard, ids, comm);
   stop_if_requested(comm, during);
   return s;
 }

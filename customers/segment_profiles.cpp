@@ -9,6 +9,7 @@
 #include "customers/segment_names.hpp"
 #include "customers/transforms.hpp"
 #include "common/named_columns.hpp"
+#include "common/thread_runs.hpp"
 #include "kernels/fixed_point.hpp"
 
 namespace kseg {
@@ -85,15 +86,9 @@ SegmentSums segment_sums(const ProfileInputs& in, int k, const Communicator& com
                 std::vector<int64_t>(k, 0)};
   for (int s = 0; s < k; ++s)
     for (double column_scale : scale) t.sums.emplace_back(column_scale);
-  const SegmentSums empty = t;  // each thread's part starts from these (exact sums: any merge order)
-#pragma omp parallel
-  {
-    SegmentSums part = empty;
-#pragma omp for schedule(static) nowait
-    for (int64_t i = 0; i < in.n; ++i) part.add(in, extra, i);
-#pragma omp critical
-    t.merge(part);
-  }
+  t = fold_over_threads(
+      in.n, t, [&](SegmentSums& part, int64_t i) { part.add(in, extra, i); },
+      [](SegmentSums& total, const SegmentSums& part) { total.merge(part); });
   comm.sum(t.sums.data(), t.sums.size());
   comm.sum(t.counts.data(), t.counts.size());
   comm.sum(t.known.data(), t.known.size());

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "common/huge_pages.hpp"
+#include "common/thread_runs.hpp"
 #include "kernels/backend.hpp"
 #include "kernels/detail/cpu_pass.hpp"
 #include "kernels/detail/cpu_tile.hpp"
@@ -285,10 +286,10 @@ class CpuBackend final : public Backend {
     Retests retests;
 #pragma omp parallel reduction(+ : retests)
     {
-      const int64_t threads = omp_get_num_threads(), thread = omp_get_thread_num();
+      const int thread = omp_get_thread_num();
       moves[thread].reset(k, d);
       auto searcher = make_searcher(moves[thread]);
-      const int64_t begin = shard_.n * thread / threads, end = shard_.n * (thread + 1) / threads;
+      const auto [begin, end] = run_of_thread(shard_.n);
       // Three blocks in flight: a block's slack is tested and, for the retest, its candidates'
       // upper bounds asked for; a block later the retest finds the open points and asks for
       // their rows; a block later still they are searched. Each step finds in cache what the one

@@ -12,6 +12,7 @@
 
 #include "common/communicator.hpp"
 #include "common/stop_request.hpp"
+#include "common/thread_runs.hpp"
 #include "customers/clv_models.hpp"
 #include "customers/detail/alike_customers.hpp"
 #include "kernels/fixed_point.hpp"
@@ -111,27 +112,24 @@ std::vector<AlikeCustomers> alike_customers(const std::vector<RepeatSummary>& cu
 template <typename Model, typename PerRepeatCount, typename Term>
 int128 sum_of_terms(const std::vector<AlikeCustomers>& customers, const Model& m, PerRepeatCount per_repeat_count,
                     Term term, bool& finite) {
-  int128 sum = 0;
-  finite = true;
-  const int64_t n = static_cast<int64_t>(customers.size());
-#pragma omp parallel
-  {
-    int128 mine = 0;
-    bool all_finite = true;
-    RepeatCountTerms of_x;  // x = NaN: none yet
-#pragma omp for schedule(static) nowait
-    for (int64_t i = 0; i < n; ++i) {
-      if (!all_finite) continue;
-      const RepeatSummary& c = customers[i].summary;
-      if (!(c.x == of_x.x)) of_x = per_repeat_count(m, c.x);
-      const double ll = term(m, c, of_x);
-      if (std::isfinite(ll)) mine += static_cast<int128>(FixedPoint::quantize(ll, kLikelihoodScale)) * customers[i].count;
-      else all_finite = false;
-    }
-#pragma omp critical(kseg_likelihood_sum)
-    sum += mine, finite = finite && all_finite;
-  }
-  return sum;
+  struct Part {
+    int128 sum = 0;
+    bool finite = true;
+    RepeatCountTerms of_x;  // of the last x met (NaN: none yet)
+  };
+  const Part total = fold_over_threads(
+      static_cast<int64_t>(customers.size()), Part{},
+      [&](Part& part, int64_t i) {
+        if (!part.finite) return;
+        const RepeatSummary& c = customers[i].summary;
+        if (!(c.x == part.of_x.x)) part.of_x = per_repeat_count(m, c.x);
+        const double ll = term(m, c, part.of_x);
+        if (std::isfinite(ll)) part.sum += static_cast<int128>(FixedPoint::quantize(ll, kLikelihoodScale)) * customers[i].count;
+        else part.finite = false;
+      },
+      [](Part& sum, const Part& part) { sum.sum += part.sum, sum.finite = sum.finite && part.finite; });
+  finite = total.finite;
+  return total.sum;
 }
 
 // −(global log-likelihood) of a model built from log-parameters; exact sum over ranks. Hundreds

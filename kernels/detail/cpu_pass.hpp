@@ -10,6 +10,7 @@
 #include <cmath>
 #include <vector>
 
+#include "common/thread_runs.hpp"
 #include "kernels/backend.hpp"
 #include "kernels/detail/cpu_tile.hpp"
 #include "kernels/detail/distance_bounds.hpp"
@@ -107,15 +108,16 @@ void for_each_tile(const ShardView& shard, const float* centroids, int k, Visit 
   const int64_t tiles = (shard.n + kLanes - 1) / kLanes;
 #pragma omp parallel
   {
-    const int64_t threads = omp_get_num_threads(), thread = omp_get_thread_num();
+    const int thread = omp_get_thread_num();
+    const auto [begin, end] = run_of_thread(tiles);
     Tile tile;
     TileNearest found;
-    for (int64_t t = tiles * thread / threads; t < tiles * (thread + 1) / threads; ++t) {
+    for (int64_t t = begin; t < end; ++t) {
       const int64_t first = t * kLanes;
       const int count = static_cast<int>(std::min<int64_t>(kLanes, shard.n - first));
       tile.load(shard.x, shard.d, first, count);
       nearest_in_tile<kRunnerUp>(tile, shard.d, centroids, k, found.best, found.index, found.second);
-      visit(static_cast<int>(thread), first, count, found);
+      visit(thread, first, count, found);
     }
   }
 }
