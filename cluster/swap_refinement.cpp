@@ -10,6 +10,7 @@
 #include "cluster/lloyd.hpp"
 #include "cluster/point_exchange.hpp"
 #include "common/stop_request.hpp"
+#include "kernels/centroid_motion.hpp"
 
 namespace kseg {
 namespace {
@@ -119,16 +120,6 @@ Placement place(const FitContext& ctx, std::vector<float> centroids, int k) {
   return p;
 }
 
-// The rows in which two sets of centroids differ, ascending.
-std::vector<int32_t> changed_rows(const std::vector<float>& before, const std::vector<float>& after, int k, int d) {
-  std::vector<int32_t> changed;
-  for (int c = 0; c < k; ++c)
-    if (!std::equal(&before[static_cast<std::size_t>(c) * d], &before[static_cast<std::size_t>(c + 1) * d],
-                    &after[static_cast<std::size_t>(c) * d]))
-      changed.push_back(c);
-  return changed;
-}
-
 // A swap's trial: `best` with one centroid moved, kLloydStepsPerTrial Lloyd steps, and the
 // assignment of the centroids they reach, with its global sums. Each pass starts from the one
 // before (Backend::reassign_changed): it computes the distances to the centroids that changed
@@ -136,7 +127,7 @@ std::vector<int32_t> changed_rows(const std::vector<float>& before, const std::v
 Placement try_swap(const FitContext& ctx, const Placement& best, std::vector<float> candidate, int k, LloydSums& sums) {
   const int d = ctx.shard.d;
   Placement trial{std::move(candidate), best.labels, best.sq, best.rank_sums, 0, {}, {}};
-  std::vector<int32_t> changed = changed_rows(best.centroids, trial.centroids, k, d);
+  std::vector<int32_t> changed = changed_centroids(best.centroids, trial.centroids, k, d);
   const auto reassign = [&] {
     ctx.backend.reassign_changed(trial.centroids.data(), k, changed, ctx.summary.quantization, &trial.rank_sums,
                                  trial.labels.data(), trial.sq.data());
@@ -145,7 +136,7 @@ Placement try_swap(const FitContext& ctx, const Placement& best, std::vector<flo
   for (int step = 0; step < kLloydStepsPerTrial; ++step) {
     reassign();
     std::vector<float> next = step_from_sums(ctx, trial.centroids, sums).centroids;
-    changed = changed_rows(trial.centroids, next, k, d);
+    changed = changed_centroids(trial.centroids, next, k, d);
     trial.centroids = std::move(next);
   }
   reassign();

@@ -48,4 +48,13 @@ CentroidMotion measure_motion(const std::vector<float>& before, const std::vecto
   return m;
 }
 
+std::vector<int32_t> changed_centroids(const std::vector<float>& before, const std::vector<float>& after, int k, int d) {
+  std::vector<int32_t> changed;
+  for (int c = 0; c < k; ++c)
+    if (!std::equal(&before[static_cast<std::size_t>(c) * d], &before[static_cast<std::size_t>(c + 1) * d],
+                    &after[static_cast<std::size_t>(c) * d]))
+      changed.push_back(c);
+  return changed;
+}
+
 }  // namespace kseg

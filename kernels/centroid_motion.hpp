@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "kernels/detail/distance_bounds.hpp"
@@ -25,5 +26,9 @@ struct CentroidMotion {
 
 /// The motion from `before` to `after` (k × d each).
 CentroidMotion measure_motion(const std::vector<float>& before, const std::vector<float>& after, int k, int d);
+
+/// The rows in which `before` and `after` (k × d each) differ in some value, ascending: what
+/// Backend::reassign_changed takes (a row whose values are equal gives the same distances).
+std::vector<int32_t> changed_centroids(const std::vector<float>& before, const std::vector<float>& after, int k, int d);
 
 }  // namespace kseg

@@ -88,9 +88,7 @@ TEST_P(CudaBackend, PassAfterAChangeBitIdenticalToCpu) {
   std::vector<float> after = before;
   std::copy_n(fit.x.begin() + (s.n / 2) * s.d, s.d, after.begin());  // centroid 0 onto a customer
   for (int step = 0; step < 2; ++step) {
-    std::vector<int32_t> changed;
-    for (int c = 0; c < s.k; ++c)
-      if (!std::equal(before.begin() + c * s.d, before.begin() + (c + 1) * s.d, after.begin() + c * s.d)) changed.push_back(c);
+    const std::vector<int32_t> changed = changed_centroids(before, after, s.k, s.d);
     cpu->reassign_changed(after.data(), s.k, changed, q, &on_cpu.sums, on_cpu.labels.data(), on_cpu.sq.data());
     cuda->reassign_changed(after.data(), s.k, changed, q, &on_cuda.sums, on_cuda.labels.data(), on_cuda.sq.data());
     expect_identical(on_cuda, on_cpu, "step " + std::to_string(step));

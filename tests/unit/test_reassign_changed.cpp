@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cluster/lloyd.hpp"
+#include "kernels/centroid_motion.hpp"
 #include "tests/support/bounded_pass_cases.hpp"
 #include "tests/support/pass_outputs.hpp"
 #include "tests/support/test_data.hpp"
@@ -20,13 +21,6 @@ using testing::expect_identical;
 using testing::full_pass;
 using testing::PassOutputs;
 using testing::Size;
-
-std::vector<int32_t> changed_rows(const std::vector<float>& before, const std::vector<float>& after, const Size& s) {
-  std::vector<int32_t> changed;
-  for (int c = 0; c < s.k; ++c)
-    if (!std::equal(before.begin() + c * s.d, before.begin() + (c + 1) * s.d, after.begin() + c * s.d)) changed.push_back(c);
-  return changed;
-}
 
 // From k of the points, a chain of changes, each checked against a full pass at its centroids.
 void expect_reassign_equals_full_pass(const std::vector<float>& x, const Size& s) {
@@ -50,8 +44,8 @@ void expect_reassign_equals_full_pass(const std::vector<float>& x, const Size& s
       }
       const std::string where = std::to_string(threads) + " threads, step " + std::to_string(step) + ": " + kChanges[step % 4];
       PassOutputs got = state;
-      fit.backend->reassign_changed(next.data(), s.k, changed_rows(centroids, next, s), q, &got.sums, got.labels.data(),
-                                    got.sq.data());
+      fit.backend->reassign_changed(next.data(), s.k, changed_centroids(centroids, next, s.k, s.d), q, &got.sums,
+                                    got.labels.data(), got.sq.data());
       const PassOutputs want = full_pass(*fit.backend, next, s.k, q, s.n);
       expect_identical(got, want, where);
       state = want;
