@@ -95,14 +95,6 @@ std::vector<RepeatSummary> repeat_summaries(const float* rows, int64_t n, const 
   return customers;
 }
 
-std::vector<RepeatSummary> purchasers(const std::vector<RepeatSummary>& customers) {
-  std::vector<RepeatSummary> bought;
-  bought.reserve(customers.size());
-  std::copy_if(customers.begin(), customers.end(), std::back_inserter(bought),
-               [](const RepeatSummary& c) { return c.purchased; });
-  return bought;
-}
-
 Fit<BgNbd> fit_bgnbd(const std::vector<RepeatSummary>& customers, const Communicator& comm) {
   return fit<BgNbd, 4>(
       detail::alike_customers(customers, detail::purchase_history), comm,
@@ -114,7 +106,7 @@ Fit<BgNbd> fit_bgnbd(const std::vector<RepeatSummary>& customers, const Communic
 Fit<GammaGamma> fit_gamma_gamma(const std::vector<RepeatSummary>& customers, const Communicator& comm) {
   std::vector<RepeatSummary> repeat;
   std::copy_if(customers.begin(), customers.end(), std::back_inserter(repeat),
-               [](const RepeatSummary& c) { return c.purchased && is_repeat_buyer(c); });
+               is_repeat_buyer);
   return fit<GammaGamma, 3>(
       detail::alike_customers(repeat, detail::spend_history), comm,
       [](const Point<3>& p) { return GammaGamma{std::exp(p[0]), std::exp(p[1]), std::exp(p[2])}; },

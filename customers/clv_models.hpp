@@ -24,11 +24,9 @@ struct AlikeCustomers {
   int64_t count;
 };
 
-/// A customer the spend model (Gamma-Gamma) is fitted on: repeat purchases of positive value.
-inline bool is_repeat_buyer(const RepeatSummary& c) { return c.x > 0 && c.zbar > 0; }
-
-/// The customers who bought, the only ones the purchase and spend models are fitted on.
-std::vector<RepeatSummary> purchasers(const std::vector<RepeatSummary>& customers);
+/// A customer the spend model (Gamma-Gamma) is fitted on: one who bought, with repeat purchases of
+/// positive value.
+inline bool is_repeat_buyer(const RepeatSummary& c) { return c.purchased && c.x > 0 && c.zbar > 0; }
 
 /// BG/NBD: purchases follow Poisson(λ), λ ~ Gamma(r, α); after each purchase a customer drops
 /// out with probability p, p ~ Beta(a, b).
@@ -90,7 +88,7 @@ std::vector<RepeatSummary> repeat_summaries(const float* rows, int64_t n, const 
 /// log-likelihood, the sums meet in an exact fixed-point allreduce, and every rank steps the same
 /// Nelder-Mead simplex on the log-parameters — so the fit is identical for any number of ranks.
 Fit<BgNbd> fit_bgnbd(const std::vector<RepeatSummary>& customers, const Communicator& comm);
-/// Over the repeat buyers (x > 0, who bought) among `customers`.
+/// Over the repeat buyers (is_repeat_buyer) among `customers`.
 Fit<GammaGamma> fit_gamma_gamma(const std::vector<RepeatSummary>& customers, const Communicator& comm);
 
 }  // namespace kseg

@@ -11,7 +11,7 @@ namespace {
 
 int64_t repeat_buyers(const std::vector<RepeatSummary>& customers, const Communicator& comm) {
   int64_t n = 0;
-  for (const RepeatSummary& c : customers) n += c.purchased && is_repeat_buyer(c);
+  for (const RepeatSummary& c : customers) n += is_repeat_buyer(c);
   return comm.sum(n);
 }
 

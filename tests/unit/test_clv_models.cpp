@@ -219,10 +219,10 @@ TEST(CustomerValue, EveryCustomerGetsTheFiguresOfItsOwnHistory) {
 // those of fitting it alone on the customers who bought, though the histories it is fitted on are
 // counted from groups that hold customers who never bought too, and the spend model is fitted once.
 TEST(CustomerValue, OneValuationGivesEachModelItsOwnFit) {
-  std::vector<RepeatSummary> customers = cdnow_summary();
-  for (std::size_t i = 0; i < customers.size(); i += 5) customers.push_back(customers[i]), customers.back().purchased = false;
+  const std::vector<RepeatSummary> bought = cdnow_summary();
+  std::vector<RepeatSummary> customers = bought;  // and, alike to every fifth buyer, one who never bought
+  for (std::size_t i = 0; i < bought.size(); i += 5) customers.push_back(bought[i]), customers.back().purchased = false;
   const Communicator self(MPI_COMM_SELF);
-  const std::vector<RepeatSummary> bought = purchasers(customers);
   const Fit<GammaGamma> spend = fit_gamma_gamma(bought, self);
   ClvOptions o;
   const CustomerValuation valuation(customers, o, self);
